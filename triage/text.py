@@ -1,0 +1,98 @@
+"""Text normalization: pure functions, no state, every one idempotent.
+
+Two levels, because language ID and the classifiers want different things:
+
+* :func:`normalize` is the canonical clean text: Unicode NFKC, invisible and bidi control
+  characters removed (ZWNJ, which Persian spelling needs, and ZWJ, which emoji sequences need,
+  are kept), whitespace collapsed. Letter variants are kept, since they tell Arabic from Persian.
+* :func:`fold` is what the classifiers see: the clean text lower-cased, URLs, @mentions, e-mail
+  addresses, phone numbers and numbers replaced by placeholder tokens, elongations ("sooooo")
+  shortened, Arabic-script letter variants (ي/ی, ك/ک, أ/إ/آ/ا) unified and diacritics dropped.
+* :func:`embedding_text` is what the sentence-embedding model sees: clean text with URLs and
+  mentions masked the way the training tweets are, cut to a bounded length.
+
+>>> normalize("  Ｈｅｌｌｏ\u200b  world ")
+'Hello world'
+>>> fold("Sooooo GOOD!!! see https://x.co/a @bob")
+'soo good!! see httpurl @user'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = [
+    "MAX_EMBEDDING_CHARS",
+    "embedding_text",
+    "fold",
+    "has_letters",
+    "normalize",
+]
+
+# Invisible characters that carry no meaning for us: zero-width space, word joiner, BOM, soft
+# hyphen, directional marks and embeddings/isolates. ZWNJ (U+200C) and ZWJ (U+200D) are kept.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_SPACE = re.compile(r"\s+")
+
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|ly|co|io|me|ro|vn|ir|info|biz|xyz)(?:/\S*)?\b", re.IGNORECASE)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+_MENTION = re.compile(r"(?<!\w)@\w+")
+# Phone numbers: 8+ digits, optionally grouped by spaces, dots or dashes, optional leading +.
+_PHONE = re.compile(r"(?<![\w])\+?\d(?:[\s.\-]?\d){7,}(?!\w)")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Three or more repeats of the same character become two ("sooooo" -> "soo", "!!!!" -> "!!").
+_ELONGATION = re.compile(r"(.)\1{2,}")
+
+# Arabic-script folding: Arabic/Persian letter variants to one form, tatweel and harakat dropped.
+_ARABIC_FOLD = str.maketrans(
+    {
+        "\u064a": "\u06cc",  # ARABIC YEH -> FARSI YEH
+        "\u0649": "\u06cc",  # ALEF MAKSURA -> FARSI YEH
+        "\u0643": "\u06a9",  # ARABIC KAF -> KEHEH
+        "\u0623": "\u0627",  # ALEF WITH HAMZA ABOVE -> ALEF
+        "\u0625": "\u0627",  # ALEF WITH HAMZA BELOW -> ALEF
+        "\u0622": "\u0627",  # ALEF WITH MADDA -> ALEF
+        "\u0629": "\u0647",  # TEH MARBUTA -> HEH
+        "\u0640": None,  # TATWEEL
+    }
+)
+_ARABIC_DIACRITICS = re.compile("[\u064b-\u0652\u0670]")
+
+#: Texts longer than this are cut before embedding (the cost grows with length; the gist is early).
+MAX_EMBEDDING_CHARS = 512
+
+
+def normalize(text: str) -> str:
+    """Canonical clean text: NFKC, invisible characters removed, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Classifier view of a text: clean, lower-cased, entities masked, variants unified."""
+    text = normalize(text)
+    text = _URL.sub(" httpurl ", text)
+    text = _EMAIL.sub(" emailaddr ", text)
+    text = _MENTION.sub(" @user ", text)
+    text = _PHONE.sub(" phonenum ", text)
+    text = _NUMBER.sub("0", text)
+    text = text.lower().translate(_ARABIC_FOLD)
+    text = _ARABIC_DIACRITICS.sub("", text)
+    text = _ELONGATION.sub(r"\1\1", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def embedding_text(text: str) -> str:
+    """Sentence-embedding view: clean text, URLs and mentions masked, length bounded."""
+    text = normalize(text)
+    text = _URL.sub("http", text)
+    text = _MENTION.sub("@user", text)
+    return text[:MAX_EMBEDDING_CHARS]
+
+
+def has_letters(text: str) -> bool:
+    """True if the text has at least one letter (any script) outside URLs and mentions."""
+    stripped = _MENTION.sub(" ", _URL.sub(" ", text))
+    return any(ch.isalpha() for ch in stripped)
