@@ -73,8 +73,8 @@ def normalize(text: str) -> str:
 def fold(text: str) -> str:
     """Classifier view of a text: clean, lower-cased, entities masked, variants unified."""
     text = normalize(text)
-    text = _URL.sub(" httpurl ", text)
     text = _EMAIL.sub(" emailaddr ", text)
+    text = _URL.sub(" httpurl ", text)
     text = _MENTION.sub(" @user ", text)
     text = _PHONE.sub(" phonenum ", text)
     text = _NUMBER.sub("0", text)

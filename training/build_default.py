@@ -1,0 +1,49 @@
+"""Rebuild the shipped default model from the labelled datasets and print its dev metrics.
+
+    python training/build_default.py                 # writes models/triage-default
+    python training/build_default.py --out /tmp/m    # anywhere else
+    TRIAGE_DATA=/path/to/datasets python training/build_default.py
+
+The accurate tier needs multilingual-e5 embeddings of about 80k texts; they are cached in
+~/.cache/triage/e5 (fill it first with training/cache_embeddings.py, ~30 min on 2 cores; texts
+missing from the cache are left out of the accurate heads' training and dev metrics).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from triage.data import DEFAULT_MODEL_DIR, data_root
+from triage.train import TrainConfig, build_model
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", help="labelled datasets folder (default: $TRIAGE_DATA or ../shared/datasets)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR, help="model directory to write")
+    parser.add_argument("--fast-only", action="store_true", help="skip the accurate (embedding) tier")
+    parser.add_argument("--cache", default=TrainConfig().cache_dir, help="embedding cache folder")
+    args = parser.parse_args()
+    cfg = TrainConfig(cache_dir=args.cache)
+    metrics = build_model(data_root(args.data), args.out, cfg, embed=not args.fast_only)
+    print_summary(metrics)
+    return 0
+
+
+def print_summary(metrics: dict) -> None:
+    """One line per dev set and tier: the headline metric."""
+    for tier, m in metrics["tiers"].items():
+        print(f"\n[{tier}] UMSAB mean macro-F1 over languages: {m['umsab_lang_mean_macro_f1']:.3f}")
+        for name, r in m["sentiment"].items():
+            key = "accuracy" if r["classes"] == 2 else "macro_f1"
+            print(f"  sentiment {name:28s} {key:9s} {r[key]:.3f}  (n={r['n']})")
+        for tag, sets in m["tags"].items():
+            for name, r in sets.items():
+                if name != "threshold":
+                    print(f"  {tag:9s} {name:38s} F1 {r['f1']:.3f}  P {r['precision']:.3f}  R {r['recall']:.3f}  (n={r['n']})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

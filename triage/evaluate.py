@@ -1,0 +1,71 @@
+"""Metrics: precision, recall and F1 per label, macro averages, per language.
+
+Pure functions over label sequences; used by model training, ``benchmarks/`` and tests.
+
+>>> m = classification_metrics(["a", "b", "b"], ["a", "b", "a"], labels=["a", "b"])
+>>> round(m["macro_f1"], 3), m["per_label"]["b"]["recall"]
+(0.667, 0.5)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = ["best_threshold", "binary_metrics", "by_language", "classification_metrics"]
+
+
+def classification_metrics(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+    """Accuracy, macro-F1 and per-label precision/recall/F1/support."""
+    yt, yp = np.asarray(y_true), np.asarray(y_pred)
+    per_label: dict[str, dict[str, float]] = {}
+    for label in labels:
+        tp = int(np.sum((yp == label) & (yt == label)))
+        fp = int(np.sum((yp == label) & (yt != label)))
+        fn = int(np.sum((yp != label) & (yt == label)))
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        per_label[label] = {"precision": p, "recall": r, "f1": f, "support": int(np.sum(yt == label))}
+    present = [lab for lab in labels if per_label[lab]["support"] > 0]
+    return {
+        "n": len(yt),
+        "accuracy": float(np.mean(yt == yp)) if len(yt) else 0.0,
+        "macro_f1": float(np.mean([per_label[lab]["f1"] for lab in present])) if present else 0.0,
+        "per_label": per_label,
+    }
+
+
+def binary_metrics(y_true: Sequence[bool], scores: Sequence[float], threshold: float) -> dict[str, Any]:
+    """Precision, recall and F1 of the positive class at a threshold."""
+    yt = np.asarray(y_true, dtype=bool)
+    yp = np.asarray(scores) >= threshold
+    tp = int(np.sum(yp & yt))
+    fp = int(np.sum(yp & ~yt))
+    fn = int(np.sum(~yp & yt))
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {
+        "n": int(len(yt)),
+        "positives": int(yt.sum()),
+        "precision": p,
+        "recall": r,
+        "f1": 2 * p * r / (p + r) if p + r else 0.0,
+        "accuracy": float(np.mean(yp == yt)) if len(yt) else 0.0,
+    }
+
+
+def best_threshold(groups: Sequence[tuple[Sequence[bool], Sequence[float]]]) -> float:
+    """The threshold that maximises the mean F1 over several dev sets (each counts equally)."""
+    grid = np.round(np.arange(0.1, 0.91, 0.025), 3)
+    means = [np.mean([binary_metrics(yt, s, float(t))["f1"] for yt, s in groups]) for t in grid]
+    return float(grid[int(np.argmax(means))])
+
+
+def by_language(langs: Sequence[str], fn: Any, *columns: Sequence[Any]) -> dict[str, Any]:
+    """Apply a metric function to the rows of each language separately."""
+    la = np.asarray(langs)
+    cols = [np.asarray(c) for c in columns]
+    return {lang: fn(*[c[la == lang] for c in cols]) for lang in sorted(set(la.tolist()))}

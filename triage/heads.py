@@ -1,0 +1,75 @@
+"""Linear classification heads stored as plain arrays (no pickles: loading runs no code).
+
+Training fits scikit-learn ``LogisticRegression`` models; :meth:`LinearHead.from_estimator` keeps
+only what prediction needs. All heads of a model live in one ``heads.npz`` plus ``heads.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["LinearHead", "load_heads", "save_heads"]
+
+
+@dataclass(frozen=True)
+class LinearHead:
+    """Multinomial (k >= 3 classes) or binary logistic regression weights."""
+
+    classes: tuple[str, ...]
+    coef: np.ndarray  # (k, d), or (1, d) for two classes
+    intercept: np.ndarray  # (k,) or (1,)
+
+    @classmethod
+    def from_estimator(cls, est: Any) -> LinearHead:
+        """Copy the weights of a fitted scikit-learn linear classifier."""
+        return cls(
+            tuple(str(c) for c in est.classes_),
+            np.asarray(est.coef_, dtype=np.float32),
+            np.asarray(est.intercept_, dtype=np.float32),
+        )
+
+    def decision(self, X: sp.csr_matrix | np.ndarray) -> np.ndarray:
+        z = X @ self.coef.T.astype(np.float32)
+        return np.asarray(z, dtype=np.float64) + self.intercept
+
+    def predict_proba(self, X: sp.csr_matrix | np.ndarray) -> np.ndarray:
+        """Class probabilities (n, len(classes)), columns in ``classes`` order."""
+        z = self.decision(X)
+        if len(self.classes) == 2:
+            p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
+            return np.column_stack([1.0 - p1, p1])
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def proba_of(self, X: sp.csr_matrix | np.ndarray, label: str) -> np.ndarray:
+        """Probability of one class, shape (n,)."""
+        return self.predict_proba(X)[:, self.classes.index(label)]
+
+
+def save_heads(heads: Mapping[str, LinearHead], directory: Path) -> None:
+    """Write ``heads.npz`` (float16 weights) and ``heads.json`` (class names)."""
+    arrays: dict[str, np.ndarray] = {}
+    for name, head in heads.items():
+        arrays[f"{name}.coef"] = head.coef.astype(np.float16)
+        arrays[f"{name}.intercept"] = head.intercept.astype(np.float32)
+    np.savez_compressed(directory / "heads.npz", **arrays)  # type: ignore[arg-type]
+    meta = {name: list(head.classes) for name, head in heads.items()}
+    (directory / "heads.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+
+
+def load_heads(directory: Path) -> dict[str, LinearHead]:
+    """Read the heads written by :func:`save_heads`."""
+    meta = json.loads((directory / "heads.json").read_text(encoding="utf-8"))
+    with np.load(directory / "heads.npz") as data:
+        return {
+            name: LinearHead(tuple(classes), data[f"{name}.coef"].astype(np.float32), data[f"{name}.intercept"])
+            for name, classes in meta.items()
+        }

@@ -1,0 +1,343 @@
+"""Build a model directory from the labelled datasets and measure it on their dev splits.
+
+Used by ``training/build_default.py`` (the shipped model). Steps, all deterministic:
+
+1. read every train split of ``$TRIAGE_DATA`` (sentiment, spam, complaint, question) and the
+   project's seed sets (``datasets/seed``; every third seed is held out as seed-dev);
+2. fit the shared featurizer, then the fast-tier heads (scikit-learn logistic regression);
+3. fit the accurate-tier heads on multilingual-e5 embeddings of a capped subset (cached);
+4. tune each tag's threshold and the embedding blend weight on the dev splits;
+5. write the model (features, heads, ``pipeline.toml``) and ``metrics.json`` per dataset x
+   language x label for both tiers.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from triage.data import (
+    DEFAULT_MODEL_DIR,
+    TASKS,
+    Example,
+    SeedExample,
+    dataset_names,
+    read_examples,
+    sample,
+    seed_examples,
+)
+from triage.embed import EmbeddingCache, Embedder
+from triage.evaluate import best_threshold, binary_metrics, by_language, classification_metrics
+from triage.features import Featurizer
+from triage.heads import LinearHead, save_heads
+from triage.ranking import RankingWeights
+from triage.sentiment import head_sentiment
+from triage.types import Tag
+
+__all__ = ["TrainConfig", "build_model"]
+
+SENTIMENT_LABELS = ("negative", "neutral", "positive")
+#: Public data for each tag: task folder and the label that means "has the tag".
+TAG_TASKS = {Tag.SPAM: ("spam", "spam"), Tag.COMPLAINT: ("complaint", "complaint"), Tag.QUESTION: ("question", "question")}
+#: Review datasets whose positive reviews are (weak) examples of praise, negatives of non-praise.
+REVIEW_DATASETS = (
+    "aivivn-2019-sentiment", "laroseda", "ro_sent", "snappfood-sentiment", "uit-visfd",
+    "vlsp2016-sentiment", "sentipers-deepsentipers", "indonlu-smsa", "parsinlu-sentiment",
+)
+#: Dev sets left out of model selection: most tweeteval dev tweets are in umsab_xlm-t train.
+NOT_FOR_SELECTION = ("tweeteval",)
+
+
+@dataclass
+class TrainConfig:
+    """Training settings; saved into ``metrics.json`` with the results."""
+
+    sentiment_c: float = 4.0
+    tag_c: float = 4.0
+    embedding_c: float = 2.0
+    seed_weight: float = 3.0
+    weak_praise_weight: float = 0.3
+    weak_praise_cap: int = 1500
+    embedding_train_cap: dict[str, int | None] = field(
+        default_factory=lambda: {"sentiment": 2000, "spam": 2000, "complaint": 2500, "question": 6000, "umsab_xlm-t": None}
+    )
+    embedding_weights: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7)
+    max_iter: int = 300
+    cache_dir: str = str(Path.home() / ".cache" / "triage" / "e5")
+
+
+@dataclass
+class _TagData:
+    texts: list[str]
+    y: np.ndarray
+    weight: np.ndarray
+    keys: list[str]  # dataset name (or "seed"/"weak:<name>") per row, for the embedding cap
+
+
+def pipeline_toml(name: str, version: str, tiers: dict[str, dict[str, Any]]) -> str:
+    """The ``pipeline.toml`` of a trained model (components, thresholds, ranking weights)."""
+    lines = [
+        "# Written by triage.train; edit [ranking] to change the priority formula (see triage/ranking.py).",
+        "[model]", f'name = "{name}"', f'version = "{version}"', "",
+        "[langid]", 'model = "langid/lid.176.ftz"', "",
+    ]
+    for tier, settings in tiers.items():
+        lines += [f"[tiers.{tier}]", f"embedding_weight = {settings['embedding_weight']}"]
+        lines += [f"[tiers.{tier}.thresholds]"] + [f"{k} = {v}" for k, v in settings["thresholds"].items()] + [""]
+    lines += ["[ranking]"] + [f"{k} = {v}" for k, v in asdict(RankingWeights()).items()]
+    return "\n".join(lines) + "\n"
+
+
+def _lr(c: float, max_iter: int) -> LogisticRegression:
+    return LogisticRegression(C=c, max_iter=max_iter)
+
+
+def _tag_train(root: Path, tag: Tag, seeds: Sequence[SeedExample], cfg: TrainConfig) -> _TagData:
+    texts: list[str] = []
+    ys: list[int] = []
+    weights: list[float] = []
+    keys: list[str] = []
+    if tag in TAG_TASKS:
+        task, positive = TAG_TASKS[tag]
+        for name in dataset_names(root, task, "train"):
+            for e in read_examples(root, task, name, "train"):
+                texts.append(e.text)
+                ys.append(int(e.label == positive))
+                weights.append(1.0)
+                keys.append(name)
+    else:  # praise: no public data; positive reviews are weak praise, others weak non-praise
+        for name in REVIEW_DATASETS:
+            rows = sample(list(read_examples(root, "sentiment", name, "train")), cfg.weak_praise_cap)
+            for e in rows:
+                texts.append(e.text)
+                ys.append(int(e.label == "positive"))
+                weights.append(cfg.weak_praise_weight)
+                keys.append(f"weak:{name}")
+    for s in seeds:
+        texts.append(s.text)
+        ys.append(int(tag.value in s.tags))
+        weights.append(cfg.seed_weight)
+        keys.append("seed")
+    return _TagData(texts, np.array(ys), np.array(weights), keys)
+
+
+def _binary_head(X: Any, y: np.ndarray, w: np.ndarray, c: float, max_iter: int) -> LinearHead:
+    labels = np.where(y == 1, "1", "0")
+    return LinearHead.from_estimator(_lr(c, max_iter).fit(X, labels, sample_weight=w))
+
+
+def _embedding_mask(keys: Sequence[str], cfg: TrainConfig, task: str, ids: Sequence[str]) -> np.ndarray:
+    """Rows the accurate tier trains on: a deterministic capped subset per dataset."""
+    cap_default = cfg.embedding_train_cap.get(task)
+    keep = np.zeros(len(keys), dtype=bool)
+    groups: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        groups.setdefault(k, []).append(i)
+    for k, rows in groups.items():
+        cap = cfg.embedding_train_cap.get(k, cap_default) if k != "seed" else None
+        fake = [Example(ids[i], "", "", "", k, task) for i in rows]
+        chosen = {e.id for e in sample(fake, cap)}
+        for i in rows:
+            keep[i] = ids[i] in chosen
+    return keep
+
+
+def _sentiment_eval(probs: np.ndarray, dev: Sequence[Example]) -> dict[str, Any]:
+    y = [e.label for e in dev]
+    langs = [e.lang for e in dev]
+    labels = sorted(set(y))
+    if len(labels) == 2:  # two-class dataset: positive vs negative, neutral ignored
+        pred = np.where(probs[:, 2] >= probs[:, 0], "positive", "negative")
+        metric = lambda yt, yp: classification_metrics(yt, yp, ["negative", "positive"])  # noqa: E731
+    else:
+        pred = np.array(SENTIMENT_LABELS)[probs.argmax(axis=1)]
+        metric = lambda yt, yp: classification_metrics(yt, yp, SENTIMENT_LABELS)  # noqa: E731
+    out = metric(y, pred)
+    out["classes"] = len(labels)
+    out["per_lang"] = by_language(langs, metric, y, pred)
+    return out
+
+
+def build_model(
+    root: Path,
+    out_dir: Path,
+    cfg: TrainConfig | None = None,
+    log: Callable[[str], None] = print,
+    embed: bool = True,
+    name: str = "triage-default",
+    version: str = "0.1.0",
+) -> dict[str, Any]:
+    """Train every head, tune thresholds on dev, write the model to ``out_dir``; returns metrics."""
+    cfg = cfg or TrainConfig()
+    started = time.time()
+    seeds = seed_examples()
+    seed_train = [s for s in seeds if not s.is_dev]
+    seed_dev = [s for s in seeds if s.is_dev]
+    sent_train = [e for n in dataset_names(root, "sentiment", "train") for e in read_examples(root, "sentiment", n, "train")]
+    three_class = {e.source for e in sent_train if e.label == "neutral"}
+    tag_train = {tag: _tag_train(root, tag, seed_train, cfg) for tag in Tag}
+    dev = {
+        task: {n: list(read_examples(root, task, n, "dev")) for n in dataset_names(root, task, "dev")} for task in TASKS
+    }
+    log(f"data: {len(sent_train)} sentiment, " + ", ".join(f"{t.value} {len(d.texts)}" for t, d in tag_train.items())
+        + f", {len(seed_train)} seeds (+{len(seed_dev)} held out)")
+
+    # 1. shared features
+    t = time.time()
+    corpus = list(dict.fromkeys([e.text for e in sent_train] + [x for d in tag_train.values() for x in d.texts]))
+    featurizer = Featurizer().fit(corpus)
+    X_sent = featurizer.transform([e.text for e in sent_train])
+    log(f"features: {featurizer.n_features} columns in {time.time() - t:.0f}s")
+
+    # 2. fast heads
+    heads: dict[str, LinearHead] = {}
+    y_sent = np.array([e.label for e in sent_train])
+    is3 = np.array([e.source in three_class for e in sent_train])
+    polar = y_sent != "neutral"
+    t = time.time()
+    heads["fast.sentiment3"] = LinearHead.from_estimator(_lr(cfg.sentiment_c, cfg.max_iter).fit(X_sent[is3], y_sent[is3]))
+    heads["fast.polarity"] = LinearHead.from_estimator(_lr(cfg.sentiment_c, cfg.max_iter).fit(X_sent[polar], y_sent[polar]))
+    log(f"fast sentiment heads in {time.time() - t:.0f}s")
+    X_tag = {}
+    for tag, d in tag_train.items():
+        t = time.time()
+        X_tag[tag] = featurizer.transform(d.texts)
+        heads[f"fast.{tag.value}"] = _binary_head(X_tag[tag], d.y, d.weight, cfg.tag_c, cfg.max_iter)
+        log(f"fast {tag.value} head ({len(d.texts)} rows) in {time.time() - t:.0f}s")
+
+    # 3. accurate heads (embeddings of a capped subset)
+    cache = EmbeddingCache(Path(cfg.cache_dir)) if embed else None
+    embedder = Embedder(num_threads=2)
+    if cache is not None:
+        t = time.time()
+        sent_keep = _embedding_mask([e.source for e in sent_train], cfg, "sentiment", [e.id for e in sent_train])
+        sent_keep &= np.array([e.text in cache for e in sent_train])
+        E = cache.get([e.text for e, k in zip(sent_train, sent_keep, strict=True) if k])
+        ys = y_sent[sent_keep]
+        e3 = is3[sent_keep]
+        heads["emb.sentiment3"] = LinearHead.from_estimator(_lr(cfg.embedding_c, 1000).fit(E[e3], ys[e3]))
+        heads["emb.polarity"] = LinearHead.from_estimator(_lr(cfg.embedding_c, 1000).fit(E[ys != "neutral"], ys[ys != "neutral"]))
+        log(f"accurate sentiment heads on {len(ys)} embedded rows in {time.time() - t:.0f}s")
+        for tag, d in tag_train.items():
+            task = TAG_TASKS[tag][0] if tag in TAG_TASKS else "sentiment"
+            ids = [f"{k}:{i}" for i, k in enumerate(d.keys)]
+            keep = _embedding_mask(d.keys, cfg, task, ids)
+            keep &= np.array([k == "seed" or x in cache for x, k in zip(d.texts, d.keys, strict=True)])
+            E = cache.get([x for x, k in zip(d.texts, keep, strict=True) if k], embedder)
+            heads[f"emb.{tag.value}"] = _binary_head(E, d.y[keep], d.weight[keep], cfg.embedding_c, 1000)
+            log(f"accurate {tag.value} head on {int(keep.sum())} embedded rows")
+
+    # 4. dev evaluation, threshold and blend tuning
+    metrics: dict[str, Any] = {"config": asdict(cfg), "tiers": {}}
+    dev_X = {task: {n: featurizer.transform([e.text for e in rows]) for n, rows in sets.items()} for task, sets in dev.items()}
+    seed_X = featurizer.transform([s.text for s in seed_dev])
+
+    def dev_embeddings(rows: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        assert cache is not None
+        mask = np.array([x in cache for x in rows], dtype=bool)
+        return mask, cache.get([x for x, m in zip(rows, mask, strict=True) if m])
+
+    def tier_probs(tier: str, w: float) -> tuple[dict[str, dict[str, tuple[np.ndarray, np.ndarray]]], dict[Tag, np.ndarray], np.ndarray]:
+        """Per task/dataset: (row mask, probs); plus seed-dev tag probs and mask."""
+        out: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
+        for task, sets in dev.items():
+            out[task] = {}
+            for name, rows in sets.items():
+                X = dev_X[task][name]
+                mask = np.ones(len(rows), dtype=bool)
+                if task == "sentiment":
+                    p = head_sentiment(heads, "fast", X)
+                else:
+                    tag = next(t for t, (tk, _) in TAG_TASKS.items() if tk == task)
+                    p = heads[f"fast.{tag.value}"].proba_of(X, "1")
+                if tier == "accurate":
+                    mask, E = dev_embeddings([e.text for e in rows])
+                    if task == "sentiment":
+                        pe = head_sentiment(heads, "emb", E)
+                    else:
+                        pe = heads[f"emb.{tag.value}"].proba_of(E, "1")
+                    p = (1 - w) * p[mask] + w * pe
+                out[task][name] = (mask, p)
+        smask = np.ones(len(seed_dev), dtype=bool)
+        sp_tags = {tag: heads[f"fast.{tag.value}"].proba_of(seed_X, "1") for tag in Tag}
+        if tier == "accurate":
+            smask, SE = dev_embeddings([s.text for s in seed_dev])
+            sp_tags = {
+                tag: (1 - w) * sp_tags[tag][smask] + w * heads[f"emb.{tag.value}"].proba_of(SE, "1") for tag in Tag
+            }
+        return out, sp_tags, smask
+
+    def selection_score(probs: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]) -> float:
+        scores = []
+        for name, (mask, p) in probs["sentiment"].items():
+            if name in NOT_FOR_SELECTION:
+                continue
+            rows = [e for e, m in zip(dev["sentiment"][name], mask, strict=True) if m]
+            r = _sentiment_eval(p, rows)
+            scores.append(r["macro_f1"])
+        return float(np.mean(scores))
+
+    tiers = ["fast"] + (["accurate"] if cache is not None else [])
+    tier_settings: dict[str, dict[str, Any]] = {}
+    for tier in tiers:
+        w = 0.0
+        if tier == "accurate":
+            trials = {wt: selection_score(tier_probs("accurate", wt)[0]) for wt in cfg.embedding_weights}
+            w = max(trials, key=trials.__getitem__)
+            log("blend weight trials (mean dev sentiment macro-F1): " + ", ".join(f"{k}: {v:.4f}" for k, v in trials.items()))
+        probs, seed_probs, smask = tier_probs(tier, w)
+        sdev = [s for s, m in zip(seed_dev, smask, strict=True) if m]
+        thresholds: dict[str, float] = {}
+        tier_metrics: dict[str, Any] = {"embedding_weight": w, "sentiment": {}, "tags": {}}
+        for name, (mask, p) in probs["sentiment"].items():
+            rows = [e for e, m in zip(dev["sentiment"][name], mask, strict=True) if m]
+            tier_metrics["sentiment"][name] = _sentiment_eval(p, rows)
+        for tag in Tag:
+            groups = []
+            sets: dict[str, tuple[list[bool], np.ndarray, list[str]]] = {}
+            if tag in TAG_TASKS:
+                task, positive = TAG_TASKS[tag]
+                for name, (mask, p) in probs[task].items():
+                    rows = [e for e, m in zip(dev[task][name], mask, strict=True) if m]
+                    sets[name] = ([e.label == positive for e in rows], p, [e.lang for e in rows])
+            sets["seed-dev"] = ([tag.value in s.tags for s in sdev], seed_probs[tag], [s.lang for s in sdev])
+            groups = [(yt, p) for yt, p, _ in sets.values()]
+            thr = best_threshold(groups)
+            thresholds[tag.value] = thr
+            tier_metrics["tags"][tag.value] = {
+                name: {
+                    **binary_metrics(yt, p, thr),
+                    "per_lang": by_language(langs, lambda a, b: binary_metrics(a, b, thr), yt, p),
+                }
+                for name, (yt, p, langs) in sets.items()
+            }
+            tier_metrics["tags"][tag.value]["threshold"] = thr
+        umsab = tier_metrics["sentiment"]["umsab_xlm-t"]["per_lang"]
+        tier_metrics["umsab_lang_mean_macro_f1"] = float(np.mean([v["macro_f1"] for v in umsab.values()]))
+        metrics["tiers"][tier] = tier_metrics
+        tier_settings[tier] = {"embedding_weight": w, "thresholds": thresholds}
+        log(f"{tier}: UMSAB mean macro-F1 {tier_metrics['umsab_lang_mean_macro_f1']:.3f}; thresholds {thresholds}")
+
+    # 5. write the model
+    out_dir.mkdir(parents=True, exist_ok=True)
+    featurizer.save(out_dir / "fast")
+    save_heads(heads, out_dir)
+    (out_dir / "pipeline.toml").write_text(pipeline_toml(name, version, tier_settings), encoding="utf-8")
+    if out_dir.resolve() != DEFAULT_MODEL_DIR.resolve():
+        shutil.copytree(DEFAULT_MODEL_DIR / "langid", out_dir / "langid", dirs_exist_ok=True)
+    metrics["training_seconds"] = round(time.time() - started, 1)
+    metrics["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    metrics["tier_settings"] = tier_settings
+    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=1, ensure_ascii=False), encoding="utf-8")
+    log(f"done in {metrics['training_seconds']}s, peak RSS {metrics['peak_rss_mb']} MB")
+    return metrics
+
