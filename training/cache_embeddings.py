@@ -11,12 +11,12 @@ from pathlib import Path
 
 from triage.data import TASKS, data_root, dataset_names, read_examples, sample, seed_examples
 from triage.embed import EmbeddingCache, Embedder
+from triage.train import TrainConfig
 
-#: Training rows per dataset that the accurate tier's heads are fitted on (embedding is ~40 texts/s
-#: per core, so all 200k rows would take hours; the heads saturate well before that).
-TRAIN_CAP = {"sentiment": 2000, "spam": 2000, "complaint": 2500, "question": 6000}
-TRAIN_CAP_OVERRIDE = {"umsab_xlm-t": None}
-DEV_CAP = 1200
+#: Training rows per dataset that the accurate tier's heads are fitted on (embedding runs at
+#: ~25-50 texts/s on 2 cores, so all 200k rows would take hours); see TrainConfig.
+CAPS = TrainConfig().embedding_train_cap
+DEV_CAP = TrainConfig().embedding_dev_cap
 DEV_FULL = {"umsab_xlm-t", "uit-vsfc", "laroseda", "snappfood-sentiment", "astd", "youtube-spam-collection",
             "complaints-twitter-preotiuc2019", "tweet-act-tac"}
 
@@ -35,7 +35,7 @@ def planned_texts(root: Path) -> list[str]:
                 later += [e.text for e in sample(rows, DEV_CAP)]
         for name in dataset_names(root, task, "train"):
             rows = list(read_examples(root, task, name, "train"))
-            cap = TRAIN_CAP_OVERRIDE.get(name, TRAIN_CAP[task])
+            cap = CAPS.get(name, CAPS[task])
             train += [e.text for e in sample(rows, cap)]
     return list(dict.fromkeys(first + train + later))
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from triage.data import REPO_ROOT
 
-__all__ = ["model_card"]
+__all__ = ["model_card", "write_model_card"]
 
 _LICENCE_NOTE = {
     "open": "open licence",

@@ -9,14 +9,26 @@ exits non-zero, the API maps it to a 4xx JSON body. Nothing else is translated a
   + ModelNotFoundError          a model directory that is missing or incomplete
   + InputFormatError            a malformed input file (carries path, 1-based line and field)
   + UnsupportedLanguageError    a language the model does not cover (also a ValueError)
+  + InvalidRequestError         a request value the service refuses (names the field)    -> 422
+  + AuthError                   missing, malformed or unknown API key                    -> 401
+  + PermissionDeniedError       the key's role or channels do not allow this             -> 403
+  + NotFoundError               no such item, or one the key may not know exists         -> 404
+  + ConflictError               the item is leased to someone else, or similar           -> 409
+
+The HTTP status codes are applied in one place, ``triage.api.app``.
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "AuthError",
     "ConfigError",
+    "ConflictError",
     "InputFormatError",
+    "InvalidRequestError",
     "ModelNotFoundError",
+    "NotFoundError",
+    "PermissionDeniedError",
     "TriageError",
     "UnknownComponentError",
     "UnsupportedLanguageError",
@@ -69,3 +81,27 @@ class InputFormatError(TriageError):
         where = ":".join(str(p) for p in (path, line) if p is not None)
         what = f"field {field!r}: {reason}" if field else reason
         super().__init__(f"{where}: {what}" if where else what, hint=hint)
+
+
+class InvalidRequestError(TriageError, ValueError):
+    """A request value the service refuses; ``field`` is its dotted location (``comments.3.text``)."""
+
+    def __init__(self, message: str, *, field: str, hint: str | None = None) -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}", hint=hint)
+
+
+class AuthError(TriageError):
+    """A request without a valid API key."""
+
+
+class PermissionDeniedError(TriageError):
+    """A valid key whose role or channel scope does not allow the request."""
+
+
+class NotFoundError(TriageError):
+    """An item that does not exist, or that the caller may not learn exists."""
+
+
+class ConflictError(TriageError):
+    """A request that clashes with the item's current state (e.g. leased to another moderator)."""

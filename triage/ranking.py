@@ -7,13 +7,15 @@ Priority (0-100) is a weighted sum of the model's probabilities, damped by spam:
              + complaint * P(complaint)
              + question  * P(question)
              + praise    * P(praise)
-    priority = round(min(100, raw) * (1 - P(spam)))      and at most ``spam_cap`` if tagged spam
+    priority = round(min(100, raw) * (1 - P(spam) * (1 - P(complaint))))
+               and at most ``spam_cap`` in the spam queue
 
 With the default weights an unhappy customer asking for help (negative, complaint, question)
 scores 80-100, a complaint 60-80, a mild negative remark 25-40, a question 25-35, praise and
 chit-chat 5-20, spam 0-5. The queue is the first rule that matches:
 
-1. ``spam``      the spam tag is set;
+1. ``spam``      the spam tag is set, and spam is likelier than a complaint (a real customer
+                 whose complaint looks a bit like an ad must not vanish into bulk removal);
 2. ``urgent``    the complaint tag is set, or P(negative) >= ``urgent_negative``;
 3. ``questions`` the question tag is set;
 4. ``praise``    the praise tag is set;
@@ -71,13 +73,13 @@ def prioritize(sentiment: SentimentScores, tags: TagScores, weights: RankingWeig
         ("praise", weights.praise * tags.praise, tags.praise),
     ]
     raw = min(100.0, weights.base + sum(points for _, points, _ in terms))
-    value = round(raw * (1.0 - tags.spam))
+    value = round(raw * (1.0 - tags.spam * (1.0 - tags.complaint)))
     reasons = [
         f"{name} {p:.2f}"
         for name, points, p in sorted(terms, key=lambda t: -t[1])
         if points >= weights.reason_min_points
     ]
-    if Tag.SPAM in tags.tags:
+    if Tag.SPAM in tags.tags and tags.spam >= tags.complaint:
         value = min(value, weights.spam_cap)
         reasons.insert(0, f"spam {tags.spam:.2f}")
         queue = Queue.SPAM

@@ -14,6 +14,7 @@ Used by ``training/build_default.py`` (the shipped model). Steps, all determinis
 from __future__ import annotations
 
 import json
+from collections import Counter
 import resource
 import shutil
 import time
@@ -25,6 +26,7 @@ from typing import Any
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from triage.card import write_model_card
 from triage.data import (
     DEFAULT_MODEL_DIR,
     TASKS,
@@ -68,8 +70,10 @@ class TrainConfig:
     weak_praise_weight: float = 0.3
     weak_praise_cap: int = 1500
     embedding_train_cap: dict[str, int | None] = field(
-        default_factory=lambda: {"sentiment": 2000, "spam": 2000, "complaint": 2500, "question": 6000, "umsab_xlm-t": None}
+        default_factory=lambda: {"sentiment": 1000, "spam": 1500, "complaint": 2000, "question": 6000, "umsab_xlm-t": 6000}
     )
+    #: Dev rows per set embedded for the accurate tier's metrics (target dev sets: all rows).
+    embedding_dev_cap: int = 500
     embedding_weights: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7)
     max_iter: int = 300
     cache_dir: str = str(Path.home() / ".cache" / "triage" / "e5")
@@ -80,7 +84,8 @@ class _TagData:
     texts: list[str]
     y: np.ndarray
     weight: np.ndarray
-    keys: list[str]  # dataset name (or "seed"/"weak:<name>") per row, for the embedding cap
+    keys: list[str]  # dataset name (or "seed") per row, for the embedding cap
+    ids: list[str]  # example ids (the embedding cache was filled by hash of these)
 
 
 def pipeline_toml(name: str, version: str, tiers: dict[str, dict[str, Any]]) -> str:
@@ -106,6 +111,7 @@ def _tag_train(root: Path, tag: Tag, seeds: Sequence[SeedExample], cfg: TrainCon
     ys: list[int] = []
     weights: list[float] = []
     keys: list[str] = []
+    ids: list[str] = []
     if tag in TAG_TASKS:
         task, positive = TAG_TASKS[tag]
         for name in dataset_names(root, task, "train"):
@@ -114,6 +120,7 @@ def _tag_train(root: Path, tag: Tag, seeds: Sequence[SeedExample], cfg: TrainCon
                 ys.append(int(e.label == positive))
                 weights.append(1.0)
                 keys.append(name)
+                ids.append(e.id)
     else:  # praise: no public data; positive reviews are weak praise, others weak non-praise
         for name in REVIEW_DATASETS:
             rows = sample(list(read_examples(root, "sentiment", name, "train")), cfg.weak_praise_cap)
@@ -121,13 +128,15 @@ def _tag_train(root: Path, tag: Tag, seeds: Sequence[SeedExample], cfg: TrainCon
                 texts.append(e.text)
                 ys.append(int(e.label == "positive"))
                 weights.append(cfg.weak_praise_weight)
-                keys.append(f"weak:{name}")
+                keys.append(name)
+                ids.append(e.id)
     for s in seeds:
         texts.append(s.text)
         ys.append(int(tag.value in s.tags))
         weights.append(cfg.seed_weight)
         keys.append("seed")
-    return _TagData(texts, np.array(ys), np.array(weights), keys)
+        ids.append(s.id)
+    return _TagData(texts, np.array(ys), np.array(weights), keys, ids)
 
 
 def _binary_head(X: Any, y: np.ndarray, w: np.ndarray, c: float, max_iter: int) -> LinearHead:
@@ -173,8 +182,8 @@ def build_model(
     cfg: TrainConfig | None = None,
     log: Callable[[str], None] = print,
     embed: bool = True,
-    name: str = "triage-default",
-    version: str = "0.1.0",
+    model_name: str = "triage-default",
+    model_version: str = "0.1.0",
 ) -> dict[str, Any]:
     """Train every head, tune thresholds on dev, write the model to ``out_dir``; returns metrics."""
     cfg = cfg or TrainConfig()
@@ -229,8 +238,7 @@ def build_model(
         log(f"accurate sentiment heads on {len(ys)} embedded rows in {time.time() - t:.0f}s")
         for tag, d in tag_train.items():
             task = TAG_TASKS[tag][0] if tag in TAG_TASKS else "sentiment"
-            ids = [f"{k}:{i}" for i, k in enumerate(d.keys)]
-            keep = _embedding_mask(d.keys, cfg, task, ids)
+            keep = _embedding_mask(d.keys, cfg, task, d.ids)
             keep &= np.array([k == "seed" or x in cache for x, k in zip(d.texts, d.keys, strict=True)])
             E = cache.get([x for x, k in zip(d.texts, keep, strict=True) if k], embedder)
             heads[f"emb.{tag.value}"] = _binary_head(E, d.y[keep], d.weight[keep], cfg.embedding_c, 1000)
@@ -331,12 +339,14 @@ def build_model(
     out_dir.mkdir(parents=True, exist_ok=True)
     featurizer.save(out_dir / "fast")
     save_heads(heads, out_dir)
-    (out_dir / "pipeline.toml").write_text(pipeline_toml(name, version, tier_settings), encoding="utf-8")
+    (out_dir / "pipeline.toml").write_text(pipeline_toml(model_name, model_version, tier_settings), encoding="utf-8")
     if out_dir.resolve() != DEFAULT_MODEL_DIR.resolve():
         shutil.copytree(DEFAULT_MODEL_DIR / "langid", out_dir / "langid", dirs_exist_ok=True)
     metrics["training_seconds"] = round(time.time() - started, 1)
     metrics["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     metrics["tier_settings"] = tier_settings
+    metrics["seeds_per_language"] = dict(sorted(Counter(s.lang for s in seeds).items()))
+    write_model_card(out_dir, f"{model_name}-{model_version}", metrics, metrics["seeds_per_language"])
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=1, ensure_ascii=False), encoding="utf-8")
     log(f"done in {metrics['training_seconds']}s, peak RSS {metrics['peak_rss_mb']} MB")
     return metrics

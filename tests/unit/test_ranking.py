@@ -58,3 +58,9 @@ def test_weights_are_configurable_and_validated() -> None:
         RankingWeights.from_mapping({"qestion": 50})
     with pytest.raises(ConfigError, match="must be a number"):
         RankingWeights.from_mapping({"question": "high"})
+
+
+def test_complaint_that_looks_spammy_stays_urgent() -> None:
+    p = prioritize(NEG, tags(c=0.9, s=0.6), W)
+    assert p.queue is Queue.URGENT
+    assert p.value > 50

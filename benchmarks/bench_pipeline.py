@@ -1,0 +1,227 @@
+"""Accuracy on every dev split and single-core speed of both tiers, next to simple peers.
+
+    python benchmarks/bench_pipeline.py                # accuracy + speed, writes benchmarks/results/
+    python benchmarks/bench_pipeline.py --skip-accuracy
+    python benchmarks/bench_pipeline.py --help
+
+Peers, all measured in this run on the same rows:
+* majority class of the dataset's own train split;
+* plain TF-IDF + logistic regression (scikit-learn defaults, word unigrams) trained on the
+  dataset's own train split (tweeteval has none: it borrows umsab_xlm-t's English train);
+* VADER on the English sentiment sets;
+* for speed: langdetect alone (seeded), on the same texts.
+
+The accurate tier is scored on at most --accurate-cap rows per dev set (it runs ~50 comments/s
+per core); fast-tier figures on the same subset are printed beside it for a fair comparison.
+Everything runs on one core (CPU affinity 0, one BLAS/OpenMP thread).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+# One core, one thread, before numpy or the embedding engine start.
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[var] = "1"
+if hasattr(os, "sched_setaffinity"):
+    os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+import numpy as np  # noqa: E402
+from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
+from triage.data import TASKS, data_root, dataset_names, read_examples, sample, seed_examples  # noqa: E402
+from triage.evaluate import binary_metrics, classification_metrics  # noqa: E402
+from triage.pipeline import load_pipeline  # noqa: E402
+from triage.types import Comment, Tag, Tier  # noqa: E402
+
+POSITIVE = {"spam": "spam", "complaint": "complaint", "question": "question"}
+LABELS = ("negative", "neutral", "positive")
+
+
+def _headline(task: str, y: list[str], pred: list[str]) -> tuple[str, float]:
+    if task == "sentiment":
+        labels = sorted(set(y))
+        if len(labels) == 2:
+            return "accuracy", classification_metrics(y, pred, labels)["accuracy"]
+        return "macro-F1", classification_metrics(y, pred, LABELS)["macro_f1"]
+    pos = POSITIVE[task] if task in POSITIVE else task
+    return "F1", binary_metrics([v == pos for v in y], [float(p == pos) for p in pred], 0.5)["f1"]
+
+
+def _our_labels(task: str, results: list[Any], y: list[str]) -> list[str]:
+    if task == "sentiment":
+        if len(set(y)) == 2:  # two-class set: positive vs negative
+            return ["positive" if r.sentiment.p_positive >= r.sentiment.p_negative else "negative" for r in results]
+        return [r.sentiment.label.value for r in results]
+    tag = Tag(task)
+    return [task if tag in r.tags.tags else "no" for r in results]
+
+
+def _vader(texts: list[str]) -> list[str]:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    sia = SentimentIntensityAnalyzer()
+    out = []
+    for t in texts:
+        c = sia.polarity_scores(t)["compound"]
+        out.append("positive" if c >= 0.05 else "negative" if c <= -0.05 else "neutral")
+    return out
+
+
+def accuracy(root: Path, pipe: Any, accurate_cap: int, out: dict[str, Any]) -> None:
+    rows_out = []
+    for task in TASKS:
+        for name in dataset_names(root, task, "dev"):
+            dev = list(read_examples(root, task, name, "dev"))
+            train_name = name if (root / task / f"{name}.train.jsonl").exists() else "umsab_xlm-t"
+            train = list(read_examples(root, task, train_name, "train"))
+            if train_name != name:
+                train = [e for e in train if e.lang == "en"]
+            y = [e.label for e in dev]
+            texts = [e.text for e in dev]
+            row: dict[str, Any] = {"task": task, "dataset": name, "n": len(dev)}
+            majority = max(set(e.label for e in train), key=[e.label for e in train].count)
+            row["metric"], row["majority"] = _headline(task, y, [majority] * len(y))
+            vec = TfidfVectorizer()
+            clf = LogisticRegression(max_iter=1000).fit(vec.fit_transform([e.text for e in train]), [e.label for e in train])
+            row["tfidf_lr"] = _headline(task, y, list(clf.predict(vec.transform(texts))))[1]
+            if task == "sentiment" and {e.lang for e in dev} & {"en"}:
+                en = [i for i, e in enumerate(dev) if e.lang == "en"]
+                ye = [y[i] for i in en]
+                row["vader_en"] = _headline(task, ye, _vader([texts[i] for i in en]))[1]
+                row["n_en"] = len(en)
+            fast = pipe.score_batch([Comment(t) for t in texts], Tier.FAST)
+            row["fast"] = _headline(task, y, _our_labels(task, fast, y))[1]
+            sub = sample(dev, accurate_cap)
+            idx = {e.id for e in sub}
+            keep = [i for i, e in enumerate(dev) if e.id in idx]
+            ys = [y[i] for i in keep]
+            if "accurate" in {t.value for t in pipe.tiers}:
+                acc = pipe.score_batch([Comment(texts[i]) for i in keep], Tier.ACCURATE)
+                row["accurate"] = _headline(task, ys, _our_labels(task, acc, ys))[1]
+            row["fast_on_accurate_rows"] = _headline(task, ys, _our_labels(task, [fast[i] for i in keep], ys))[1]
+            row["n_accurate"] = len(keep)
+            rows_out.append(row)
+            print(json.dumps(row), file=sys.stderr, flush=True)
+    # tags in languages without public tag data: the held-out seed examples
+    seeds = [s for s in seed_examples() if s.is_dev]
+    train_seeds = [s for s in seed_examples() if not s.is_dev]
+    res_fast = pipe.score_batch([Comment(s.text) for s in seeds], Tier.FAST)
+    res_acc = pipe.score_batch([Comment(s.text) for s in seeds], Tier.ACCURATE) if len(pipe.tiers) > 1 else None
+    for tag in Tag:
+        y = [tag.value in s.tags for s in seeds]
+        vec = TfidfVectorizer()
+        clf = LogisticRegression(max_iter=1000).fit(
+            vec.fit_transform([s.text for s in train_seeds]), [tag.value in s.tags for s in train_seeds]
+        )
+        row = {
+            "task": f"{tag.value} (seed-dev, 14 languages)", "dataset": "triage-seed", "n": len(seeds), "metric": "F1",
+            "majority": 0.0,
+            "tfidf_lr": binary_metrics(y, clf.predict(vec.transform([s.text for s in seeds])).astype(float), 0.5)["f1"],
+            "fast": binary_metrics(y, [float(tag in r.tags.tags) for r in res_fast], 0.5)["f1"],
+        }
+        if res_acc is not None:
+            row["accurate"] = binary_metrics(y, [float(tag in r.tags.tags) for r in res_acc], 0.5)["f1"]
+        rows_out.append(row)
+    out["accuracy"] = rows_out
+
+
+def speed(root: Path, pipe: Any, out: dict[str, Any]) -> None:
+    from langdetect import DetectorFactory, detect
+
+    DetectorFactory.seed = 0
+    texts = [e.text for task in TASKS for name in dataset_names(root, task, "dev")
+             for e in sample(list(read_examples(root, task, name, "dev")), 250)]
+    rng = np.random.default_rng(0)
+    texts = [texts[i] for i in rng.permutation(len(texts))[:5000]]
+    comments = [Comment(t) for t in texts]
+    res: dict[str, Any] = {"texts": len(texts), "mean_chars": round(float(np.mean([len(t) for t in texts])), 1)}
+    pipe.score_batch(comments[:200], Tier.FAST)  # warm-up
+    t = time.perf_counter()
+    pipe.score_batch(comments, Tier.FAST)
+    res["fast_batch_per_s"] = round(len(comments) / (time.perf_counter() - t))
+    lat = []
+    for c in comments[:300]:
+        t = time.perf_counter()
+        pipe.score_batch([c], Tier.FAST)
+        lat.append((time.perf_counter() - t) * 1000)
+    res["fast_single_ms_p50"] = round(statistics.median(lat), 2)
+    res["fast_single_ms_p95"] = round(float(np.percentile(lat, 95)), 2)
+    if len(pipe.tiers) > 1:
+        sub = comments[:400]
+        pipe.score_batch(sub[:20], Tier.ACCURATE)  # loads the embedding model
+        t = time.perf_counter()
+        pipe.score_batch(sub, Tier.ACCURATE)
+        res["accurate_batch_per_s"] = round(len(sub) / (time.perf_counter() - t), 1)
+        lat = []
+        for c in sub[:100]:
+            t = time.perf_counter()
+            pipe.score_batch([c], Tier.ACCURATE)
+            lat.append((time.perf_counter() - t) * 1000)
+        res["accurate_single_ms_p50"] = round(statistics.median(lat), 1)
+        res["accurate_single_ms_p95"] = round(float(np.percentile(lat, 95)), 1)
+    t = time.perf_counter()
+    for text in texts[:2000]:
+        try:
+            detect(text)
+        except Exception:  # noqa: BLE001 - langdetect raises on texts without features
+            pass
+    res["langdetect_alone_per_s"] = round(2000 / (time.perf_counter() - t))
+    res["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    out["speed"] = res
+
+
+def markdown(out: dict[str, Any]) -> str:
+    lines = []
+    if "accuracy" in out:
+        lines += ["| task | dev set | n | metric | majority | TF-IDF+LR | VADER (en rows) | triage fast | triage accurate (n) |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for r in out["accuracy"]:
+            vader = f"{r['vader_en']:.3f} ({r['n_en']})" if "vader_en" in r else "–"
+            acc = f"{r['accurate']:.3f} ({r.get('n_accurate', r['n'])})" if "accurate" in r else "–"
+            lines.append(f"| {r['task']} | {r['dataset']} | {r['n']} | {r['metric']} | {r['majority']:.3f} | "
+                         f"{r['tfidf_lr']:.3f} | {vader} | **{r['fast']:.3f}** | {acc} |")
+    if "speed" in out:
+        s = out["speed"]
+        lines += ["", "| one core | figure |", "|---|---|"] + [f"| {k} | {v} |" for k, v in s.items()]
+    if "load_seconds" in out:
+        lines.append(f"| model load (s) | {out['load_seconds']} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", help="labelled datasets (default: $TRIAGE_DATA or ../shared/datasets)")
+    parser.add_argument("--model", type=Path, help="model directory (default: the shipped one)")
+    parser.add_argument("--accurate-cap", type=int, default=400, help="dev rows per set for the accurate tier")
+    parser.add_argument("--skip-accuracy", action="store_true")
+    parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "pipeline")
+    args = parser.parse_args()
+    root = data_root(args.data)
+    t = time.perf_counter()
+    pipe = load_pipeline(args.model)
+    out: dict[str, Any] = {"model": pipe.name, "load_seconds": round(time.perf_counter() - t, 2)}
+    if not args.skip_speed:
+        speed(root, pipe, out)
+    if not args.skip_accuracy:
+        accuracy(root, pipe, args.accurate_cap, out)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.with_suffix(".json").write_text(json.dumps(out, indent=1), encoding="utf-8")
+    md = markdown(out)
+    args.out.with_suffix(".md").write_text(md, encoding="utf-8")
+    print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

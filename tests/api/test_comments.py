@@ -1,0 +1,143 @@
+"""Ingest (idempotent), resolve, relabel and the training export."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from tests.api.helpers import comments
+from triage.auth import Principal, Role
+from triage.moderation import NewComment, add_label, export_labels, ingest
+from triage.pipeline import Pipeline
+from triage.settings import Settings
+from triage.store import Database
+from triage.store.models import StoredComment
+from triage.types import OUTPUT_FIELDS
+
+Key = Callable[..., dict[str, str]]
+
+
+def _count(db: Database) -> int:
+    with db.read() as s:
+        return int(s.scalar(select(func.count()).select_from(StoredComment)) or 0)
+
+
+def test_ingest_answers_with_the_stored_records_in_request_order(client: TestClient, key: Key) -> None:
+    batch = comments(5)
+    r = client.post("/v1/comments", json={"channel": "shop-a", "comments": batch}, headers=key("moderate", "shop-a"))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["created"] == 5
+    assert [i["external_id"] for i in body["items"]] == [c["external_id"] for c in batch]
+    for item, sent in zip(body["items"], batch, strict=True):
+        assert set(OUTPUT_FIELDS) <= set(item)
+        assert item["channel"] == "shop-a" and item["text"] == sent["text"] and item["author"] == sent["author"]
+        assert item["status"] == "open" and item["claimed_by"] is None and isinstance(item["id"], int)
+    assert body["items"][0]["created_at"] == "2026-11-01T00:00:00Z"
+
+
+def test_sending_the_same_comments_again_stores_nothing_and_returns_the_same_result(
+    client: TestClient, key: Key, db: Database
+) -> None:
+    h = key("moderate", "shop-a")
+    body = {"channel": "shop-a", "comments": comments(6)}
+    first = client.post("/v1/comments", json=body, headers=h).json()
+    # The same comments again, one new one, and a repeat inside the request.
+    again_body = {"channel": "shop-a", "comments": [*comments(6), *comments(7)[6:], comments(1)[0]]}
+    again = client.post("/v1/comments", json=again_body, headers=h).json()
+    assert again["created"] == 1
+    assert again["items"][:6] == first["items"]
+    assert again["items"][7] == first["items"][0]
+    assert _count(db) == 7
+
+
+def test_the_same_external_id_in_two_channels_is_two_comments(client: TestClient, key: Key, db: Database) -> None:
+    h = key("admin")
+    for channel in ("shop-a", "shop-b"):
+        r = client.post("/v1/comments", json={"channel": channel, "comments": comments(2)}, headers=h)
+        assert r.json()["created"] == 2
+    assert _count(db) == 4
+
+
+def test_concurrent_ingests_of_the_same_comments_store_each_once(
+    settings: Settings, pipeline: Pipeline, db: Database
+) -> None:
+    admin = Principal(1, "t", Role.ADMIN, frozenset())
+    batch = [NewComment(c["external_id"], c["text"], c["author"]) for c in comments(30)]
+    results: list[list[int]] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            out = ingest(db, pipeline, settings, admin, "race", batch)
+            results.append([row[0].id for row in out.rows])
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert len({tuple(r) for r in results}) == 1  # every caller got the same stored ids
+    assert _count(db) == 30
+
+
+def test_resolve_closes_the_comment_and_it_leaves_the_queue(client: TestClient, key: Key) -> None:
+    h = key("moderate", "shop-a")
+    items = client.post("/v1/comments", json={"channel": "shop-a", "comments": comments(3)}, headers=h).json()["items"]
+    target = items[0]
+    r = client.post(f"/v1/comments/{target['id']}/resolve", json={"action": "replied"}, headers=h)
+    assert r.status_code == 200 and r.json()["status"] == "replied" and r.json()["resolved_by"]
+    page = client.get(f"/v1/queues/{target['queue']}", headers=h).json()["items"]
+    assert target["id"] not in [i["id"] for i in page]
+    bad = client.post(f"/v1/comments/{target['id']}/resolve", json={"action": "archived"}, headers=h)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "action"
+    missing = client.post("/v1/comments/999999/resolve", json={"action": "hidden"}, headers=h)
+    assert missing.status_code == 404
+
+
+def test_labels_are_stored_with_who_and_when_and_exported_as_training_jsonl(client: TestClient, key: Key) -> None:
+    h = key("moderate", "shop-a")
+    items = client.post("/v1/comments", json={"channel": "shop-a", "comments": comments(3)}, headers=h).json()["items"]
+    a, b = items[0]["id"], items[1]["id"]
+    r = client.post(f"/v1/comments/{a}/labels", json={"sentiment": "negative", "tags": ["complaint"]}, headers=h)
+    assert r.status_code == 201, r.text
+    assert r.json()["labelled_by"].startswith("moderate-") and r.json()["labelled_at"].endswith("Z")
+    # A later correction of the tags only keeps the earlier sentiment.
+    client.post(f"/v1/comments/{a}/labels", json={"tags": ["complaint", "question"]}, headers=h)
+    client.post(f"/v1/comments/{b}/labels", json={"sentiment": "positive", "tags": [], "lang": "ro"}, headers=h)
+    empty = client.post(f"/v1/comments/{b}/labels", json={}, headers=h)
+    assert empty.status_code == 422
+    bad = client.post(f"/v1/comments/{b}/labels", json={"tags": ["urgent"]}, headers=h)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["field"].startswith("tags")
+
+    r = client.get("/v1/labels/export", headers=h)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/x-ndjson")
+    rows = [json.loads(line) for line in r.text.splitlines()]
+    assert [(x["external_id"], x["sentiment"], x["tags"]) for x in rows] == [
+        ("c0", "negative", ["complaint", "question"]),
+        ("c1", "positive", []),
+    ]
+    assert rows[1]["lang"] == "ro" and rows[0]["lang"] == items[0]["lang"]
+    for row in rows:
+        assert {"text", "lang", "sentiment", "tags", "labelled_by", "labelled_at"} <= set(row)
+
+
+def test_export_pages_through_every_latest_label(client: TestClient, key: Key, db: Database) -> None:
+    h = key("admin")
+    items = client.post("/v1/comments", json={"channel": "big", "comments": comments(20)}, headers=h).json()["items"]
+    admin = Principal(1, "t", Role.ADMIN, frozenset())
+    for item in items:
+        add_label(db, admin, item["id"], {"sentiment": "negative"})
+        add_label(db, admin, item["id"], {"sentiment": "neutral"})
+    rows = list(export_labels(db, admin, "big", chunk=7))  # several pages
+    assert sorted(r["external_id"] for r in rows) == sorted(i["external_id"] for i in items)
+    assert {r["sentiment"] for r in rows} == {"neutral"}
+    with client.stream("GET", "/v1/labels/export?channel=big", headers=h) as r:
+        assert len([line for line in r.iter_lines() if line]) == 20

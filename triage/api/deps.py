@@ -1,0 +1,73 @@
+"""Dependencies shared by the routes, as ``Annotated`` aliases.
+
+The app's long-lived objects (settings, database, pipeline, metrics) live in one
+:class:`AppState` on ``app.state``, created by the lifespan in :mod:`triage.api.app`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPBearer
+
+from triage import moderation
+from triage.api.metrics import Metrics
+from triage.auth import Principal
+from triage.pipeline import Pipeline
+from triage.settings import Settings
+from triage.store.db import Database
+
+__all__ = ["AppState", "DatabaseDep", "PipelineDep", "PrincipalDep", "SettingsDep", "StateDep"]
+
+
+@dataclass
+class AppState:
+    """Everything a request may need, loaded once per process."""
+
+    settings: Settings
+    db: Database
+    pipeline: Pipeline
+    metrics: Metrics
+
+
+def get_state(request: Request) -> AppState:
+    """The app's state (set up by the lifespan)."""
+    state: AppState = request.app.state.triage
+    return state
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def get_settings(state: StateDep) -> Settings:
+    """The app's settings."""
+    return state.settings
+
+
+def get_db(state: StateDep) -> Database:
+    """The app's database."""
+    return state.db
+
+
+def get_pipeline(state: StateDep) -> Pipeline:
+    """The loaded model."""
+    return state.pipeline
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+DatabaseDep = Annotated[Database, Depends(get_db)]
+PipelineDep = Annotated[Pipeline, Depends(get_pipeline)]
+
+# Declares the bearer scheme in the OpenAPI document (the "Authorize" button of /docs); the
+# header itself is checked in get_principal so that every failure gets our own 401 message.
+_bearer = HTTPBearer(auto_error=False, description="An API key from `triage keys create`.")
+
+
+def get_principal(request: Request, db: DatabaseDep, _: Annotated[object, Security(_bearer)] = None) -> Principal:
+    """The caller, from ``Authorization: Bearer <key>`` (401 if missing or unknown)."""
+    return moderation.authenticate(db, request.headers.get("authorization"))
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -1,0 +1,351 @@
+"""Moderation use cases: what the API's routes call, one function per action.
+
+Each function checks what the caller's key may do, chooses its transactions and calls
+:mod:`triage.store.repo`. Scoring happens outside any write transaction, so a batch being
+scored never holds SQLite's write lock. An ingest is acknowledged only after it committed.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from triage import campaigns as camp
+from triage.auth import Principal, Role, check_key_request, hash_token, new_token, token_matches, token_prefix
+from triage.errors import AuthError, ConfigError, ConflictError, InvalidRequestError, NotFoundError
+from triage.pipeline import Pipeline
+from triage.settings import Settings
+from triage.store import repo
+from triage.store.db import Database, utcnow
+from triage.store.models import ApiKey, Campaign, Label, StoredComment
+from triage.types import Comment, Queue, Tag, Tier, TriageResult
+
+__all__ = [
+    "IngestResult",
+    "NewComment",
+    "Page",
+    "add_label",
+    "analyze",
+    "authenticate",
+    "claim",
+    "create_key",
+    "decode_cursor",
+    "encode_cursor",
+    "export_labels",
+    "ingest",
+    "iso",
+    "list_campaigns",
+    "list_queue",
+    "queue_counts",
+    "resolve",
+    "resolve_campaign",
+]
+
+Row = tuple[StoredComment, str]
+RESOLUTIONS = ("replied", "hidden", "deleted", "dismissed")
+
+
+@dataclass(frozen=True, slots=True)
+class NewComment:
+    """A comment to ingest; ``created_at`` is naive UTC (``None``: now)."""
+
+    external_id: str
+    text: str
+    author: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """The stored rows in request order, and how many were new."""
+
+    rows: list[Row]
+    created: int
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a ranked queue and the cursor of the next one (``None`` at the end)."""
+
+    rows: list[Row]
+    next_cursor: str | None
+
+
+def iso(t: datetime) -> str:
+    """A stored (naive UTC) time as ISO 8601 with ``Z``."""
+    return t.isoformat() + "Z"
+
+
+# --- limits and scoring ------------------------------------------------------------------------
+
+
+def check_batch(texts: Sequence[str], settings: Settings) -> None:
+    """Enforce the batch-size and text-length limits (422 naming the offending field)."""
+    if len(texts) > settings.max_batch:
+        raise InvalidRequestError(
+            f"at most {settings.max_batch} comments per request; got {len(texts)}", field="comments",
+            hint="split the batch, or raise TRIAGE_MAX_BATCH")
+    for i, text in enumerate(texts):
+        if len(text) > settings.max_text_chars:
+            raise InvalidRequestError(
+                f"at most {settings.max_text_chars} characters; got {len(text)}", field=f"comments.{i}.text")
+
+
+def _tier(pipeline: Pipeline, tier: Tier | None, settings: Settings) -> Tier:
+    chosen = tier or settings.default_tier
+    if chosen not in pipeline.tiers:
+        known = ", ".join(t.value for t in pipeline.tiers)
+        raise InvalidRequestError(f"model {pipeline.name} has no {chosen.value!r} tier; it has: {known}", field="tier")
+    return chosen
+
+
+def analyze(pipeline: Pipeline, settings: Settings, texts: Sequence[str], tier: Tier | None = None) -> list[TriageResult]:
+    """Score texts without storing anything (any role may)."""
+    check_batch(texts, settings)
+    return pipeline.score_batch([Comment(text=t) for t in texts], _tier(pipeline, tier, settings))
+
+
+# --- ingest and campaigns ----------------------------------------------------------------------
+
+
+def _row(channel_id: int, c: NewComment, r: TriageResult, now: datetime, settings: Settings) -> dict[str, Any]:
+    rec = r.to_record()
+    tags = set(rec.pop("tags"))
+    return {
+        "channel_id": channel_id, "external_id": c.external_id, "text": c.text, "author": c.author,
+        "created_at": c.created_at or now, "ingested_at": now, **rec,
+        **{f"tag_{t.value}": t.value in tags for t in Tag},
+        "reasons": list(r.priority.reasons), "status": "open",
+        "campaign_key": camp.campaign_key(c.text, r.tags.spam, settings.campaign_min_p_spam),
+    }
+
+
+def ingest(
+    db: Database, pipeline: Pipeline, settings: Settings, principal: Principal, channel: str, comments: Sequence[NewComment]
+) -> IngestResult:
+    """Score, store and enqueue comments; idempotent on ``(channel, external_id)``.
+
+    A comment already stored (or repeated within the request) is not scored again: every
+    position gets the stored record. Concurrent ingests of the same comment store it once.
+    """
+    principal.require_channel(channel)
+    check_batch([c.text for c in comments], settings)
+    first: dict[str, NewComment] = {}
+    for c in comments:
+        first.setdefault(c.external_id, c)
+    with db.read() as s:
+        known = repo.channel_ids(s, [channel])
+        existing = repo.comments_by_external_id(s, next(iter(known)), first) if known else {}
+    todo = [c for eid, c in first.items() if eid not in existing]
+    tier = _tier(pipeline, None, settings)
+    results = pipeline.score_batch([Comment(c.text, id=c.external_id, channel=channel, author=c.author) for c in todo], tier)
+    now = utcnow()
+    with db.write() as s:
+        channel_id = repo.get_or_create_channel(s, channel, now)
+        rows = [_row(channel_id, c, r, now, settings) for c, r in zip(todo, results, strict=True)]
+        inserted = repo.insert_comments(s, rows)
+        new = [camp.Candidate(inserted[r["external_id"]], r["author"], r["created_at"], r["campaign_key"])
+               for r in rows if r["campaign_key"] and r["external_id"] in inserted]
+        if new:
+            _group_campaigns(s, channel_id, new, settings, now)
+        stored = repo.comments_by_external_id(s, channel_id, first)
+    return IngestResult([(stored[c.external_id], channel) for c in comments], created=len(inserted))
+
+
+def _shift(t: datetime, delta: timedelta) -> datetime:
+    try:
+        return t + delta
+    except OverflowError:
+        return datetime.max if delta > timedelta(0) else datetime.min
+
+
+def _group_campaigns(s: Any, channel_id: int, new: list[camp.Candidate], settings: Settings, now: datetime) -> None:
+    repo.lock_channel(s, channel_id)
+    window = timedelta(seconds=settings.campaign_window_seconds)
+    times = [c.created_at for c in new]
+    pool = repo.campaign_pool(s, channel_id, _shift(min(times), -window), _shift(max(times), window))
+    for a in camp.group(new, pool, window=window, threshold=settings.campaign_similarity,
+                        min_authors=settings.campaign_min_authors):
+        found = repo.get_campaign(s, a.campaign_id) if a.campaign_id is not None else None
+        campaign = found[0] if found else repo.create_campaign(s, channel_id, "", now)
+        repo.join_campaign(s, campaign, a.members)
+
+
+# --- queues ------------------------------------------------------------------------------------
+
+
+def encode_cursor(key: repo.RankKey) -> str:
+    """Opaque cursor for the page after ``key``."""
+    raw = json.dumps([key.priority, key.created_at.isoformat(), key.id], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> repo.RankKey:
+    """Inverse of :func:`encode_cursor`; anything else is a 422 naming ``cursor``."""
+    try:
+        p, t, i = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not (type(p) is int and type(i) is int and isinstance(t, str)) or abs(i) > 2**62:
+            raise ValueError
+        return repo.RankKey(p, datetime.fromisoformat(t).replace(tzinfo=None), i)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
+        raise InvalidRequestError("not a cursor this server issued; pass next_cursor unchanged", field="cursor") from None
+
+
+def _channel_ids(s: Any, principal: Principal, channel: str | None) -> list[int] | None:
+    names = principal.visible(channel)
+    return None if names is None else list(repo.channel_ids(s, names))
+
+
+def list_queue(
+    db: Database, principal: Principal, queue: Queue, *, channel: str | None, lang: str | None,
+    tag: Tag | None, limit: int, cursor: str | None,
+) -> Page:
+    """A page of a ranked queue (priority, then oldest first) over the channels the key may see."""
+    after = decode_cursor(cursor) if cursor else None
+    with db.read() as s:
+        ids = _channel_ids(s, principal, channel)
+        rows = repo.queue_page(s, queue.value, ids, lang=lang, tag=tag.value if tag else None,
+                               limit=limit + 1, after=after)
+    more = len(rows) > limit
+    return Page(rows[:limit], encode_cursor(repo.RankKey.of(rows[limit - 1][0])) if more else None)
+
+
+def queue_counts(db: Database, principal: Principal) -> dict[str, dict[str, tuple[int, int]]]:
+    """``{channel: {queue: (open, leased)}}`` for every channel the key may see."""
+    now = utcnow()
+    with db.read() as s:
+        names = principal.visible(None)
+        ids = repo.channel_ids(s, names)
+        counts = repo.queue_counts(s, None if names is None else list(ids), now)
+    out = {name: {q.value: (0, 0) for q in Queue} for name in sorted(names if names is not None else ids.values())}
+    for cid, queue, n, leased in counts:
+        out[ids[cid]][queue] = (n, leased)
+    return out
+
+
+def claim(
+    db: Database, settings: Settings, principal: Principal, queue: Queue, *, channel: str | None,
+    lang: str | None, tag: Tag | None, limit: int,
+) -> tuple[list[Row], datetime]:
+    """Lease the next ``limit`` unleased items of a queue to the caller; no item goes to two callers."""
+    if limit > settings.max_claim:
+        raise InvalidRequestError(f"at most {settings.max_claim} items per claim; got {limit}", field="limit")
+    now = utcnow()
+    expires = now + timedelta(seconds=settings.lease_seconds)
+    with db.write() as s:
+        ids = _channel_ids(s, principal, channel)
+        rows = repo.claim(s, queue.value, ids, lang=lang, tag=tag.value if tag else None, limit=limit,
+                          owner=principal.name, now=now, expires=expires)
+    return rows, expires
+
+
+def _visible_comment(s: Any, principal: Principal, comment_id: int) -> Row:
+    principal.require(Role.MODERATE)
+    row = repo.get_comment(s, comment_id, for_update=True)
+    if row is None or not principal.may_see(row[1]):
+        raise NotFoundError(f"no comment with id {comment_id}")  # the same answer whether or not it exists
+    return row
+
+
+def resolve(db: Database, principal: Principal, comment_id: int, action: str) -> Row:
+    """Close a comment as replied, hidden, deleted or dismissed (409 while another key leases it)."""
+    now = utcnow()
+    with db.write() as s:
+        c, channel = _visible_comment(s, principal, comment_id)
+        held = c.claimed_by is not None and c.claim_expires_at is not None and c.claim_expires_at > now
+        if held and c.claimed_by != principal.name:
+            raise ConflictError(f"comment {comment_id} is claimed by {c.claimed_by} until {c.claim_expires_at:%H:%M:%S}Z")
+        c.status, c.resolved_by, c.resolved_at = action, principal.name, now
+        c.claimed_by = c.claim_expires_at = None
+    return c, channel
+
+
+def add_label(db: Database, principal: Principal, comment_id: int, values: Mapping[str, Any]) -> Label:
+    """Store a moderator's correction (sentiment, tags, lang) with who and when."""
+    if all(v is None for v in values.values()):
+        raise InvalidRequestError("give at least one of sentiment, tags, lang", field="body")
+    with db.write() as s:
+        comment, _ = _visible_comment(s, principal, comment_id)
+        return repo.add_label(s, comment, values, principal.name, utcnow())
+
+
+def export_labels(db: Database, principal: Principal, channel: str | None, chunk: int = 500) -> Iterator[dict[str, Any]]:
+    """Training rows of the latest correction of each comment (checks access before streaming)."""
+    with db.read() as s:
+        ids = _channel_ids(s, principal, channel)
+
+    def rows() -> Iterator[dict[str, Any]]:
+        after = 0
+        while True:
+            with db.read() as s:
+                page = repo.label_page(s, ids, after, chunk)
+            for label, c, name in page:
+                yield {"id": f"{name}/{c.external_id}", "text": c.text, "lang": label.lang or c.lang,
+                       "sentiment": label.sentiment, "tags": label.tags,
+                       "labelled_by": label.labelled_by, "labelled_at": iso(label.labelled_at),
+                       "channel": name, "external_id": c.external_id, "source": "triage-labels"}
+            if len(page) < chunk:
+                return
+            after = page[-1][0].id
+
+    return rows()
+
+
+# --- campaigns ---------------------------------------------------------------------------------
+
+
+def list_campaigns(db: Database, principal: Principal, channel: str | None, status: str | None) -> list[tuple[Campaign, str, int, int]]:
+    """Campaigns (with channel, size, authors) in the channels the key may see."""
+    with db.read() as s:
+        return repo.campaigns(s, _channel_ids(s, principal, channel), status)
+
+
+def resolve_campaign(db: Database, principal: Principal, campaign_id: int, action: str) -> tuple[Campaign, str, int]:
+    """Hide, delete or dismiss every open comment of a campaign in one transaction."""
+    principal.require(Role.MODERATE)
+    with db.write() as s:
+        found = repo.get_campaign(s, campaign_id)
+        if found is None or not principal.may_see(found[1]):
+            raise NotFoundError(f"no campaign with id {campaign_id}")
+        n = repo.resolve_campaign(s, found[0], action, principal.name, utcnow())
+    return found[0], found[1], n
+
+
+# --- keys --------------------------------------------------------------------------------------
+
+
+def create_key(db: Database, role: Role, channels: Collection[str], name: str | None = None) -> tuple[ApiKey, str]:
+    """Create an API key; returns the stored row and the key itself (shown only now)."""
+    scope = check_key_request(role, list(channels))
+    token = new_token()
+    prefix = token_prefix(token)
+    if prefix is None:  # pragma: no cover - new_token always makes a valid key
+        raise ConfigError("generated an invalid key")
+    name = name or f"{role.value}-{prefix.removeprefix('trg_')}"
+    with db.write() as s:
+        if repo.key_name_taken(s, name):
+            raise ConflictError(f"a key named {name!r} exists; choose another --name")
+        key = repo.add_key(s, name=name, prefix=prefix, key_hash=hash_token(token), role=role.value,
+                           channels=scope, now=utcnow())
+    return key, token
+
+
+def authenticate(db: Database, authorization: str | None) -> Principal:
+    """The caller of a request with header ``Authorization: Bearer <key>`` (401 otherwise)."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if not authorization:
+        raise AuthError("missing API key; send the header 'Authorization: Bearer <key>'")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthError("malformed Authorization header; expected 'Bearer <key>'")
+    token = token.strip()
+    prefix = token_prefix(token)
+    with db.read() as s:
+        key = repo.key_by_prefix(s, prefix) if prefix else None
+    if key is None or not token_matches(token, key.key_hash):
+        raise AuthError("unknown or revoked API key")
+    return Principal(key.id, key.name, Role(key.role), frozenset(key.channels))
