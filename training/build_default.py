@@ -35,7 +35,7 @@ def main() -> int:
 def print_summary(metrics: dict) -> None:
     """One line per dev set and tier: the headline metric."""
     for tier, m in metrics["tiers"].items():
-        print(f"\n[{tier}] UMSAB mean macro-F1 over languages: {m['umsab_lang_mean_macro_f1']:.3f}")
+        print(f"\n[{tier}] UMSAB mean macro-F1 over languages: {m.get('umsab_lang_mean_macro_f1', float('nan')):.3f}")
         for name, r in m["sentiment"].items():
             key = "accuracy" if r["classes"] == 2 else "macro_f1"
             print(f"  sentiment {name:28s} {key:9s} {r[key]:.3f}  (n={r['n']})")

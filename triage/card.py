@@ -74,8 +74,9 @@ def model_card(name: str, metrics: Mapping[str, Any], seeds: Mapping[str, int]) 
         "|---|---|" + "---|" * len(metrics["tiers"]),
     ]
     tiers = list(metrics["tiers"].values())
-    lines.append("| UMSAB (mean over 8 languages) | macro-F1 | "
-                 + " | ".join(f"{t['umsab_lang_mean_macro_f1']:.3f}" for t in tiers) + " |")
+    if all("umsab_lang_mean_macro_f1" in t for t in tiers):
+        lines.append("| UMSAB (mean over 8 languages) | macro-F1 | "
+                     + " | ".join(f"{t['umsab_lang_mean_macro_f1']:.3f}" for t in tiers) + " |")
     for ds, r0 in tiers[0]["sentiment"].items():
         key = "accuracy" if r0["classes"] == 2 else "macro_f1"
         lines.append(f"| {ds} | {key.replace('_', '-')} | " + " | ".join(f"{t['sentiment'][ds][key]:.3f}" for t in tiers) + " |")

@@ -70,10 +70,10 @@ class TrainConfig:
     weak_praise_weight: float = 0.3
     weak_praise_cap: int = 1500
     embedding_train_cap: dict[str, int | None] = field(
-        default_factory=lambda: {"sentiment": 1000, "spam": 1500, "complaint": 2000, "question": 6000, "umsab_xlm-t": 6000}
+        default_factory=lambda: {"sentiment": 500, "spam": 800, "complaint": 1000, "question": 2000, "umsab_xlm-t": 2400}
     )
     #: Dev rows per set embedded for the accurate tier's metrics (target dev sets: all rows).
-    embedding_dev_cap: int = 500
+    embedding_dev_cap: int = 250
     embedding_weights: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7)
     max_iter: int = 300
     cache_dir: str = str(Path.home() / ".cache" / "triage" / "e5")
@@ -122,7 +122,7 @@ def _tag_train(root: Path, tag: Tag, seeds: Sequence[SeedExample], cfg: TrainCon
                 keys.append(name)
                 ids.append(e.id)
     else:  # praise: no public data; positive reviews are weak praise, others weak non-praise
-        for name in REVIEW_DATASETS:
+        for name in (n for n in REVIEW_DATASETS if n in dataset_names(root, "sentiment", "train")):
             rows = sample(list(read_examples(root, "sentiment", name, "train")), cfg.weak_praise_cap)
             for e in rows:
                 texts.append(e.text)
@@ -329,11 +329,12 @@ def build_model(
                 for name, (yt, p, langs) in sets.items()
             }
             tier_metrics["tags"][tag.value]["threshold"] = thr
-        umsab = tier_metrics["sentiment"]["umsab_xlm-t"]["per_lang"]
-        tier_metrics["umsab_lang_mean_macro_f1"] = float(np.mean([v["macro_f1"] for v in umsab.values()]))
+        if "umsab_xlm-t" in tier_metrics["sentiment"]:  # the multilingual benchmark: mean over its languages
+            umsab = tier_metrics["sentiment"]["umsab_xlm-t"]["per_lang"]
+            tier_metrics["umsab_lang_mean_macro_f1"] = float(np.mean([v["macro_f1"] for v in umsab.values()]))
         metrics["tiers"][tier] = tier_metrics
         tier_settings[tier] = {"embedding_weight": w, "thresholds": thresholds}
-        log(f"{tier}: UMSAB mean macro-F1 {tier_metrics['umsab_lang_mean_macro_f1']:.3f}; thresholds {thresholds}")
+        log(f"{tier}: thresholds {thresholds}")
 
     # 5. write the model
     out_dir.mkdir(parents=True, exist_ok=True)

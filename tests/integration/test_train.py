@@ -1,0 +1,66 @@
+"""Training end to end on a tiny labelled folder: the model it writes loads, scores and
+describes itself (metrics per dataset x language x label, a model card with licences)."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+from triage.pipeline import load_pipeline
+from triage.train import TrainConfig, build_model
+from triage.types import Comment, Tier
+
+pytestmark = pytest.mark.slow
+
+ROWS = {
+    "sentiment/tiny-3class": [
+        ("en", "negative", "this is awful, I hate it"), ("en", "negative", "worst service ever, terrible"),
+        ("en", "neutral", "the shop opens at nine"), ("en", "neutral", "I ordered a blue shirt"),
+        ("en", "positive", "great, I love it"), ("en", "positive", "wonderful staff, amazing"),
+        ("ro", "negative", "foarte prost, nu recomand"), ("ro", "neutral", "magazinul este pe strada mare"),
+        ("ro", "positive", "super, recomand cu drag"),
+    ],
+    "sentiment/tiny-2class": [
+        ("vi", "negative", "sản phẩm tệ quá"), ("vi", "positive", "sản phẩm rất tốt"),
+        ("vi", "negative", "giao hàng chậm, thất vọng"), ("vi", "positive", "đẹp lắm, cảm ơn shop"),
+    ],
+    "spam/tiny-spam": [("en", "spam", "win money now http://x.co"), ("en", "ham", "nice video")] * 3,
+    "complaint/tiny-complaint": [("en", "complaint", "my order never arrived"), ("en", "not_complaint", "see you")] * 3,
+    "question/tiny-question": [("en", "question", "when do you open?"), ("en", "not_question", "ok")] * 3,
+}
+
+
+def _write(root: Path) -> None:
+    for key, rows in ROWS.items():
+        task, name = key.split("/")
+        (root / task).mkdir(parents=True, exist_ok=True)
+        for split in ("train", "dev"):
+            with (root / task / f"{name}.{split}.jsonl").open("w", encoding="utf-8") as fh:
+                for i, (lang, label, text) in enumerate(rows):
+                    row = {"id": f"{name}:{split}/{i}", "text": text, "lang": lang, "label": label, "source": name}
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def test_build_model_writes_a_working_self_describing_model(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _write(data)
+    out = tmp_path / "model"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        metrics = build_model(data, out, TrainConfig(max_iter=50), log=lambda _: None, embed=False)
+    for name in ("pipeline.toml", "heads.npz", "metrics.json", "MODEL_CARD.md", "fast/vocab.json", "langid/lid.176.ftz"):
+        assert (out / name).is_file(), name
+    sent = metrics["tiers"]["fast"]["sentiment"]
+    assert sent["tiny-3class"]["per_lang"]["ro"]["per_label"]["positive"]["support"] == 1
+    assert sent["tiny-2class"]["classes"] == 2
+    assert set(metrics["tiers"]["fast"]["tags"]["spam"]) >= {"tiny-spam", "seed-dev", "threshold"}
+    card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "NON-COMMERCIAL" in card and "research-only" in card
+    pipe = load_pipeline(out)
+    assert Tier.ACCURATE not in pipe.tiers  # trained without embeddings: says so, never fakes it
+    [result] = pipe.score_batch([Comment("great, I love it")])
+    assert result.model == "triage-default-0.1.0/fast"
