@@ -25,7 +25,15 @@ from enum import StrEnum
 
 from triage.errors import InvalidRequestError, PermissionDeniedError
 
-__all__ = ["Principal", "Role", "check_key_request", "hash_token", "new_token", "token_matches", "token_prefix"]
+__all__ = [
+    "Principal",
+    "Role",
+    "check_key_request",
+    "hash_token",
+    "new_token",
+    "token_matches",
+    "token_prefix",
+]
 
 _PREFIX = "trg_"
 _PREFIX_LEN = len(_PREFIX) + 8
@@ -58,19 +66,21 @@ class Principal:
         return self.is_admin or (self.role is Role.MODERATE and channel in self.channels)
 
     def require(self, *roles: Role) -> None:
-        """Raise :class:`PermissionDeniedError` unless the key has one of ``roles`` (admin always passes)."""
+        """Raise :class:`PermissionDeniedError` unless the key has one of ``roles`` or is admin."""
         if self.role not in roles and not self.is_admin:
             allowed = " or ".join(r.value for r in (*roles, Role.ADMIN))
-            raise PermissionDeniedError(f"this needs a key with role {allowed}; this key has role {self.role.value}")
+            raise PermissionDeniedError(
+                f"this needs a key with role {allowed}; this key has role {self.role.value}"
+            )
 
     def require_channel(self, channel: str) -> None:
-        """Raise unless the key may act on ``channel`` (which the caller named, so 403 leaks nothing)."""
+        """Raise unless the key may act on ``channel`` (named by the caller: 403 leaks nothing)."""
         self.require(Role.MODERATE)
         if not self.may_see(channel):
             raise PermissionDeniedError(f"this key is not allowed on channel {channel!r}")
 
     def visible(self, channel: str | None) -> frozenset[str] | None:
-        """Channels a listing may cover: ``{channel}``, the key's own channels, or ``None`` (all, admin)."""
+        """Channels a listing may cover: ``{channel}``, the key's own, or ``None`` (all; admin)."""
         self.require(Role.MODERATE)
         if channel is not None:
             self.require_channel(channel)
@@ -91,7 +101,7 @@ def token_prefix(token: str) -> str | None:
 
 
 def hash_token(token: str) -> str:
-    """SHA-256 hex digest of a key (keys are long and random, so no salt or stretching is needed)."""
+    """SHA-256 hex digest of a key (keys are long and random: no salt or stretching needed)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -103,8 +113,13 @@ def token_matches(token: str, key_hash: str) -> bool:
 def check_key_request(role: Role, channels: list[str]) -> list[str]:
     """Validate a key's scope: ``moderate`` needs channels, the other roles take none."""
     if role is Role.MODERATE and not channels:
-        raise InvalidRequestError("a moderate key needs at least one channel", field="channels",
-                                  hint="add --channel NAME (repeat for several)")
+        raise InvalidRequestError(
+            "a moderate key needs at least one channel",
+            field="channels",
+            hint="add --channel NAME (repeat for several)",
+        )
     if role is not Role.MODERATE and channels:
-        raise InvalidRequestError(f"channels only apply to moderate keys, not {role.value}", field="channels")
+        raise InvalidRequestError(
+            f"channels only apply to moderate keys, not {role.value}", field="channels"
+        )
     return sorted(set(channels))

@@ -106,7 +106,9 @@ def group(
     """
     items = {c.id: c for c in pool} | {c.id: c for c in new}
     sets = {i: shingles(c.key) for i, c in items.items()}
-    ref: dict[int, int | str] = {i: c.campaign_id for i, c in items.items() if c.campaign_id is not None}
+    ref: dict[int, int | str] = {
+        i: c.campaign_id for i, c in items.items() if c.campaign_id is not None
+    }
     added: dict[int | str, list[int]] = {}
     for n in sorted(new, key=lambda c: (c.created_at, c.id)):
         if n.id in ref:
@@ -119,7 +121,9 @@ def group(
             and _close_lengths(c.key, n.key, threshold)
             and similarity(sets[c.id], sets[n.id]) >= threshold
         ]
-        joined = sorted({ref[c.id] for c in similar if c.id in ref}, key=lambda r: (isinstance(r, str), str(r)))
+        joined = sorted(
+            {ref[c.id] for c in similar if c.id in ref}, key=lambda r: (isinstance(r, str), str(r))
+        )
         free = [n, *(c for c in similar if c.id not in ref)]
         if joined:
             target: int | str = joined[0]
@@ -134,6 +138,6 @@ def group(
 
 
 def _close_lengths(a: str, b: str, threshold: float) -> bool:
-    # Jaccard can only reach `threshold` if the shorter text is at least that fraction of the longer.
+    # Jaccard reaches `threshold` only if the shorter text is at least that fraction of the longer.
     short, long_ = sorted((len(a), len(b)))
     return short >= threshold * long_ - 3

@@ -84,7 +84,7 @@ class InputFormatError(TriageError):
 
 
 class InvalidRequestError(TriageError, ValueError):
-    """A request value the service refuses; ``field`` is its dotted location (``comments.3.text``)."""
+    """A request value the service refuses; ``field`` is where it is (``comments.3.text``)."""
 
     def __init__(self, message: str, *, field: str, hint: str | None = None) -> None:
         self.field = field

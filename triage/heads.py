@@ -36,7 +36,8 @@ class LinearHead:
         )
 
     def decision(self, X: sp.csr_matrix | np.ndarray) -> np.ndarray:
-        z = X @ self.coef.T.astype(np.float32)
+        """Raw scores (n, k); ``coef`` is float32 already, so nothing is copied per call."""
+        z = X @ self.coef.T
         return np.asarray(z, dtype=np.float64) + self.intercept
 
     def predict_proba(self, X: sp.csr_matrix | np.ndarray) -> np.ndarray:

@@ -16,7 +16,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from triage import campaigns as camp
-from triage.auth import Principal, Role, check_key_request, hash_token, new_token, token_matches, token_prefix
+from triage.auth import (
+    Principal,
+    Role,
+    check_key_request,
+    hash_token,
+    new_token,
+    token_matches,
+    token_prefix,
+)
 from triage.errors import AuthError, ConfigError, ConflictError, InvalidRequestError, NotFoundError
 from triage.pipeline import Pipeline
 from triage.settings import Settings
@@ -88,23 +96,31 @@ def check_batch(texts: Sequence[str], settings: Settings) -> None:
     """Enforce the batch-size and text-length limits (422 naming the offending field)."""
     if len(texts) > settings.max_batch:
         raise InvalidRequestError(
-            f"at most {settings.max_batch} comments per request; got {len(texts)}", field="comments",
-            hint="split the batch, or raise TRIAGE_MAX_BATCH")
+            f"at most {settings.max_batch} comments per request; got {len(texts)}",
+            field="comments",
+            hint="split the batch, or raise TRIAGE_MAX_BATCH",
+        )
     for i, text in enumerate(texts):
         if len(text) > settings.max_text_chars:
             raise InvalidRequestError(
-                f"at most {settings.max_text_chars} characters; got {len(text)}", field=f"comments.{i}.text")
+                f"at most {settings.max_text_chars} characters; got {len(text)}",
+                field=f"comments.{i}.text",
+            )
 
 
 def _tier(pipeline: Pipeline, tier: Tier | None, settings: Settings) -> Tier:
     chosen = tier or settings.default_tier
     if chosen not in pipeline.tiers:
         known = ", ".join(t.value for t in pipeline.tiers)
-        raise InvalidRequestError(f"model {pipeline.name} has no {chosen.value!r} tier; it has: {known}", field="tier")
+        raise InvalidRequestError(
+            f"model {pipeline.name} has no {chosen.value!r} tier; it has: {known}", field="tier"
+        )
     return chosen
 
 
-def analyze(pipeline: Pipeline, settings: Settings, texts: Sequence[str], tier: Tier | None = None) -> list[TriageResult]:
+def analyze(
+    pipeline: Pipeline, settings: Settings, texts: Sequence[str], tier: Tier | None = None
+) -> list[TriageResult]:
     """Score texts without storing anything (any role may)."""
     check_batch(texts, settings)
     return pipeline.score_batch([Comment(text=t) for t in texts], _tier(pipeline, tier, settings))
@@ -113,20 +129,33 @@ def analyze(pipeline: Pipeline, settings: Settings, texts: Sequence[str], tier: 
 # --- ingest and campaigns ----------------------------------------------------------------------
 
 
-def _row(channel_id: int, c: NewComment, r: TriageResult, now: datetime, settings: Settings) -> dict[str, Any]:
+def _row(
+    channel_id: int, c: NewComment, r: TriageResult, now: datetime, settings: Settings
+) -> dict[str, Any]:
     rec = r.to_record()
     tags = set(rec.pop("tags"))
     return {
-        "channel_id": channel_id, "external_id": c.external_id, "text": c.text, "author": c.author,
-        "created_at": c.created_at or now, "ingested_at": now, **rec,
+        "channel_id": channel_id,
+        "external_id": c.external_id,
+        "text": c.text,
+        "author": c.author,
+        "created_at": c.created_at or now,
+        "ingested_at": now,
+        **rec,
         **{f"tag_{t.value}": t.value in tags for t in Tag},
-        "reasons": list(r.priority.reasons), "status": "open",
+        "reasons": list(r.priority.reasons),
+        "status": "open",
         "campaign_key": camp.campaign_key(c.text, r.tags.spam, settings.campaign_min_p_spam),
     }
 
 
 def ingest(
-    db: Database, pipeline: Pipeline, settings: Settings, principal: Principal, channel: str, comments: Sequence[NewComment]
+    db: Database,
+    pipeline: Pipeline,
+    settings: Settings,
+    principal: Principal,
+    channel: str,
+    comments: Sequence[NewComment],
 ) -> IngestResult:
     """Score, store and enqueue comments; idempotent on ``(channel, external_id)``.
 
@@ -143,14 +172,21 @@ def ingest(
         existing = repo.comments_by_external_id(s, next(iter(known)), first) if known else {}
     todo = [c for eid, c in first.items() if eid not in existing]
     tier = _tier(pipeline, None, settings)
-    results = pipeline.score_batch([Comment(c.text, id=c.external_id, channel=channel, author=c.author) for c in todo], tier)
+    results = pipeline.score_batch(
+        [Comment(c.text, id=c.external_id, channel=channel, author=c.author) for c in todo], tier
+    )
     now = utcnow()
     with db.write() as s:
         channel_id = repo.get_or_create_channel(s, channel, now)
         rows = [_row(channel_id, c, r, now, settings) for c, r in zip(todo, results, strict=True)]
         inserted = repo.insert_comments(s, rows)
-        new = [camp.Candidate(inserted[r["external_id"]], r["author"], r["created_at"], r["campaign_key"])
-               for r in rows if r["campaign_key"] and r["external_id"] in inserted]
+        new = [
+            camp.Candidate(
+                inserted[r["external_id"]], r["author"], r["created_at"], r["campaign_key"]
+            )
+            for r in rows
+            if r["campaign_key"] and r["external_id"] in inserted
+        ]
         if new:
             _group_campaigns(s, channel_id, new, settings, now)
         stored = repo.comments_by_external_id(s, channel_id, first)
@@ -164,13 +200,22 @@ def _shift(t: datetime, delta: timedelta) -> datetime:
         return datetime.max if delta > timedelta(0) else datetime.min
 
 
-def _group_campaigns(s: Any, channel_id: int, new: list[camp.Candidate], settings: Settings, now: datetime) -> None:
+def _group_campaigns(
+    s: Any, channel_id: int, new: list[camp.Candidate], settings: Settings, now: datetime
+) -> None:
     repo.lock_channel(s, channel_id)
     window = timedelta(seconds=settings.campaign_window_seconds)
     times = [c.created_at for c in new]
-    pool = repo.campaign_pool(s, channel_id, _shift(min(times), -window), _shift(max(times), window))
-    for a in camp.group(new, pool, window=window, threshold=settings.campaign_similarity,
-                        min_authors=settings.campaign_min_authors):
+    pool = repo.campaign_pool(
+        s, channel_id, _shift(min(times), -window), _shift(max(times), window)
+    )
+    for a in camp.group(
+        new,
+        pool,
+        window=window,
+        threshold=settings.campaign_similarity,
+        min_authors=settings.campaign_min_authors,
+    ):
         found = repo.get_campaign(s, a.campaign_id) if a.campaign_id is not None else None
         campaign = found[0] if found else repo.create_campaign(s, channel_id, "", now)
         repo.join_campaign(s, campaign, a.members)
@@ -189,11 +234,15 @@ def decode_cursor(cursor: str) -> repo.RankKey:
     """Inverse of :func:`encode_cursor`; anything else is a 422 naming ``cursor``."""
     try:
         p, t, i = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not (type(p) is int and type(i) is int and isinstance(t, str)) or abs(i) > 2**62:
+        if not (type(p) is int and type(i) is int and isinstance(t, str)):
+            raise TypeError
+        if not (0 <= p <= 100 and 0 <= i < 2**63):  # out-of-range ints would fail in SQLite
             raise ValueError
         return repo.RankKey(p, datetime.fromisoformat(t).replace(tzinfo=None), i)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
-        raise InvalidRequestError("not a cursor this server issued; pass next_cursor unchanged", field="cursor") from None
+        raise InvalidRequestError(
+            "not a cursor this server issued; pass next_cursor unchanged", field="cursor"
+        ) from None
 
 
 def _channel_ids(s: Any, principal: Principal, channel: str | None) -> list[int] | None:
@@ -202,15 +251,29 @@ def _channel_ids(s: Any, principal: Principal, channel: str | None) -> list[int]
 
 
 def list_queue(
-    db: Database, principal: Principal, queue: Queue, *, channel: str | None, lang: str | None,
-    tag: Tag | None, limit: int, cursor: str | None,
+    db: Database,
+    principal: Principal,
+    queue: Queue,
+    *,
+    channel: str | None,
+    lang: str | None,
+    tag: Tag | None,
+    limit: int,
+    cursor: str | None,
 ) -> Page:
     """A page of a ranked queue (priority, then oldest first) over the channels the key may see."""
     after = decode_cursor(cursor) if cursor else None
     with db.read() as s:
         ids = _channel_ids(s, principal, channel)
-        rows = repo.queue_page(s, queue.value, ids, lang=lang, tag=tag.value if tag else None,
-                               limit=limit + 1, after=after)
+        rows = repo.queue_page(
+            s,
+            queue.value,
+            ids,
+            lang=lang,
+            tag=tag.value if tag else None,
+            limit=limit + 1,
+            after=after,
+        )
     more = len(rows) > limit
     return Page(rows[:limit], encode_cursor(repo.RankKey.of(rows[limit - 1][0])) if more else None)
 
@@ -222,25 +285,46 @@ def queue_counts(db: Database, principal: Principal) -> dict[str, dict[str, tupl
         names = principal.visible(None)
         ids = repo.channel_ids(s, names)
         counts = repo.queue_counts(s, None if names is None else list(ids), now)
-    out = {name: {q.value: (0, 0) for q in Queue} for name in sorted(names if names is not None else ids.values())}
+    out = {
+        name: {q.value: (0, 0) for q in Queue}
+        for name in sorted(names if names is not None else ids.values())
+    }
     for cid, queue, n, leased in counts:
         out[ids[cid]][queue] = (n, leased)
     return out
 
 
 def claim(
-    db: Database, settings: Settings, principal: Principal, queue: Queue, *, channel: str | None,
-    lang: str | None, tag: Tag | None, limit: int,
+    db: Database,
+    settings: Settings,
+    principal: Principal,
+    queue: Queue,
+    *,
+    channel: str | None,
+    lang: str | None,
+    tag: Tag | None,
+    limit: int,
 ) -> tuple[list[Row], datetime]:
-    """Lease the next ``limit`` unleased items of a queue to the caller; no item goes to two callers."""
+    """Lease the next ``limit`` unleased items of a queue to the caller (never to two callers)."""
     if limit > settings.max_claim:
-        raise InvalidRequestError(f"at most {settings.max_claim} items per claim; got {limit}", field="limit")
+        raise InvalidRequestError(
+            f"at most {settings.max_claim} items per claim; got {limit}", field="limit"
+        )
     now = utcnow()
     expires = now + timedelta(seconds=settings.lease_seconds)
     with db.write() as s:
         ids = _channel_ids(s, principal, channel)
-        rows = repo.claim(s, queue.value, ids, lang=lang, tag=tag.value if tag else None, limit=limit,
-                          owner=principal.name, now=now, expires=expires)
+        rows = repo.claim(
+            s,
+            queue.value,
+            ids,
+            lang=lang,
+            tag=tag.value if tag else None,
+            limit=limit,
+            owner=principal.name,
+            now=now,
+            expires=expires,
+        )
     return rows, expires
 
 
@@ -248,24 +332,33 @@ def _visible_comment(s: Any, principal: Principal, comment_id: int) -> Row:
     principal.require(Role.MODERATE)
     row = repo.get_comment(s, comment_id, for_update=True)
     if row is None or not principal.may_see(row[1]):
-        raise NotFoundError(f"no comment with id {comment_id}")  # the same answer whether or not it exists
+        raise NotFoundError(
+            f"no comment with id {comment_id}"
+        )  # the same answer whether or not it exists
     return row
 
 
 def resolve(db: Database, principal: Principal, comment_id: int, action: str) -> Row:
-    """Close a comment as replied, hidden, deleted or dismissed (409 while another key leases it)."""
+    """Close a comment: replied, hidden, deleted or dismissed (409 while another key leases it)."""
     now = utcnow()
     with db.write() as s:
         c, channel = _visible_comment(s, principal, comment_id)
-        held = c.claimed_by is not None and c.claim_expires_at is not None and c.claim_expires_at > now
+        held = (
+            c.claimed_by is not None and c.claim_expires_at is not None and c.claim_expires_at > now
+        )
         if held and c.claimed_by != principal.name:
-            raise ConflictError(f"comment {comment_id} is claimed by {c.claimed_by} until {c.claim_expires_at:%H:%M:%S}Z")
+            raise ConflictError(
+                f"comment {comment_id} is claimed by {c.claimed_by} "
+                f"until {c.claim_expires_at:%H:%M:%S}Z"
+            )
         c.status, c.resolved_by, c.resolved_at = action, principal.name, now
         c.claimed_by = c.claim_expires_at = None
     return c, channel
 
 
-def add_label(db: Database, principal: Principal, comment_id: int, values: Mapping[str, Any]) -> Label:
+def add_label(
+    db: Database, principal: Principal, comment_id: int, values: Mapping[str, Any]
+) -> Label:
     """Store a moderator's correction (sentiment, tags, lang) with who and when."""
     if all(v is None for v in values.values()):
         raise InvalidRequestError("give at least one of sentiment, tags, lang", field="body")
@@ -274,7 +367,9 @@ def add_label(db: Database, principal: Principal, comment_id: int, values: Mappi
         return repo.add_label(s, comment, values, principal.name, utcnow())
 
 
-def export_labels(db: Database, principal: Principal, channel: str | None, chunk: int = 500) -> Iterator[dict[str, Any]]:
+def export_labels(
+    db: Database, principal: Principal, channel: str | None, chunk: int = 500
+) -> Iterator[dict[str, Any]]:
     """Training rows of the latest correction of each comment (checks access before streaming)."""
     with db.read() as s:
         ids = _channel_ids(s, principal, channel)
@@ -285,10 +380,18 @@ def export_labels(db: Database, principal: Principal, channel: str | None, chunk
             with db.read() as s:
                 page = repo.label_page(s, ids, after, chunk)
             for label, c, name in page:
-                yield {"id": f"{name}/{c.external_id}", "text": c.text, "lang": label.lang or c.lang,
-                       "sentiment": label.sentiment, "tags": label.tags,
-                       "labelled_by": label.labelled_by, "labelled_at": iso(label.labelled_at),
-                       "channel": name, "external_id": c.external_id, "source": "triage-labels"}
+                yield {
+                    "id": f"{name}/{c.external_id}",
+                    "text": c.text,
+                    "lang": label.lang or c.lang,
+                    "sentiment": label.sentiment,
+                    "tags": label.tags,
+                    "labelled_by": label.labelled_by,
+                    "labelled_at": iso(label.labelled_at),
+                    "channel": name,
+                    "external_id": c.external_id,
+                    "source": "triage-labels",
+                }
             if len(page) < chunk:
                 return
             after = page[-1][0].id
@@ -299,13 +402,17 @@ def export_labels(db: Database, principal: Principal, channel: str | None, chunk
 # --- campaigns ---------------------------------------------------------------------------------
 
 
-def list_campaigns(db: Database, principal: Principal, channel: str | None, status: str | None) -> list[tuple[Campaign, str, int, int]]:
+def list_campaigns(
+    db: Database, principal: Principal, channel: str | None, status: str | None
+) -> list[tuple[Campaign, str, int, int]]:
     """Campaigns (with channel, size, authors) in the channels the key may see."""
     with db.read() as s:
         return repo.campaigns(s, _channel_ids(s, principal, channel), status)
 
 
-def resolve_campaign(db: Database, principal: Principal, campaign_id: int, action: str) -> tuple[Campaign, str, int]:
+def resolve_campaign(
+    db: Database, principal: Principal, campaign_id: int, action: str
+) -> tuple[Campaign, str, int]:
     """Hide, delete or dismiss every open comment of a campaign in one transaction."""
     principal.require(Role.MODERATE)
     with db.write() as s:
@@ -319,7 +426,9 @@ def resolve_campaign(db: Database, principal: Principal, campaign_id: int, actio
 # --- keys --------------------------------------------------------------------------------------
 
 
-def create_key(db: Database, role: Role, channels: Collection[str], name: str | None = None) -> tuple[ApiKey, str]:
+def create_key(
+    db: Database, role: Role, channels: Collection[str], name: str | None = None
+) -> tuple[ApiKey, str]:
     """Create an API key; returns the stored row and the key itself (shown only now)."""
     scope = check_key_request(role, list(channels))
     token = new_token()
@@ -330,8 +439,15 @@ def create_key(db: Database, role: Role, channels: Collection[str], name: str | 
     with db.write() as s:
         if repo.key_name_taken(s, name):
             raise ConflictError(f"a key named {name!r} exists; choose another --name")
-        key = repo.add_key(s, name=name, prefix=prefix, key_hash=hash_token(token), role=role.value,
-                           channels=scope, now=utcnow())
+        key = repo.add_key(
+            s,
+            name=name,
+            prefix=prefix,
+            key_hash=hash_token(token),
+            role=role.value,
+            channels=scope,
+            now=utcnow(),
+        )
     return key, token
 
 

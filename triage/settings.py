@@ -29,24 +29,44 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TRIAGE_", extra="ignore", frozen=True)
 
     database_url: str = Field(
-        "sqlite:///./triage.db", description="SQLAlchemy URL: sqlite:///path.db or postgresql+psycopg://..."
+        "sqlite:///./triage.db",
+        description="SQLAlchemy URL: sqlite:///path.db or postgresql+psycopg://...",
     )
-    model_dir: Path | None = Field(None, description="Model directory; default: the shipped models/triage-default.")
+    model_dir: Path | None = Field(
+        None, description="Model directory; default: the shipped models/triage-default."
+    )
     default_tier: Tier = Tier.FAST
-    max_batch: int = Field(1000, ge=1, le=100_000, description="Most comments in one analyze/ingest request.")
-    max_text_chars: int = Field(10_000, ge=1, le=1_000_000, description="Longest accepted comment text.")
-    max_body_bytes: int = Field(16 * 1024 * 1024, ge=1024, description="Largest accepted request body.")
+    max_batch: int = Field(
+        1000, ge=1, le=100_000, description="Most comments in one analyze/ingest request."
+    )
+    max_text_chars: int = Field(
+        10_000, ge=1, le=1_000_000, description="Longest accepted comment text."
+    )
+    max_body_bytes: int = Field(
+        16 * 1024 * 1024, ge=1024, description="Largest accepted request body."
+    )
     lease_seconds: int = Field(300, ge=1, le=7 * 86400, description="How long a claim lasts.")
-    max_claim: int = Field(100, ge=1, le=10_000, description="Most items one claim request may take.")
+    max_claim: int = Field(
+        100, ge=1, le=10_000, description="Most items one claim request may take."
+    )
     page_limit: int = Field(50, ge=1, description="Default queue page size.")
     max_page_limit: int = Field(500, ge=1, description="Largest queue page size.")
     campaign_window_seconds: int = Field(
-        6 * 3600, ge=1, description="Near-identical comments this close in time can form a campaign."
+        6 * 3600,
+        ge=1,
+        description="Near-identical comments this close in time can form a campaign.",
     )
-    campaign_min_authors: int = Field(3, ge=2, description="Distinct authors needed to call it a campaign.")
-    campaign_similarity: float = Field(0.7, gt=0.0, le=1.0, description="Shingle Jaccard for 'near-identical'.")
+    campaign_min_authors: int = Field(
+        3, ge=2, description="Distinct authors needed to call it a campaign."
+    )
+    campaign_similarity: float = Field(
+        0.7, gt=0.0, le=1.0, description="Shingle Jaccard for 'near-identical'."
+    )
     campaign_min_p_spam: float = Field(
-        0.5, ge=0.0, le=1.0, description="Comments without links/contacts need this P(spam) to join one."
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Comments without links/contacts need this P(spam) to join one.",
     )
 
     @field_validator("database_url")
@@ -54,7 +74,8 @@ class Settings(BaseSettings):
     def _known_database(cls, value: str) -> str:
         if not value.startswith(_DB_SCHEMES):
             raise ValueError(
-                f"TRIAGE_DATABASE_URL must start with one of {', '.join(_DB_SCHEMES)}; got {value.split(':')[0]!r}"
+                f"TRIAGE_DATABASE_URL must start with one of {', '.join(_DB_SCHEMES)}; "
+                f"got {value.split(':')[0]!r}"
             )
         if value.startswith("postgresql://"):
             # psycopg 3 is the driver we ship; the bare scheme would pick psycopg2.

@@ -23,6 +23,7 @@ from triage.pipeline import Pipeline
 from triage.settings import Settings
 from triage.store import Database, upgrade
 
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file that tests copy (migrating once is faster than once per test)."""

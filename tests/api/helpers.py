@@ -29,7 +29,10 @@ BACKENDS: list[object] = [
     "sqlite",
     pytest.param(
         "postgres",
-        marks=pytest.mark.skipif(not os.environ.get(PG_ENV), reason=f"{PG_ENV} is not set (scripts/postgres start prints one)"),
+        marks=pytest.mark.skipif(
+            not os.environ.get(PG_ENV),
+            reason=f"{PG_ENV} is not set (scripts/postgres start prints one)",
+        ),
     ),
 ]
 
@@ -53,8 +56,12 @@ def comments(n: int, prefix: str = "c", *, start: datetime | None = None) -> lis
     """``n`` ingest items with distinct external ids, authors and times, cycling through NORMAL."""
     start = start or datetime(2026, 11, 1, tzinfo=UTC)
     return [
-        {"external_id": f"{prefix}{i}", "text": f"{NORMAL[i % len(NORMAL)]} #{i}", "author": f"user{i}",
-         "created_at": (start + timedelta(minutes=i)).isoformat()}
+        {
+            "external_id": f"{prefix}{i}",
+            "text": f"{NORMAL[i % len(NORMAL)]} #{i}",
+            "author": f"user{i}",
+            "created_at": (start + timedelta(minutes=i)).isoformat(),
+        }
         for i in range(n)
     ]
 
@@ -63,19 +70,29 @@ SPAM_TEMPLATE = "🔥 Earn ${n} a day working from home!! DM me or visit {link} 
 
 
 def spam_burst(n: int, seed: int = 0, *, start: datetime | None = None) -> list[dict[str, Any]]:
-    """Near-identical spam from ``n`` different authors: other amounts, links, emoji, a typo or two."""
+    """Near-identical spam from ``n`` authors: other amounts, links and emoji, a typo or two."""
     rng = random.Random(seed)
     start = start or datetime(2026, 11, 1, 12, tzinfo=UTC)
     out = []
     for i in range(n):
-        text = SPAM_TEMPLATE.format(n=rng.choice([300, 500, 800, 1200]),
-                                    link=rng.choice(["http://bit.ly/x1", "https://tinyurl.com/q9z", "www.easy-cash.biz/go"]),
-                                    emoji=rng.choice(["💰", "🤑🤑", "", "✅"]))
+        text = SPAM_TEMPLATE.format(
+            n=rng.choice([300, 500, 800, 1200]),
+            link=rng.choice(
+                ["http://bit.ly/x1", "https://tinyurl.com/q9z", "www.easy-cash.biz/go"]
+            ),
+            emoji=rng.choice(["💰", "🤑🤑", "", "✅"]),
+        )
         if rng.random() < 0.5:  # a small edit
             pos = rng.randrange(10, len(text) - 10)
             text = text[:pos] + text[pos + 1 :]
-        out.append({"external_id": f"spam{seed}-{i}", "text": text, "author": f"bot{seed}-{i}",
-                    "created_at": (start + timedelta(minutes=3 * i)).isoformat()})
+        out.append(
+            {
+                "external_id": f"spam{seed}-{i}",
+                "text": text,
+                "author": f"bot{seed}-{i}",
+                "created_at": (start + timedelta(minutes=3 * i)).isoformat(),
+            }
+        )
     return out
 
 
@@ -111,7 +128,14 @@ def free_port() -> int:
 class Server:
     """``triage serve`` in a subprocess on a free loopback port."""
 
-    def __init__(self, db_url: str, model_dir: Path, log: Path, *args: str, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        db_url: str,
+        model_dir: Path,
+        log: Path,
+        *args: str,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.db_url, self.model_dir, self.log, self.args = db_url, model_dir, log, list(args)
         self.env = {**os.environ, **(extra_env or {})}
         self.port = free_port()
@@ -120,14 +144,29 @@ class Server:
 
     def start(self, timeout: float = 60.0) -> None:
         """Start the server and wait until /readyz answers 200."""
-        cmd = [sys.executable, "-c", "from triage.cli import main; main()", "serve", "--host", "127.0.0.1",
-               "--port", str(self.port), "--db", self.db_url, "--model", str(self.model_dir), *self.args]
+        cmd = [
+            sys.executable,
+            "-c",
+            "from triage.cli import main; main()",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--db",
+            self.db_url,
+            "--model",
+            str(self.model_dir),
+            *self.args,
+        ]
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=self.env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log.read_text()[-3000:]}")
+                raise RuntimeError(
+                    f"server exited with {self.proc.returncode}:\n{self.log.read_text()[-3000:]}"
+                )
             try:
                 if httpx.get(f"{self.url}/readyz", timeout=1.0).status_code == 200:
                     return

@@ -30,7 +30,10 @@ class World:
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, model_dir: Path, pipeline: Pipeline
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    model_dir: Path,
+    pipeline: Pipeline,
 ) -> Iterator[World]:
     url = fresh_url(str(request.param), request, tmp_path_factory.mktemp("auth"))
     db = Database(url)
@@ -41,15 +44,22 @@ def world(
     }
     db.dispose()
     headers = {role: {"Authorization": f"Bearer {t}"} for role, t in tokens.items()}
-    headers |= {"anonymous": {}, "wrong-key": {"Authorization": "Bearer trg_nothere_" + "x" * 43},
-                "not-bearer": {"Authorization": f"Basic {tokens['admin']}"}}
-    with TestClient(create_app(Settings(database_url=url, model_dir=model_dir), pipeline=pipeline)) as client:
+    headers |= {
+        "anonymous": {},
+        "wrong-key": {"Authorization": "Bearer trg_nothere_" + "x" * 43},
+        "not-bearer": {"Authorization": f"Basic {tokens['admin']}"},
+    }
+    with TestClient(
+        create_app(Settings(database_url=url, model_dir=model_dir), pipeline=pipeline)
+    ) as client:
         ids: dict[str, int] = {}
         for scope, channel in (("own", "shop-a"), ("other", "shop-b")):
             body = {"channel": channel, "comments": comments(6) + spam_burst(5)}
             items = client.post("/v1/comments", json=body, headers=headers["admin"]).json()["items"]
             ids[f"{scope}-comment"] = items[0]["id"]
-            campaigns = client.get(f"/v1/campaigns?channel={channel}", headers=headers["admin"]).json()["items"]
+            campaigns = client.get(
+                f"/v1/campaigns?channel={channel}", headers=headers["admin"]
+            ).json()["items"]
             assert campaigns, "the spam burst should form a campaign"
             ids[f"{scope}-campaign"] = campaigns[0]["id"]
         yield World(client, headers, ids)
@@ -60,8 +70,20 @@ def world(
 NO_MATCH = {"limit": 1, "lang": "zz"}  # claims nothing, so the claims do not disturb other cases
 CASES: list[tuple[str, str, str, Any, str]] = [
     ("analyze", "POST", "/v1/analyze", {"comments": [{"text": "hi"}]}, "any"),
-    ("ingest", "POST", "/v1/comments", {"channel": "{channel}", "comments": [{"external_id": "m1", "text": "hi"}]}, "own"),
-    ("ingest", "POST", "/v1/comments", {"channel": "{channel}", "comments": [{"external_id": "m1", "text": "hi"}]}, "other"),
+    (
+        "ingest",
+        "POST",
+        "/v1/comments",
+        {"channel": "{channel}", "comments": [{"external_id": "m1", "text": "hi"}]},
+        "own",
+    ),
+    (
+        "ingest",
+        "POST",
+        "/v1/comments",
+        {"channel": "{channel}", "comments": [{"external_id": "m1", "text": "hi"}]},
+        "other",
+    ),
     ("queue counts", "GET", "/v1/queues", None, "any"),
     ("queue page", "GET", "/v1/queues/urgent", None, "any"),
     ("queue page", "GET", "/v1/queues/urgent?channel={channel}", None, "own"),
@@ -107,7 +129,11 @@ def expected(name: str, scope: str, role: str) -> int | str:
 
 def _fill(value: Any, ids: dict[str, int], scope: str) -> Any:
     channel = {"own": "shop-a", "other": "shop-b"}.get(scope, "")
-    fill = {"channel": channel, "comment": ids.get(f"{scope}-comment", 0), "campaign": ids.get(f"{scope}-campaign", 0)}
+    fill = {
+        "channel": channel,
+        "comment": ids.get(f"{scope}-comment", 0),
+        "campaign": ids.get(f"{scope}-campaign", 0),
+    }
     if isinstance(value, str):
         return value.format(**fill)
     if isinstance(value, dict):
@@ -118,10 +144,18 @@ def _fill(value: Any, ids: dict[str, int], scope: str) -> Any:
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(("name", "method", "path", "body", "scope"), CASES, ids=[f"{c[0]}-{c[4]}" for c in CASES])
-def test_authorisation_matrix(world: World, role: str, name: str, method: str, path: str, body: Any, scope: str) -> None:
-    r = world.client.request(method, _fill(path, world.ids, scope), json=_fill(body, world.ids, scope),
-                             headers=world.headers[role])
+@pytest.mark.parametrize(
+    ("name", "method", "path", "body", "scope"), CASES, ids=[f"{c[0]}-{c[4]}" for c in CASES]
+)
+def test_authorisation_matrix(
+    world: World, role: str, name: str, method: str, path: str, body: Any, scope: str
+) -> None:
+    r = world.client.request(
+        method,
+        _fill(path, world.ids, scope),
+        json=_fill(body, world.ids, scope),
+        headers=world.headers[role],
+    )
     want = expected(name, scope, role)
     if want == "ok":
         assert 200 <= r.status_code < 300, r.text
@@ -134,21 +168,37 @@ def test_authorisation_matrix(world: World, role: str, name: str, method: str, p
 
 def test_a_404_for_another_channel_looks_exactly_like_a_missing_id(world: World) -> None:
     h = world.headers["moderate"]
-    other = world.client.post(f"/v1/comments/{world.ids['other-comment']}/resolve", json={"action": "hidden"}, headers=h)
-    missing = world.client.post("/v1/comments/987654321/resolve", json={"action": "hidden"}, headers=h)
+    other = world.client.post(
+        f"/v1/comments/{world.ids['other-comment']}/resolve", json={"action": "hidden"}, headers=h
+    )
+    missing = world.client.post(
+        "/v1/comments/987654321/resolve", json={"action": "hidden"}, headers=h
+    )
     assert other.status_code == missing.status_code == 404
-    assert other.json()["detail"].replace(str(world.ids["other-comment"]), "N") == missing.json()["detail"].replace(
-        "987654321", "N")
+    assert other.json()["detail"].replace(str(world.ids["other-comment"]), "N") == missing.json()[
+        "detail"
+    ].replace("987654321", "N")
 
 
 def test_a_moderate_key_never_sees_another_channels_comments(world: World) -> None:
     h, admin = world.headers["moderate"], world.headers["admin"]
     client = world.client
     for queue in ("urgent", "questions", "spam", "praise", "other"):
-        assert {i["channel"] for i in client.get(f"/v1/queues/{queue}?limit=500", headers=h).json()["items"]} <= {"shop-a"}
-    assert [c["channel"] for c in client.get("/v1/queues", headers=h).json()["channels"]] == ["shop-a"]
-    assert {c["channel"] for c in client.get("/v1/campaigns", headers=h).json()["items"]} == {"shop-a"}
-    client.post(f"/v1/comments/{world.ids['other-comment']}/labels", json={"sentiment": "neutral"}, headers=admin)
+        assert {
+            i["channel"]
+            for i in client.get(f"/v1/queues/{queue}?limit=500", headers=h).json()["items"]
+        } <= {"shop-a"}
+    assert [c["channel"] for c in client.get("/v1/queues", headers=h).json()["channels"]] == [
+        "shop-a"
+    ]
+    assert {c["channel"] for c in client.get("/v1/campaigns", headers=h).json()["items"]} == {
+        "shop-a"
+    }
+    client.post(
+        f"/v1/comments/{world.ids['other-comment']}/labels",
+        json={"sentiment": "neutral"},
+        headers=admin,
+    )
     exported = client.get("/v1/labels/export", headers=h).text
     assert "shop-b" not in exported
     claimed = client.post("/v1/queues/spam/claim", json={"limit": 100}, headers=h).json()["items"]

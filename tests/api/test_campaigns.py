@@ -44,41 +44,62 @@ def traffic(seed: int = 1) -> list[dict[str, Any]]:
     return sorted(mixed, key=lambda c: c["created_at"])
 
 
-def ingest_in_batches(client: TestClient, headers: dict[str, str], items: list[dict[str, Any]], size: int = 7) -> None:
+def ingest_in_batches(
+    client: TestClient, headers: dict[str, str], items: list[dict[str, Any]], size: int = 7
+) -> None:
     for i in range(0, len(items), size):
-        r = client.post("/v1/comments", json={"channel": "shop-a", "comments": items[i : i + size]}, headers=headers)
+        r = client.post(
+            "/v1/comments",
+            json={"channel": "shop-a", "comments": items[i : i + size]},
+            headers=headers,
+        )
         assert r.status_code == 200, r.text
 
 
-def test_a_burst_in_normal_traffic_becomes_exactly_one_campaign(client: TestClient, key: Key) -> None:
+def test_a_burst_in_normal_traffic_becomes_exactly_one_campaign(
+    client: TestClient, key: Key
+) -> None:
     h = key("moderate", "shop-a")
     items = traffic()
     ingest_in_batches(client, h, items)
     (campaign,) = client.get("/v1/campaigns", headers=h).json()["items"]
-    assert campaign["size"] == 12 and campaign["authors"] == 12 and campaign["status"] == "open"
+    assert campaign["size"] == 12
+    assert campaign["authors"] == 12
+    assert campaign["status"] == "open"
     assert "Earn" in campaign["sample_text"]
     spam = client.get("/v1/queues/spam?limit=500", headers=h).json()["items"]
     members = {i["external_id"] for i in spam if i["campaign_id"] == campaign["id"]}
     assert members == {c["external_id"] for c in items if c["external_id"].startswith("spam")}
     assert all(f"campaign {campaign['id']}" in i["reasons"] for i in spam if i["campaign_id"])
-    everything = [i for q in ("urgent", "questions", "praise", "other", "spam")
-                  for i in client.get(f"/v1/queues/{q}?limit=500", headers=h).json()["items"]]
-    assert not [i for i in everything if i["campaign_id"] and not i["external_id"].startswith("spam")]
+    everything = [
+        i
+        for q in ("urgent", "questions", "praise", "other", "spam")
+        for i in client.get(f"/v1/queues/{q}?limit=500", headers=h).json()["items"]
+    ]
+    assert not [
+        i for i in everything if i["campaign_id"] and not i["external_id"].startswith("spam")
+    ]
 
 
-def test_one_request_hides_a_whole_campaign_and_later_members_follow(client: TestClient, key: Key) -> None:
+def test_one_request_hides_a_whole_campaign_and_later_members_follow(
+    client: TestClient, key: Key
+) -> None:
     h = key("moderate", "shop-a")
     items = traffic(seed=2)
     ingest_in_batches(client, h, items)
     (campaign,) = client.get("/v1/campaigns", headers=h).json()["items"]
     r = client.post(f"/v1/campaigns/{campaign['id']}/resolve", json={"action": "hidden"}, headers=h)
-    assert r.status_code == 200 and r.json() == {"id": campaign["id"], "status": "hidden", "resolved": 12}
+    assert r.status_code == 200
+    assert r.json() == {"id": campaign["id"], "status": "hidden", "resolved": 12}
     spam = client.get("/v1/queues/spam?limit=500", headers=h).json()["items"]
     assert not [i for i in spam if i["campaign_id"] == campaign["id"]]
     # A latecomer from a new account is recognised and hidden with the rest.
     late = spam_burst(1, seed=99, start=datetime(2026, 11, 1, 10, tzinfo=UTC))
-    stored = client.post("/v1/comments", json={"channel": "shop-a", "comments": late}, headers=h).json()["items"][0]
-    assert stored["campaign_id"] == campaign["id"] and stored["status"] == "hidden"
+    stored = client.post(
+        "/v1/comments", json={"channel": "shop-a", "comments": late}, headers=h
+    ).json()["items"][0]
+    assert stored["campaign_id"] == campaign["id"]
+    assert stored["status"] == "hidden"
     listed = client.get("/v1/campaigns?status=hidden", headers=h).json()["items"]
     assert [(c["id"], c["size"]) for c in listed] == [(campaign["id"], 13)]
 

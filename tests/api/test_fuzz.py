@@ -3,7 +3,6 @@ requests, with an admin key, must never get a 5xx."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,24 +33,31 @@ class Target:
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def target(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, model_dir: Path, pipeline: Pipeline
-) -> Iterator[Target]:
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    model_dir: Path,
+    pipeline: Pipeline,
+) -> Target:
     url = fresh_url(str(request.param), request, tmp_path_factory.mktemp("fuzz"))
     db = Database(url)
     headers = {"Authorization": f"Bearer {create_key(db, Role.ADMIN, [])[1]}"}
     db.dispose()
     # Small limits keep generated batches cheap; the code paths are the same.
-    app = create_app(Settings(database_url=url, model_dir=model_dir, max_batch=50, max_text_chars=2000),
-                     pipeline=pipeline)
+    app = create_app(
+        Settings(database_url=url, model_dir=model_dir, max_batch=50, max_text_chars=2000),
+        pipeline=pipeline,
+    )
     with TestClient(app) as client:  # some data, so ids 1, 2, ... exist and queues are not empty
         body = {"channel": "shop-a", "comments": comments(20) + spam_burst(4)}
         assert client.post("/v1/comments", json=body, headers=headers).status_code == 200
-    yield Target(app, headers)
+    return Target(app, headers)
 
 
 def _cases() -> list[tuple[GenerationMode, str, str]]:
     """(mode, method, path) of every operation; invalid requests only where there are inputs."""
-    spec = create_app(Settings(database_url="sqlite://")).openapi()  # no lifespan: nothing is loaded
+    spec = create_app(
+        Settings(database_url="sqlite://")
+    ).openapi()  # no lifespan: nothing is loaded
     return [
         (mode, m.upper(), p)
         for p, ops in spec["paths"].items()
@@ -68,12 +74,21 @@ def api_schema(target: Target) -> schemathesis.BaseSchema:
 
 @pytest.mark.parametrize(("mode", "method", "path"), _cases(), ids=lambda v: getattr(v, "value", v))
 def test_no_request_gets_a_server_error(
-    api_schema: schemathesis.BaseSchema, target: Target, mode: GenerationMode, method: str, path: str
+    api_schema: schemathesis.BaseSchema,
+    target: Target,
+    mode: GenerationMode,
+    method: str,
+    path: str,
 ) -> None:
     operation = api_schema[path][method]
 
-    @settings(max_examples=30, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=30,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy(generation_mode=mode))
     def check(case: schemathesis.Case) -> None:
         response = case.call(headers=dict(target.headers))

@@ -29,16 +29,25 @@ pytestmark = pytest.mark.slow
 QUEUES = ["urgent", "questions", "spam", "praise", "other"]
 
 
-def test_twenty_concurrent_claimers_never_get_the_same_comment(db_url: str, model_dir: Path, tmp_path: Path) -> None:
+def test_twenty_concurrent_claimers_never_get_the_same_comment(
+    db_url: str, model_dir: Path, tmp_path: Path
+) -> None:
     db = Database(db_url)
     admin = {"Authorization": f"Bearer {create_key(db, Role.ADMIN, [])[1]}"}
-    moderators = [{"Authorization": f"Bearer {create_key(db, Role.MODERATE, ['shop-a'])[1]}"} for _ in range(20)]
+    moderators = [
+        {"Authorization": f"Bearer {create_key(db, Role.MODERATE, ['shop-a'])[1]}"}
+        for _ in range(20)
+    ]
     db.dispose()
     with running_server(db_url, model_dir, tmp_path / "server.log") as server:
         stored: list[int] = []
         for start in range(0, 300, 100):
-            r = httpx.post(f"{server.url}/v1/comments", headers=admin, timeout=60,
-                           json={"channel": "shop-a", "comments": comments(300)[start : start + 100]})
+            r = httpx.post(
+                f"{server.url}/v1/comments",
+                headers=admin,
+                timeout=60,
+                json={"channel": "shop-a", "comments": comments(300)[start : start + 100]},
+            )
             assert r.status_code == 200, r.text
             stored += [i["id"] for i in r.json()["items"]]
         claims: list[tuple[int, int]] = []  # (moderator, comment id)
@@ -52,7 +61,9 @@ def test_twenty_concurrent_claimers_never_get_the_same_comment(db_url: str, mode
                 while True:
                     got = 0
                     for queue in rng.sample(QUEUES, len(QUEUES)):
-                        r = http.post(f"/v1/queues/{queue}/claim", json={"limit": rng.randint(1, 4)})
+                        r = http.post(
+                            f"/v1/queues/{queue}/claim", json={"limit": rng.randint(1, 4)}
+                        )
                         if r.status_code != 200:
                             errors.append(f"{r.status_code} {r.text}")
                             return
@@ -73,7 +84,9 @@ def test_twenty_concurrent_claimers_never_get_the_same_comment(db_url: str, mode
     assert len({n for n, _ in claims}) > 1  # the work was actually shared
 
 
-def test_sigkill_during_ingest_loses_no_acknowledged_comment(db_url: str, model_dir: Path, tmp_path: Path) -> None:
+def test_sigkill_during_ingest_loses_no_acknowledged_comment(
+    db_url: str, model_dir: Path, tmp_path: Path
+) -> None:
     db = Database(db_url)
     headers = {"Authorization": f"Bearer {create_key(db, Role.ADMIN, [])[1]}"}
     server = Server(db_url, model_dir, tmp_path / "server.log")
@@ -123,17 +136,24 @@ def test_sigkill_during_ingest_loses_no_acknowledged_comment(db_url: str, model_
     assert open_total >= len(set(acknowledged))
 
 
-def test_serve_demo_loads_samples_and_prints_a_working_admin_key(db_url: str, model_dir: Path, tmp_path: Path) -> None:
+def test_serve_demo_loads_samples_and_prints_a_working_admin_key(
+    db_url: str, model_dir: Path, tmp_path: Path
+) -> None:
     log = tmp_path / "server.log"
     with running_server(db_url, model_dir, log, "--demo") as server:
         out = log.read_text()
         key = re.search(r"Admin key '[^']+' \(shown once\): (trg_\S+)", out)
         assert key, out
-        r = httpx.get(f"{server.url}/v1/queues", headers={"Authorization": f"Bearer {key.group(1)}"}, timeout=30)
+        r = httpx.get(
+            f"{server.url}/v1/queues",
+            headers={"Authorization": f"Bearer {key.group(1)}"},
+            timeout=30,
+        )
         assert r.status_code == 200
         channels = {c["channel"] for c in r.json()["channels"]}
         assert {"shop-a"} <= channels
         assert sum(q["open"] for c in r.json()["channels"] for q in c["queues"].values()) == 48
         assert httpx.get(f"{server.url}/docs", timeout=30).status_code == 200
         metrics = httpx.get(f"{server.url}/metrics", timeout=30).text
-        assert 'triage_queue_depth{channel="shop-a"' in metrics and "triage_http_request_duration_seconds" in metrics
+        assert 'triage_queue_depth{channel="shop-a"' in metrics
+        assert "triage_http_request_duration_seconds" in metrics

@@ -31,12 +31,16 @@ def test_small_edits_stay_similar_and_different_texts_do_not() -> None:
 
 def test_only_candidates_get_a_key() -> None:
     assert campaign_key("thanks!", p_spam=0.99) is None  # too short to mean anything
-    assert campaign_key("I love the new collection so much", p_spam=0.1) is None  # no link, not spammy
+    assert (
+        campaign_key("I love the new collection so much", p_spam=0.1) is None
+    )  # no link, not spammy
     assert campaign_key("I love the new collection so much", p_spam=0.9) is not None
     assert campaign_key("write to me at 0912 345 678 for the best prices", p_spam=0.0) is not None
 
 
-def cand(i: int, author: str | None, text: str, at: datetime = T0, campaign: int | None = None) -> Candidate:
+def cand(
+    i: int, author: str | None, text: str, at: datetime = T0, campaign: int | None = None
+) -> Candidate:
     return Candidate(i, author, at, key(text), campaign)
 
 
@@ -48,7 +52,8 @@ def test_three_authors_make_a_campaign_two_do_not() -> None:
     assert group(two, two, window=HOUR, min_authors=3) == []
     three = [*two, cand(3, "c", SPAM)]
     (a,) = group(three, three, window=HOUR, min_authors=3)
-    assert a.campaign_id is None and sorted(a.members) == [1, 2, 3]
+    assert a.campaign_id is None
+    assert sorted(a.members) == [1, 2, 3]
 
 
 def test_one_author_repeating_is_not_a_campaign() -> None:
@@ -69,6 +74,8 @@ def test_a_new_comment_joins_an_existing_campaign() -> None:
 
 def test_two_different_bursts_are_two_campaigns() -> None:
     other = "Follow @cheap_followers for 10k followers in one day, link in bio httpurl"
-    items = [cand(i, f"u{i}", SPAM) for i in range(3)] + [cand(10 + i, f"v{i}", other) for i in range(3)]
+    items = [cand(i, f"u{i}", SPAM) for i in range(3)] + [
+        cand(10 + i, f"v{i}", other) for i in range(3)
+    ]
     found = sorted(sorted(a.members) for a in group(items, items, window=HOUR, min_authors=3))
     assert found == [[0, 1, 2], [10, 11, 12]]

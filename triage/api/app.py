@@ -21,7 +21,14 @@ from triage.api.deps import AppState
 from triage.api.limits import BodyLimitMiddleware
 from triage.api.metrics import Metrics, MetricsMiddleware
 from triage.api.routes import analyze, campaigns, comments, health, keys, labels, queues
-from triage.errors import AuthError, ConflictError, InvalidRequestError, NotFoundError, PermissionDeniedError, TriageError
+from triage.errors import (
+    AuthError,
+    ConflictError,
+    InvalidRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    TriageError,
+)
 from triage.pipeline import Pipeline, load_pipeline
 from triage.settings import Settings, get_settings
 from triage.store.db import Database
@@ -38,7 +45,11 @@ _STATUS: tuple[tuple[type[TriageError], int], ...] = (
 
 
 def _field(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc[1:]] if len(loc) > 1 and loc[0] in ("body", "query", "path", "header") else []
+    parts = (
+        [str(p) for p in loc[1:]]
+        if len(loc) > 1 and loc[0] in ("body", "query", "path", "header")
+        else []
+    )
     return ".".join(parts) or str(loc[0] if loc else "body")
 
 
@@ -48,11 +59,20 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     for e in exc.errors():
         loc = tuple(e.get("loc", ()))
         if e.get("type") == "json_invalid":
-            field, msg = "body", f"invalid JSON at offset {loc[-1]}: {e.get('ctx', {}).get('error', '')}"
+            field, msg = (
+                "body",
+                f"invalid JSON at offset {loc[-1]}: {e.get('ctx', {}).get('error', '')}",
+            )
         else:
             field, msg = _field(loc), str(e.get("msg", "invalid"))
-        errors.append({"loc": [str(p) if not isinstance(p, int) else p for p in loc], "field": field,
-                       "msg": f"{field}: {msg}", "type": str(e.get("type", "value_error"))})
+        errors.append(
+            {
+                "loc": [str(p) if not isinstance(p, int) else p for p in loc],
+                "field": field,
+                "msg": f"{field}: {msg}",
+                "type": str(e.get("type", "value_error")),
+            }
+        )
     return JSONResponse({"detail": errors}, status_code=422)
 
 
@@ -60,7 +80,14 @@ async def _triage_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, TriageError)
     status = next((code for cls, code in _STATUS if isinstance(exc, cls)), 400)
     if isinstance(exc, InvalidRequestError):
-        detail: Any = [{"loc": exc.field.split("."), "field": exc.field, "msg": str(exc), "type": "invalid_request"}]
+        detail: Any = [
+            {
+                "loc": exc.field.split("."),
+                "field": exc.field,
+                "msg": str(exc),
+                "type": "invalid_request",
+            }
+        ]
     else:
         detail = str(exc)
     body = {"detail": detail} | ({"hint": exc.hint} if exc.hint else {})
@@ -76,7 +103,9 @@ def create_app(settings: Settings | None = None, *, pipeline: Pipeline | None = 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(settings.database_url)
-        app.state.triage = AppState(settings, db, pipeline or load_pipeline(settings.model_dir), metrics)
+        app.state.triage = AppState(
+            settings, db, pipeline or load_pipeline(settings.model_dir), metrics
+        )
         try:
             yield
         finally:
@@ -85,7 +114,7 @@ def create_app(settings: Settings | None = None, *, pipeline: Pipeline | None = 
     app = FastAPI(
         title="triage",
         version=__version__,
-        summary="Multilingual comment triage: language, sentiment, tags and ranked moderation queues.",
+        summary="Multilingual comment triage: language, sentiment, tags, ranked moderation queues.",
         lifespan=lifespan,
     )
     app.add_exception_handler(TriageError, _triage_error)

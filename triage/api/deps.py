@@ -65,7 +65,9 @@ PipelineDep = Annotated[Pipeline, Depends(get_pipeline)]
 _bearer = HTTPBearer(auto_error=False, description="An API key from `triage keys create`.")
 
 
-def get_principal(request: Request, db: DatabaseDep, _: Annotated[object, Security(_bearer)] = None) -> Principal:
+def get_principal(
+    request: Request, db: DatabaseDep, _: Annotated[object, Security(_bearer)] = None
+) -> Principal:
     """The caller, from ``Authorization: Bearer <key>`` (401 if missing or unknown)."""
     return moderation.authenticate(db, request.headers.get("authorization"))
 

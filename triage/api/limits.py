@@ -7,35 +7,34 @@ names the body instead of a generic parse error.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["BodyLimitMiddleware"]
 
-Scope = dict[str, Any]
-Message = dict[str, Any]
-
 
 def _error(status: int, kind: str, msg: str) -> JSONResponse:
-    return JSONResponse({"detail": [{"loc": ["body"], "field": "body", "msg": f"body: {msg}", "type": kind}]},
-                        status_code=status)
+    return JSONResponse(
+        {"detail": [{"loc": ["body"], "field": "body", "msg": f"body: {msg}", "type": kind}]},
+        status_code=status,
+    )
 
 
 class BodyLimitMiddleware:
     """Pure ASGI middleware enforcing ``max_bytes`` on request bodies and UTF-8 on JSON ones."""
 
-    def __init__(self, app: Callable[..., Any], max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Scope, receive: Callable[[], Any], send: Callable[[Message], Any]) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
             await self.app(scope, receive, send)
             return
         headers = {k.lower(): v for k, v in scope.get("headers", [])}
-        too_large = _error(413, "body_too_large", f"larger than the limit of {self.max_bytes} bytes")
+        too_large = _error(
+            413, "body_too_large", f"larger than the limit of {self.max_bytes} bytes"
+        )
         declared = headers.get(b"content-length", b"").strip()
         if declared.isdigit() and int(declared) > self.max_bytes:
             await too_large(scope, receive, send)
@@ -59,8 +58,11 @@ class BodyLimitMiddleware:
             try:
                 body.decode("utf-8")
             except UnicodeDecodeError as exc:
-                await _error(422, "utf8_invalid", f"not valid UTF-8 (byte 0x{body[exc.start]:02x} at offset {exc.start})")(
-                    scope, receive, send)
+                await _error(
+                    422,
+                    "utf8_invalid",
+                    f"not valid UTF-8 (byte 0x{body[exc.start]:02x} at offset {exc.start})",
+                )(scope, receive, send)
                 return
         replayed = False
 

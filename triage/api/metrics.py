@@ -22,17 +22,34 @@ class Metrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
-        self.requests = Counter("triage_http_requests", "HTTP requests served.",
-                                ["method", "route", "status"], registry=self.registry)
-        self.latency = Histogram("triage_http_request_duration_seconds", "Time to serve a request.",
-                                 ["method", "route"], buckets=_BUCKETS, registry=self.registry)
-        self.comments_scored = Counter("triage_comments_scored", "Comments run through the pipeline.",
-                                       ["endpoint"], registry=self.registry)
-        self.queue_depth = Gauge("triage_queue_depth", "Open comments per channel and queue (at scrape time).",
-                                 ["channel", "queue"], registry=self.registry)
+        self.requests = Counter(
+            "triage_http_requests",
+            "HTTP requests served.",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "triage_http_request_duration_seconds",
+            "Time to serve a request.",
+            ["method", "route"],
+            buckets=_BUCKETS,
+            registry=self.registry,
+        )
+        self.comments_scored = Counter(
+            "triage_comments_scored",
+            "Comments run through the pipeline.",
+            ["endpoint"],
+            registry=self.registry,
+        )
+        self.queue_depth = Gauge(
+            "triage_queue_depth",
+            "Open comments per channel and queue (at scrape time).",
+            ["channel", "queue"],
+            registry=self.registry,
+        )
 
     def render(self, depths: dict[str, dict[str, tuple[int, int]]]) -> bytes:
-        """The text exposition, with queue depths refreshed from ``{channel: {queue: (open, leased)}}``."""
+        """Exposition text; queue depths are set from ``{channel: {queue: (open, leased)}}``."""
         self.queue_depth.clear()
         for channel, queues in depths.items():
             for queue, (n, _) in queues.items():
@@ -47,7 +64,9 @@ class MetricsMiddleware:
         self.app = app
         self.metrics = metrics
 
-    async def __call__(self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
+    async def __call__(
+        self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]
+    ) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

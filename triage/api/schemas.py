@@ -70,11 +70,25 @@ def _utc(value: datetime) -> datetime:
         raise ValueError("is out of range") from None
 
 
-Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT), AfterValidator(_clean), AfterValidator(_not_blank)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_clean), AfterValidator(_not_blank)]
+Text = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_TEXT),
+    AfterValidator(_clean),
+    AfterValidator(_not_blank),
+]
+Name = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    AfterValidator(_clean),
+    AfterValidator(_not_blank),
+]
 Lang = Annotated[str, StringConstraints(pattern=r"^(?:[a-z]{2,3})$")]
 Time = Annotated[datetime, AfterValidator(_utc)]
 Resolution = Literal["replied", "hidden", "deleted", "dismissed"]
+
+
+def _tag_set(tags: list[Tag]) -> list[Tag]:
+    return [t for t in Tag if t in tags]  # each once, in the canonical order
 
 
 def _out_time(value: datetime | None) -> datetime | None:
@@ -131,7 +145,9 @@ class CommentIn(_In):
     external_id: Name
     text: Text
     author: Name | None = None
-    created_at: Time | None = Field(None, description="ISO 8601; naive times are UTC. Default: now.")
+    created_at: Time | None = Field(
+        None, description="ISO 8601; naive times are UTC. Default: now."
+    )
 
 
 class IngestIn(_In):
@@ -160,17 +176,38 @@ class ItemOut(ScoredOut):
     def of(cls, row: tuple[StoredComment, str], now: datetime) -> ItemOut:
         """Build from a stored comment and its channel name; expired leases show as unclaimed."""
         c, channel = row
-        leased = c.claimed_by is not None and c.claim_expires_at is not None and c.claim_expires_at > now
+        leased = (
+            c.claimed_by is not None and c.claim_expires_at is not None and c.claim_expires_at > now
+        )
         return cls(
-            id=c.id, external_id=c.external_id, channel=channel, text=c.text, author=c.author,
-            created_at=c.created_at.replace(tzinfo=UTC), ingested_at=c.ingested_at.replace(tzinfo=UTC),
-            lang=c.lang, lang_score=c.lang_score, sentiment=SentimentLabel(c.sentiment),
-            sentiment_score=c.sentiment_score, p_negative=c.p_negative, p_neutral=c.p_neutral,
-            p_positive=c.p_positive, p_question=c.p_question, p_complaint=c.p_complaint, p_spam=c.p_spam,
-            p_praise=c.p_praise, tags=[t for t in Tag if getattr(c, f"tag_{t.value}")], priority=c.priority,
-            queue=Queue(c.queue), model=c.model, reasons=list(c.reasons), status=c.status,  # type: ignore[arg-type]
-            resolved_by=c.resolved_by, resolved_at=_out_time(c.resolved_at),
-            claimed_by=c.claimed_by if leased else None, claim_expires_at=_out_time(c.claim_expires_at) if leased else None,
+            id=c.id,
+            external_id=c.external_id,
+            channel=channel,
+            text=c.text,
+            author=c.author,
+            created_at=c.created_at.replace(tzinfo=UTC),
+            ingested_at=c.ingested_at.replace(tzinfo=UTC),
+            lang=c.lang,
+            lang_score=c.lang_score,
+            sentiment=SentimentLabel(c.sentiment),
+            sentiment_score=c.sentiment_score,
+            p_negative=c.p_negative,
+            p_neutral=c.p_neutral,
+            p_positive=c.p_positive,
+            p_question=c.p_question,
+            p_complaint=c.p_complaint,
+            p_spam=c.p_spam,
+            p_praise=c.p_praise,
+            tags=[t for t in Tag if getattr(c, f"tag_{t.value}")],
+            priority=c.priority,
+            queue=Queue(c.queue),
+            model=c.model,
+            reasons=list(c.reasons),
+            status=c.status,  # type: ignore[arg-type]
+            resolved_by=c.resolved_by,
+            resolved_at=_out_time(c.resolved_at),
+            claimed_by=c.claimed_by if leased else None,
+            claim_expires_at=_out_time(c.claim_expires_at) if leased else None,
             campaign_id=c.campaign_id,
         )
 
@@ -182,7 +219,9 @@ class IngestOut(BaseModel):
 
 class QueuePage(BaseModel):
     items: list[ItemOut]
-    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page.")
+    next_cursor: str | None = Field(
+        description="Pass as ?cursor= for the next page; null on the last page."
+    )
 
 
 class QueueCount(BaseModel):
@@ -201,7 +240,9 @@ class QueueCountsOut(BaseModel):
 
 
 class ClaimIn(_In):
-    channel: Name | None = Field(None, description="Only this channel (default: every channel of the key).")
+    channel: Name | None = Field(
+        None, description="Only this channel (default: every channel of the key)."
+    )
     lang: Lang | None = None
     tag: Tag | None = None
     limit: int = Field(10, ge=1, le=MAX_ITEMS)
@@ -221,7 +262,9 @@ class ResolveIn(_In):
 
 class LabelIn(_In):
     sentiment: SentimentLabel | None = None
-    tags: list[Tag] | None = Field(None, max_length=len(Tag), description="The full set of tags that apply.")
+    tags: Annotated[list[Tag], AfterValidator(_tag_set)] | None = Field(
+        None, max_length=len(Tag), description="The full set of tags that apply ([] for none)."
+    )
     lang: Lang | None = None
 
 
@@ -237,10 +280,15 @@ class LabelOut(BaseModel):
     @classmethod
     def of(cls, label: Label) -> LabelOut:
         """Build from a stored label."""
-        return cls(id=label.id, comment_id=label.comment_id, lang=label.lang,
-                   sentiment=SentimentLabel(label.sentiment) if label.sentiment else None,
-                   tags=[Tag(t) for t in label.tags] if label.tags is not None else None,
-                   labelled_by=label.labelled_by, labelled_at=label.labelled_at.replace(tzinfo=UTC))
+        return cls(
+            id=label.id,
+            comment_id=label.comment_id,
+            lang=label.lang,
+            sentiment=SentimentLabel(label.sentiment) if label.sentiment else None,
+            tags=[Tag(t) for t in label.tags] if label.tags is not None else None,
+            labelled_by=label.labelled_by,
+            labelled_at=label.labelled_at.replace(tzinfo=UTC),
+        )
 
 
 # --- campaigns ---------------------------------------------------------------------------------
@@ -259,9 +307,16 @@ class CampaignOut(BaseModel):
     @classmethod
     def of(cls, campaign: Campaign, channel: str, size: int, authors: int) -> CampaignOut:
         """Build from a stored campaign and its counts."""
-        return cls(id=campaign.id, channel=channel, status=campaign.status, size=size, authors=authors,  # type: ignore[arg-type]
-                   sample_text=campaign.sample_text, first_seen=campaign.first_seen.replace(tzinfo=UTC),
-                   last_seen=campaign.last_seen.replace(tzinfo=UTC))
+        return cls(
+            id=campaign.id,
+            channel=channel,
+            status=campaign.status,  # type: ignore[arg-type]  # the column holds only these
+            size=size,
+            authors=authors,
+            sample_text=campaign.sample_text,
+            first_seen=campaign.first_seen.replace(tzinfo=UTC),
+            last_seen=campaign.last_seen.replace(tzinfo=UTC),
+        )
 
 
 class CampaignPage(BaseModel):

@@ -16,7 +16,7 @@ from pathlib import Path
 from triage import moderation
 from triage.auth import Principal, Role
 from triage.data import REPO_ROOT
-from triage.errors import InputFormatError
+from triage.errors import ConfigError, InputFormatError
 from triage.io import read_records
 from triage.pipeline import Pipeline, load_pipeline
 from triage.settings import Settings
@@ -31,19 +31,33 @@ DEMO_COMMENTS = REPO_ROOT / "datasets" / "samples" / "comments.jsonl"
 _LOADER = Principal(key_id=0, name="demo-loader", role=Role.ADMIN, channels=frozenset())
 
 
-def load_demo(db: Database, pipeline: Pipeline, settings: Settings, path: Path = DEMO_COMMENTS) -> dict[str, int]:
+def load_demo(
+    db: Database, pipeline: Pipeline, settings: Settings, path: Path = DEMO_COMMENTS
+) -> dict[str, int]:
     """Ingest a JSONL of ``{id, channel, author, created_at, text}`` into its channels.
 
     Returns how many comments each channel gained (0 when they were already there).
     """
+    if not path.is_file():
+        raise ConfigError(
+            f"sample comments not found at {path}", hint="--demo needs a source checkout of triage"
+        )
     by_channel: dict[str, list[moderation.NewComment]] = defaultdict(list)
     for line, rec in read_records(str(path)):
         if not isinstance(rec.get("channel"), str) or not isinstance(rec.get("text"), str):
-            raise InputFormatError("needs string fields 'channel' and 'text'", path=str(path), line=line)
+            raise InputFormatError(
+                "needs string fields 'channel' and 'text'", path=str(path), line=line
+            )
         try:
-            when = naive_utc(datetime.fromisoformat(rec["created_at"])) if rec.get("created_at") else None
+            when = (
+                naive_utc(datetime.fromisoformat(rec["created_at"]))
+                if rec.get("created_at")
+                else None
+            )
         except (TypeError, ValueError, OverflowError) as exc:
-            raise InputFormatError(str(exc), path=str(path), line=line, field="created_at") from None
+            raise InputFormatError(
+                str(exc), path=str(path), line=line, field="created_at"
+            ) from None
         by_channel[rec["channel"]].append(
             moderation.NewComment(str(rec.get("id", line)), rec["text"], rec.get("author"), when)
         )
@@ -69,7 +83,10 @@ def serve(
 
     revision = upgrade(settings.database_url)
     pipeline = load_pipeline(settings.model_dir)
-    echo(f"triage: model {pipeline.name}, database {_safe_url(settings.database_url)} at revision {revision}")
+    echo(
+        f"triage: model {pipeline.name}, database {_safe_url(settings.database_url)} "
+        f"at revision {revision}"
+    )
     url = f"http://{host}:{port}"
     if demo:
         db = Database(settings.database_url)
@@ -89,8 +106,14 @@ def serve(
     os.environ["TRIAGE_DATABASE_URL"] = settings.database_url
     if settings.model_dir is not None:
         os.environ["TRIAGE_MODEL_DIR"] = str(settings.model_dir)
-    uvicorn.run("triage.api.app:create_app_from_env", factory=True, host=host, port=port, workers=workers,
-                log_level="info")
+    uvicorn.run(
+        "triage.api.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
 
 
 def _safe_url(url: str) -> str:

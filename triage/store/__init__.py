@@ -1,4 +1,4 @@
-"""Persistence: tables, engines, migrations and queries (SQLite by default, PostgreSQL in production)."""
+"""Persistence: tables, engines, migrations, queries (SQLite by default, or PostgreSQL)."""
 
 from triage.store.db import Database, make_engine, utcnow
 from triage.store.migrate import upgrade

@@ -69,8 +69,10 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    raise ConfigError(f"unsupported database {parsed.get_backend_name()!r}; use sqlite:// or postgresql+psycopg://")
+        return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=40)
+    raise ConfigError(
+        f"unsupported database {parsed.get_backend_name()!r}; use sqlite:// or postgresql+psycopg://"
+    )
 
 
 class Database:

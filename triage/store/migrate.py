@@ -45,7 +45,7 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(url: str, revision: str = "head") -> str:
-    """Bring the database at ``url`` up to ``revision``; returns the revision it is at afterwards."""
+    """Bring the database at ``url`` up to ``revision``; returns the revision it is then at."""
     engine = make_engine(url)
     config = _config()
     try:

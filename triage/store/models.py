@@ -62,7 +62,15 @@ class StoredComment(Base):
     __tablename__ = "comments"
     __table_args__ = (
         UniqueConstraint("channel_id", "external_id", name="uq_comments_channel_external"),
-        Index("ix_comments_queue_rank", "channel_id", "status", "queue", "priority", "created_at", "id"),
+        Index(
+            "ix_comments_queue_rank",
+            "channel_id",
+            "status",
+            "queue",
+            "priority",
+            "created_at",
+            "id",
+        ),
         Index("ix_comments_channel_time", "channel_id", "created_at"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True)

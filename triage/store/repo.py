@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, String, and_, case, cast, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -50,6 +50,7 @@ __all__ = [
 ]
 
 C = StoredComment
+_Q = TypeVar("_Q", bound="Select[*tuple[Any, ...]]")
 Row = tuple[StoredComment, str]
 
 
@@ -73,8 +74,10 @@ _RANK = (C.priority.desc(), C.created_at.asc(), C.id.asc())
 def _after(key: RankKey) -> ColumnElement[bool]:
     return or_(
         C.priority < key.priority,
-        and_(C.priority == key.priority, or_(C.created_at > key.created_at,
-                                             and_(C.created_at == key.created_at, C.id > key.id))),
+        and_(
+            C.priority == key.priority,
+            or_(C.created_at > key.created_at, and_(C.created_at == key.created_at, C.id > key.id)),
+        ),
     )
 
 
@@ -88,7 +91,9 @@ def get_or_create_channel(session: Session, name: str, now: datetime) -> int:
     found = session.scalar(select(Channel.id).where(Channel.name == name))
     if found is not None:
         return found
-    session.execute(_insert(session, Channel).values(name=name, created_at=now).on_conflict_do_nothing())
+    session.execute(
+        _insert(session, Channel).values(name=name, created_at=now).on_conflict_do_nothing()
+    )
     return session.scalars(select(Channel.id).where(Channel.name == name)).one()
 
 
@@ -97,10 +102,12 @@ def channel_ids(session: Session, names: Collection[str] | None) -> dict[int, st
     query = select(Channel.id, Channel.name)
     if names is not None:
         query = query.where(Channel.name.in_(sorted(names)))
-    return {cid: name for cid, name in session.execute(query)}
+    return {cid: name for cid, name in session.execute(query)}  # noqa: C416 (a Result has .keys())
 
 
-def comments_by_external_id(session: Session, channel_id: int, external_ids: Iterable[str]) -> dict[str, StoredComment]:
+def comments_by_external_id(
+    session: Session, channel_id: int, external_ids: Iterable[str]
+) -> dict[str, StoredComment]:
     """Stored comments of one channel, keyed by external id."""
     ids = sorted(set(external_ids))
     rows = session.scalars(select(C).where(C.channel_id == channel_id, C.external_id.in_(ids)))
@@ -112,27 +119,36 @@ def insert_comments(session: Session, rows: Sequence[Mapping[str, Any]]) -> dict
 
     Returns ``{external_id: id}`` of the rows this call inserted (all in one channel).
     """
+    if not rows:
+        return {}
+    table = StoredComment.__table__
+    # A Core executemany: SQLAlchemy batches it into multi-row INSERT ... RETURNING statements
+    # ("insertmanyvalues") and caches the compiled statement, unlike .values([...]).
     stmt = (
-        _insert(session, C)
+        _insert(session, table)
         .on_conflict_do_nothing(index_elements=["channel_id", "external_id"])
-        .returning(C.external_id, C.id)
+        .returning(table.c.external_id, table.c.id)
     )
-    inserted: dict[str, int] = {}
-    for start in range(0, len(rows), 200):  # keeps the statement under SQLite's 32k-parameter limit
-        inserted.update((e, i) for e, i in session.execute(stmt.values(list(rows[start : start + 200]))))
-    return inserted
+    # One order for everyone: two PostgreSQL transactions inserting the same comments then wait
+    # for each other in the same order and cannot deadlock.
+    ordered = sorted(rows, key=lambda r: str(r["external_id"]))
+    return {e: i for e, i in session.execute(stmt, ordered)}  # noqa: C416 (a Result has .keys())
 
 
 def get_comment(session: Session, comment_id: int, *, for_update: bool = False) -> Row | None:
     """A comment and its channel name, or ``None``."""
-    query = select(C, Channel.name).join(Channel, Channel.id == C.channel_id).where(C.id == comment_id)
+    query = (
+        select(C, Channel.name).join(Channel, Channel.id == C.channel_id).where(C.id == comment_id)
+    )
     if for_update:
         query = query.with_for_update(of=C)
     row = session.execute(query).one_or_none()
     return None if row is None else (row[0], row[1])
 
 
-def _filtered(query: Select[Any], ids: Collection[int] | None, queue: str, lang: str | None, tag: str | None) -> Select[Any]:
+def _filtered(
+    query: _Q, ids: Collection[int] | None, queue: str, lang: str | None, tag: str | None
+) -> _Q:
     query = query.where(C.status == "open", C.queue == queue)
     if ids is not None:
         query = query.where(C.channel_id.in_(sorted(ids)))
@@ -154,7 +170,9 @@ def queue_page(
     after: RankKey | None,
 ) -> list[Row]:
     """One page of open comments of a queue, best first; ``ids`` limits the channels."""
-    query = _filtered(select(C, Channel.name).join(Channel, Channel.id == C.channel_id), ids, queue, lang, tag)
+    query = _filtered(
+        select(C, Channel.name).join(Channel, Channel.id == C.channel_id), ids, queue, lang, tag
+    )
     if after is not None:
         query = query.where(_after(after))
     return [(c, name) for c, name in session.execute(query.order_by(*_RANK).limit(limit))]
@@ -172,24 +190,34 @@ def claim(
     now: datetime,
     expires: datetime,
 ) -> list[Row]:
-    """Lease the best ``limit`` open, unleased comments of a queue to ``owner`` until ``expires``."""
+    """Lease the best ``limit`` open, unleased comments of a queue to ``owner`` till ``expires``."""
     free = or_(C.claimed_by.is_(None), C.claim_expires_at <= now)
     pick = _filtered(select(C.id), ids, queue, lang, tag).where(free).order_by(*_RANK).limit(limit)
-    chosen = list(session.scalars(pick.with_for_update(skip_locked=True)))  # FOR UPDATE is a no-op on SQLite
+    chosen = list(
+        session.scalars(pick.with_for_update(skip_locked=True))
+    )  # FOR UPDATE is a no-op on SQLite
     if not chosen:
         return []
     claimed = set(
         session.scalars(
-            update(C).where(C.id.in_(chosen), free).values(claimed_by=owner, claim_expires_at=expires).returning(C.id)
+            update(C)
+            .where(C.id.in_(chosen), free)
+            .values(claimed_by=owner, claim_expires_at=expires)
+            .returning(C.id)
         )
     )
     rows = session.execute(
-        select(C, Channel.name).join(Channel, Channel.id == C.channel_id).where(C.id.in_(sorted(claimed))).order_by(*_RANK)
+        select(C, Channel.name)
+        .join(Channel, Channel.id == C.channel_id)
+        .where(C.id.in_(sorted(claimed)))
+        .order_by(*_RANK)
     )
     return [(c, name) for c, name in rows]
 
 
-def queue_counts(session: Session, ids: Collection[int] | None, now: datetime) -> list[tuple[int, str, int, int]]:
+def queue_counts(
+    session: Session, ids: Collection[int] | None, now: datetime
+) -> list[tuple[int, str, int, int]]:
     """``(channel_id, queue, open, leased)`` for every channel/queue with open comments."""
     leased = func.sum(case((and_(C.claimed_by.is_not(None), C.claim_expires_at > now), 1), else_=0))
     query = select(C.channel_id, C.queue, func.count(), leased).where(C.status == "open")
@@ -199,26 +227,45 @@ def queue_counts(session: Session, ids: Collection[int] | None, now: datetime) -
     return [(cid, q, int(n), int(k or 0)) for cid, q, n, k in session.execute(query)]
 
 
-def campaign_pool(session: Session, channel_id: int, start: datetime, end: datetime, limit: int = 2000) -> list[Candidate]:
+def campaign_pool(
+    session: Session, channel_id: int, start: datetime, end: datetime, limit: int = 2000
+) -> list[Candidate]:
     """Recent campaign candidates of a channel posted between ``start`` and ``end``."""
     query = (
         select(C.id, C.author, C.created_at, C.campaign_key, C.campaign_id)
-        .where(C.channel_id == channel_id, C.campaign_key.is_not(None), C.created_at.between(start, end))
+        .where(
+            C.channel_id == channel_id,
+            C.campaign_key.is_not(None),
+            C.created_at.between(start, end),
+        )
         .order_by(C.created_at.desc())
         .limit(limit)
     )
-    return [Candidate(i, a, t, k, cid) for i, a, t, k, cid in session.execute(query)]
+    return [Candidate(i, a, t, k or "", cid) for i, a, t, k, cid in session.execute(query)]
 
 
 def lock_channel(session: Session, channel_id: int) -> None:
-    """Serialise campaign detection per channel (PostgreSQL row lock; SQLite already holds its write lock)."""
-    session.execute(select(Channel.id).where(Channel.id == channel_id).with_for_update())
+    """Serialise campaign detection per channel (PostgreSQL row lock; SQLite holds its write lock).
+
+    ``FOR NO KEY UPDATE``, not ``FOR UPDATE``: inserting comments takes ``FOR KEY SHARE`` on their
+    channel (the foreign key), and two ingests each holding that and asking for ``FOR UPDATE``
+    would deadlock.
+    """
+    session.execute(
+        select(Channel.id).where(Channel.id == channel_id).with_for_update(key_share=True)
+    )
 
 
 def create_campaign(session: Session, channel_id: int, sample_text: str, now: datetime) -> Campaign:
     """A new, empty campaign."""
-    campaign = Campaign(channel_id=channel_id, status="open", sample_text=sample_text[:500],
-                        first_seen=now, last_seen=now, created_at=now)
+    campaign = Campaign(
+        channel_id=channel_id,
+        status="open",
+        sample_text=sample_text[:500],
+        first_seen=now,
+        last_seen=now,
+        created_at=now,
+    )
     session.add(campaign)
     session.flush()
     return campaign
@@ -245,7 +292,9 @@ def join_campaign(session: Session, campaign: Campaign, member_ids: Collection[i
     campaign.last_seen = max([t for t in (bounds[1], *times) if t is not None])
 
 
-def campaigns(session: Session, ids: Collection[int] | None, status: str | None) -> list[tuple[Campaign, str, int, int]]:
+def campaigns(
+    session: Session, ids: Collection[int] | None, status: str | None
+) -> list[tuple[Campaign, str, int, int]]:
     """Campaigns with their channel name, size and number of distinct authors, newest first."""
     size = func.count(C.id)
     authors = func.count(func.distinct(func.coalesce(C.author, cast(C.id, String))))
@@ -266,36 +315,55 @@ def campaigns(session: Session, ids: Collection[int] | None, status: str | None)
 def get_campaign(session: Session, campaign_id: int) -> tuple[Campaign, str] | None:
     """A campaign and its channel name, or ``None``."""
     row = session.execute(
-        select(Campaign, Channel.name).join(Channel, Channel.id == Campaign.channel_id).where(Campaign.id == campaign_id)
+        select(Campaign, Channel.name)
+        .join(Channel, Channel.id == Campaign.channel_id)
+        .where(Campaign.id == campaign_id)
     ).one_or_none()
     return None if row is None else (row[0], row[1])
 
 
-def resolve_campaign(session: Session, campaign: Campaign, status: str, by: str, now: datetime) -> int:
+def resolve_campaign(
+    session: Session, campaign: Campaign, status: str, by: str, now: datetime
+) -> int:
     """Resolve every open comment of a campaign; returns how many changed."""
     campaign.status = status
     result = session.execute(
         update(C)
         .where(C.campaign_id == campaign.id, C.status == "open")
-        .values(status=status, resolved_by=by, resolved_at=now, claimed_by=None, claim_expires_at=None)
+        .values(
+            status=status, resolved_by=by, resolved_at=now, claimed_by=None, claim_expires_at=None
+        )
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def add_label(session: Session, comment: StoredComment, values: Mapping[str, Any], by: str, now: datetime) -> Label:
-    """Store a correction; fields it leaves out keep the values of the comment's previous correction."""
+def add_label(
+    session: Session, comment: StoredComment, values: Mapping[str, Any], by: str, now: datetime
+) -> Label:
+    """Store a correction; fields it leaves out keep their values from the previous correction."""
     previous = session.scalars(
         select(Label).where(Label.comment_id == comment.id).order_by(Label.id.desc()).limit(1)
     ).first()
-    merged = {k: getattr(previous, k) if previous is not None else None for k in ("lang", "sentiment", "tags")}
+    merged = {
+        k: getattr(previous, k) if previous is not None else None
+        for k in ("lang", "sentiment", "tags")
+    }
     merged.update({k: v for k, v in values.items() if v is not None})
-    label = Label(comment_id=comment.id, channel_id=comment.channel_id, labelled_by=by, labelled_at=now, **merged)
+    label = Label(
+        comment_id=comment.id,
+        channel_id=comment.channel_id,
+        labelled_by=by,
+        labelled_at=now,
+        **merged,
+    )
     session.add(label)
     session.flush()
     return label
 
 
-def label_page(session: Session, ids: Collection[int] | None, after_id: int, limit: int) -> list[tuple[Label, StoredComment, str]]:
+def label_page(
+    session: Session, ids: Collection[int] | None, after_id: int, limit: int
+) -> list[tuple[Label, StoredComment, str]]:
     """The latest correction of each comment, in label id order after ``after_id``."""
     latest = select(func.max(Label.id)).group_by(Label.comment_id)
     query = (
@@ -311,9 +379,20 @@ def label_page(session: Session, ids: Collection[int] | None, after_id: int, lim
     return [(label, c, name) for label, c, name in session.execute(query)]
 
 
-def add_key(session: Session, *, name: str, prefix: str, key_hash: str, role: str, channels: list[str], now: datetime) -> ApiKey:
+def add_key(
+    session: Session,
+    *,
+    name: str,
+    prefix: str,
+    key_hash: str,
+    role: str,
+    channels: list[str],
+    now: datetime,
+) -> ApiKey:
     """Store a new API key (its hash only)."""
-    key = ApiKey(name=name, prefix=prefix, key_hash=key_hash, role=role, channels=channels, created_at=now)
+    key = ApiKey(
+        name=name, prefix=prefix, key_hash=key_hash, role=role, channels=channels, created_at=now
+    )
     session.add(key)
     session.flush()
     return key
@@ -321,7 +400,9 @@ def add_key(session: Session, *, name: str, prefix: str, key_hash: str, role: st
 
 def key_by_prefix(session: Session, prefix: str) -> ApiKey | None:
     """The unrevoked key with this prefix, or ``None``."""
-    return session.scalars(select(ApiKey).where(ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None))).first()
+    return session.scalars(
+        select(ApiKey).where(ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None))
+    ).first()
 
 
 def key_name_taken(session: Session, name: str) -> bool:

@@ -12,7 +12,7 @@ router = APIRouter(prefix="/v1", tags=["analyze"])
 
 
 @router.post("/analyze", response_model=AnalyzeOut, summary="Score comments without storing them")
-def analyze(body: AnalyzeIn, principal: PrincipalDep, state: StateDep) -> AnalyzeOut:
+def analyze(body: AnalyzeIn, _principal: PrincipalDep, state: StateDep) -> AnalyzeOut:
     """Language, sentiment, tags, priority and queue of 1..N comments (N: `TRIAGE_MAX_BATCH`).
 
     Any role may call it. `tier` is `fast` (default) or `accurate` if the model has that tier.
@@ -20,4 +20,6 @@ def analyze(body: AnalyzeIn, principal: PrincipalDep, state: StateDep) -> Analyz
     texts = [c.text for c in body.comments]
     results = moderation.analyze(state.pipeline, state.settings, texts, body.tier)
     state.metrics.comments_scored.labels("analyze").inc(len(results))
-    return AnalyzeOut(results=[record_of(r, c.id) for r, c in zip(results, body.comments, strict=True)])
+    return AnalyzeOut(
+        results=[record_of(r, c.id) for r, c in zip(results, body.comments, strict=True)]
+    )

@@ -8,7 +8,13 @@ from fastapi import APIRouter, Path, Query
 
 from triage import moderation
 from triage.api.deps import PrincipalDep, StateDep
-from triage.api.schemas import CampaignOut, CampaignPage, CampaignResolveIn, CampaignResolveOut, Name
+from triage.api.schemas import (
+    CampaignOut,
+    CampaignPage,
+    CampaignResolveIn,
+    CampaignResolveOut,
+    Name,
+)
 
 router = APIRouter(prefix="/v1/campaigns", tags=["campaigns"])
 
@@ -17,7 +23,9 @@ router = APIRouter(prefix="/v1/campaigns", tags=["campaigns"])
 def campaigns(
     principal: PrincipalDep,
     state: StateDep,
-    channel: Annotated[Name | None, Query(description="Only this channel (default: all of the key's).")] = None,
+    channel: Annotated[
+        Name | None, Query(description="Only this channel (default: all of the key's).")
+    ] = None,
     status: Annotated[Literal["open", "hidden", "deleted", "dismissed"] | None, Query()] = None,
 ) -> CampaignPage:
     """Groups of near-identical comments posted by several authors within a time window, newest
@@ -26,7 +34,11 @@ def campaigns(
     return CampaignPage(items=[CampaignOut.of(*row) for row in rows])
 
 
-@router.post("/{campaign_id}/resolve", response_model=CampaignResolveOut, summary="Hide or delete a whole campaign")
+@router.post(
+    "/{campaign_id}/resolve",
+    response_model=CampaignResolveOut,
+    summary="Hide or delete a whole campaign",
+)
 def resolve(
     campaign_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
     body: CampaignResolveIn,

@@ -13,7 +13,9 @@ from triage.store.db import utcnow
 
 router = APIRouter(prefix="/v1/comments", tags=["comments"])
 
-CommentId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The comment's id in triage (`id` of an item).")]
+CommentId = Annotated[
+    int, Path(ge=1, le=2**63 - 1, description="The comment's id in triage (`id` of an item).")
+]
 
 
 @router.post("", response_model=IngestOut, summary="Score, store and enqueue comments of a channel")
@@ -23,15 +25,21 @@ def ingest(body: IngestIn, principal: PrincipalDep, state: StateDep) -> IngestOu
 
     Needs a `moderate` key scoped to the channel, or an `admin` key.
     """
-    new = [moderation.NewComment(c.external_id, c.text, c.author, c.created_at) for c in body.comments]
-    result = moderation.ingest(state.db, state.pipeline, state.settings, principal, body.channel, new)
+    new = [
+        moderation.NewComment(c.external_id, c.text, c.author, c.created_at) for c in body.comments
+    ]
+    result = moderation.ingest(
+        state.db, state.pipeline, state.settings, principal, body.channel, new
+    )
     state.metrics.comments_scored.labels("ingest").inc(result.created)
     now = utcnow()
     return IngestOut(items=[ItemOut.of(row, now) for row in result.rows], created=result.created)
 
 
 @router.post("/{comment_id}/resolve", response_model=ItemOut, summary="Close a comment")
-def resolve(comment_id: CommentId, body: ResolveIn, principal: PrincipalDep, state: StateDep) -> ItemOut:
+def resolve(
+    comment_id: CommentId, body: ResolveIn, principal: PrincipalDep, state: StateDep
+) -> ItemOut:
     """Mark a comment replied, hidden, deleted or dismissed; it leaves its queue.
 
     409 if another key holds a lease on it; 404 if it is not in one of the key's channels.
@@ -40,8 +48,15 @@ def resolve(comment_id: CommentId, body: ResolveIn, principal: PrincipalDep, sta
     return ItemOut.of(row, utcnow())
 
 
-@router.post("/{comment_id}/labels", response_model=LabelOut, status_code=201, summary="Correct a comment's labels")
-def relabel(comment_id: CommentId, body: LabelIn, principal: PrincipalDep, state: StateDep) -> LabelOut:
+@router.post(
+    "/{comment_id}/labels",
+    response_model=LabelOut,
+    status_code=201,
+    summary="Correct a comment's labels",
+)
+def relabel(
+    comment_id: CommentId, body: LabelIn, principal: PrincipalDep, state: StateDep
+) -> LabelOut:
     """Store a moderator's correction of sentiment, tags and/or language, with who and when.
 
     Fields left out keep the values of the previous correction; see `GET /v1/labels/export`.

@@ -22,19 +22,30 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Readiness: model loaded and database reachable",
-            responses={503: {"description": "Not ready; the body says why."}})
+@router.get(
+    "/readyz",
+    summary="Readiness: model loaded and database reachable",
+    responses={503: {"description": "Not ready; the body says why."}},
+)
 def readyz(state: StateDep) -> JSONResponse:
     """200 when the model is loaded and the database answers; 503 (with the reason) otherwise."""
     try:
         state.db.ping()
     except SQLAlchemyError as exc:
-        return JSONResponse({"status": "unavailable", "database": str(exc.__class__.__name__)}, status_code=503)
-    return JSONResponse({"status": "ready", "model": state.pipeline.name, "database": state.db.dialect})
+        return JSONResponse(
+            {"status": "unavailable", "database": str(exc.__class__.__name__)}, status_code=503
+        )
+    return JSONResponse(
+        {"status": "ready", "model": state.pipeline.name, "database": state.db.dialect}
+    )
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response,
-            responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}})
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}},
+)
 def metrics(state: StateDep) -> Response:
     """Requests, latency histograms, comments scored, and open comments per channel and queue."""
     depths = moderation.queue_counts(state.db, _ALL)

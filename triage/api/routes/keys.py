@@ -20,5 +20,10 @@ def create(body: KeyIn, principal: PrincipalDep, state: StateDep) -> KeyOut:
     the answer and nowhere else: only its hash is stored."""
     principal.require(Role.ADMIN)
     key, token = moderation.create_key(state.db, Role(body.role), body.channels, body.name)
-    return KeyOut(name=key.name, role=key.role, channels=key.channels, key=token,
-                  created_at=key.created_at.replace(tzinfo=UTC))
+    return KeyOut(
+        name=key.name,
+        role=key.role,
+        channels=key.channels,
+        key=token,
+        created_at=key.created_at.replace(tzinfo=UTC),
+    )

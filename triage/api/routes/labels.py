@@ -19,12 +19,16 @@ router = APIRouter(prefix="/v1/labels", tags=["labels"])
     "/export",
     response_class=StreamingResponse,
     summary="Stream corrections as training JSONL",
-    responses={200: {"content": {"application/x-ndjson": {}}, "description": "One JSON object per line."}},
+    responses={
+        200: {"content": {"application/x-ndjson": {}}, "description": "One JSON object per line."}
+    },
 )
 def export(
     principal: PrincipalDep,
     state: StateDep,
-    channel: Annotated[Name | None, Query(description="Only this channel (default: all of the key's).")] = None,
+    channel: Annotated[
+        Name | None, Query(description="Only this channel (default: all of the key's).")
+    ] = None,
 ) -> StreamingResponse:
     """The latest correction of each comment: `text, lang, sentiment, tags, labelled_by,
     labelled_at` (plus `id, channel, external_id, source`), one JSON object per line."""

@@ -9,7 +9,17 @@ from fastapi import APIRouter, Query
 
 from triage import moderation
 from triage.api.deps import PrincipalDep, StateDep
-from triage.api.schemas import ChannelQueuesOut, ClaimIn, ClaimOut, ItemOut, Lang, Name, QueueCount, QueueCountsOut, QueuePage
+from triage.api.schemas import (
+    ChannelQueuesOut,
+    ClaimIn,
+    ClaimOut,
+    ItemOut,
+    Lang,
+    Name,
+    QueueCount,
+    QueueCountsOut,
+    QueuePage,
+)
 from triage.store.db import utcnow
 from triage.types import Queue, Tag
 
@@ -21,7 +31,10 @@ def counts(principal: PrincipalDep, state: StateDep) -> QueueCountsOut:
     """Open and currently claimed comments per queue, for every channel the key may see."""
     table = moderation.queue_counts(state.db, principal)
     channels = [
-        ChannelQueuesOut(channel=name, queues={Queue(q): QueueCount(open=n, claimed=k) for q, (n, k) in qs.items()})
+        ChannelQueuesOut(
+            channel=name,
+            queues={Queue(q): QueueCount(open=n, claimed=k) for q, (n, k) in qs.items()},
+        )
         for name, qs in table.items()
     ]
     return QueueCountsOut(queues=list(Queue), channels=channels)
@@ -32,27 +45,57 @@ def page(
     queue: Queue,
     principal: PrincipalDep,
     state: StateDep,
-    channel: Annotated[Name | None, Query(description="Only this channel (default: all of the key's).")] = None,
-    lang: Annotated[Lang | None, Query(description="Only this language (ISO 639-1, or und).")] = None,
+    channel: Annotated[
+        Name | None, Query(description="Only this channel (default: all of the key's).")
+    ] = None,
+    lang: Annotated[
+        Lang | None, Query(description="Only this language (ISO 639-1, or und).")
+    ] = None,
     tag: Annotated[Tag | None, Query(description="Only comments with this tag.")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: Annotated[str | None, Query(max_length=1000, description="`next_cursor` of the previous page.")] = None,
+    limit: Annotated[int | None, Query(ge=1, le=500, description="Default 50.")] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=1000, description="`next_cursor` of the previous page.")
+    ] = None,
 ) -> QueuePage:
     """Open comments, highest priority first, then oldest first; stable cursor pagination."""
-    result = moderation.list_queue(state.db, principal, queue, channel=channel, lang=lang, tag=tag,
-                                   limit=min(limit, state.settings.max_page_limit), cursor=cursor)
+    result = moderation.list_queue(
+        state.db,
+        principal,
+        queue,
+        channel=channel,
+        lang=lang,
+        tag=tag,
+        limit=min(limit or state.settings.page_limit, state.settings.max_page_limit),
+        cursor=cursor,
+    )
     now = utcnow()
-    return QueuePage(items=[ItemOut.of(row, now) for row in result.rows], next_cursor=result.next_cursor)
+    return QueuePage(
+        items=[ItemOut.of(row, now) for row in result.rows], next_cursor=result.next_cursor
+    )
 
 
-@router.post("/{queue}/claim", response_model=ClaimOut, summary="Lease the next items to the caller")
-def claim(queue: Queue, principal: PrincipalDep, state: StateDep, body: ClaimIn | None = None) -> ClaimOut:
+@router.post(
+    "/{queue}/claim", response_model=ClaimOut, summary="Lease the next items to the caller"
+)
+def claim(
+    queue: Queue, principal: PrincipalDep, state: StateDep, body: ClaimIn | None = None
+) -> ClaimOut:
     """Lease up to `limit` open, unclaimed items for `TRIAGE_LEASE_SECONDS`, best first.
 
     No item is ever leased to two callers at once; expired leases return to the queue.
     """
     body = body or ClaimIn()
-    rows, expires = moderation.claim(state.db, state.settings, principal, queue, channel=body.channel,
-                                     lang=body.lang, tag=body.tag, limit=body.limit)
+    rows, expires = moderation.claim(
+        state.db,
+        state.settings,
+        principal,
+        queue,
+        channel=body.channel,
+        lang=body.lang,
+        tag=body.tag,
+        limit=body.limit,
+    )
     now = utcnow()
-    return ClaimOut(items=[ItemOut.of(row, now) for row in rows], lease_expires_at=expires.replace(tzinfo=UTC))
+    return ClaimOut(
+        items=[ItemOut.of(row, now) for row in rows], lease_expires_at=expires.replace(tzinfo=UTC)
+    )

@@ -4,6 +4,7 @@ passes in ``config.attributes["connection"]`` (there is no alembic.ini)."""
 from __future__ import annotations
 
 from alembic import context
+from alembic.config import Config
 from sqlalchemy import text
 
 from triage.store.models import Base
@@ -20,6 +21,7 @@ def run_migrations() -> None:
         context.run_migrations()
 
 
+_config: Config | None
 try:
     _config = context.config
 except NameError:  # imported outside Alembic, e.g. by a doctest collector

@@ -17,7 +17,7 @@ down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# BIGINT on PostgreSQL; INTEGER on SQLite so that an INTEGER PRIMARY KEY is the auto-increment rowid.
+# BIGINT on PostgreSQL; INTEGER on SQLite, where an INTEGER PRIMARY KEY is the auto-increment rowid.
 Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
@@ -38,8 +38,17 @@ def upgrade() -> None:
         sa.Column("last_seen", sa.DateTime(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
     )
-    floats = ["lang_score", "sentiment_score", "p_negative", "p_neutral", "p_positive",
-              "p_question", "p_complaint", "p_spam", "p_praise"]
+    floats = [
+        "lang_score",
+        "sentiment_score",
+        "p_negative",
+        "p_neutral",
+        "p_positive",
+        "p_question",
+        "p_complaint",
+        "p_spam",
+        "p_praise",
+    ]
     op.create_table(
         "comments",
         sa.Column("id", Id, primary_key=True),
@@ -52,7 +61,10 @@ def upgrade() -> None:
         sa.Column("lang", sa.String(16), nullable=False),
         sa.Column("sentiment", sa.String(16), nullable=False),
         *[sa.Column(name, sa.Float(), nullable=False) for name in floats],
-        *[sa.Column(f"tag_{t}", sa.Boolean(), nullable=False) for t in ("question", "complaint", "spam", "praise")],
+        *[
+            sa.Column(f"tag_{t}", sa.Boolean(), nullable=False)
+            for t in ("question", "complaint", "spam", "praise")
+        ],
         sa.Column("priority", sa.Integer(), nullable=False),
         sa.Column("queue", sa.String(16), nullable=False),
         sa.Column("model", sa.String(200), nullable=False),
@@ -67,7 +79,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("channel_id", "external_id", name="uq_comments_channel_external"),
     )
     op.create_index(
-        "ix_comments_queue_rank", "comments", ["channel_id", "status", "queue", "priority", "created_at", "id"]
+        "ix_comments_queue_rank",
+        "comments",
+        ["channel_id", "status", "queue", "priority", "created_at", "id"],
     )
     op.create_index("ix_comments_channel_time", "comments", ["channel_id", "created_at"])
     op.create_table(
