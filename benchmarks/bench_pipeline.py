@@ -195,6 +195,7 @@ def markdown(out: dict[str, Any]) -> str:
         lines += ["", "| one core | figure |", "|---|---|"] + [f"| {k} | {v} |" for k, v in s.items()]
     if "load_seconds" in out:
         lines.append(f"| model load (s) | {out['load_seconds']} |")
+        lines.append(f"| load average at start (2 cores) | {out['load_average_at_start']} |")
     return "\n".join(lines) + "\n"
 
 
@@ -210,7 +211,12 @@ def main() -> int:
     root = data_root(args.data)
     t = time.perf_counter()
     pipe = load_pipeline(args.model)
-    out: dict[str, Any] = {"model": pipe.name, "load_seconds": round(time.perf_counter() - t, 2)}
+    out: dict[str, Any] = {
+        "model": pipe.name,
+        "load_seconds": round(time.perf_counter() - t, 2),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+    }
     if not args.skip_speed:
         speed(root, pipe, out)
     if not args.skip_accuracy:
