@@ -26,6 +26,8 @@ from enum import StrEnum
 from triage.errors import InvalidRequestError, PermissionDeniedError
 
 __all__ = [
+    "CSRF_HEADER",
+    "SESSION_COOKIE",
     "Principal",
     "Role",
     "check_key_request",
@@ -34,6 +36,12 @@ __all__ = [
     "token_matches",
     "token_prefix",
 ]
+
+#: The inbox's sign-in cookie: it holds the API key (HttpOnly, SameSite=Strict; see triage.web).
+SESSION_COOKIE = "triage_session"
+#: Requests that change something and are authorised by the cookie must carry this header
+#: (value ``1``). A page of another site cannot send it without a CORS preflight, which fails.
+CSRF_HEADER = "X-Triage-CSRF"
 
 _PREFIX = "trg_"
 _PREFIX_LEN = len(_PREFIX) + 8

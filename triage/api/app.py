@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from triage import __version__
+from triage import __version__, web
 from triage.api.deps import AppState
 from triage.api.limits import BodyLimitMiddleware
 from triage.api.metrics import Metrics, MetricsMiddleware
@@ -30,6 +30,7 @@ from triage.errors import (
     TriageError,
 )
 from triage.pipeline import Pipeline, load_pipeline
+from triage.registry import ActiveModel, Registry
 from triage.settings import Settings, get_settings
 from triage.store.db import Database
 
@@ -103,9 +104,10 @@ def create_app(settings: Settings | None = None, *, pipeline: Pipeline | None = 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(settings.database_url)
-        app.state.triage = AppState(
-            settings, db, pipeline or load_pipeline(settings.model_dir), metrics
-        )
+        # An explicit model directory is fixed; otherwise follow the registry's active pointer.
+        registry = Registry() if settings.model_dir is None else None
+        model = ActiveModel(pipeline or load_pipeline(settings.model_dir), registry)
+        app.state.triage = AppState(settings, db, model, metrics)
         try:
             yield
         finally:
@@ -121,7 +123,7 @@ def create_app(settings: Settings | None = None, *, pipeline: Pipeline | None = 
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
-    for module in (analyze, comments, queues, labels, campaigns, keys, health):
+    for module in (analyze, comments, queues, labels, campaigns, keys, health, web):
         app.include_router(module.router)
     return app
 

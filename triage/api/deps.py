@@ -14,8 +14,10 @@ from fastapi.security import HTTPBearer
 
 from triage import moderation
 from triage.api.metrics import Metrics
-from triage.auth import Principal
+from triage.auth import CSRF_HEADER, SESSION_COOKIE, Principal
+from triage.errors import PermissionDeniedError
 from triage.pipeline import Pipeline
+from triage.registry import ActiveModel
 from triage.settings import Settings
 from triage.store.db import Database
 
@@ -28,8 +30,14 @@ class AppState:
 
     settings: Settings
     db: Database
-    pipeline: Pipeline
+    model: ActiveModel
     metrics: Metrics
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """The active model (follows ``triage models activate`` without a restart)."""
+        pipeline: Pipeline = self.model.get()
+        return pipeline
 
 
 def get_state(request: Request) -> AppState:
@@ -65,11 +73,26 @@ PipelineDep = Annotated[Pipeline, Depends(get_pipeline)]
 _bearer = HTTPBearer(auto_error=False, description="An API key from `triage keys create`.")
 
 
+_SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 def get_principal(
     request: Request, db: DatabaseDep, _: Annotated[object, Security(_bearer)] = None
 ) -> Principal:
-    """The caller, from ``Authorization: Bearer <key>`` (401 if missing or unknown)."""
-    return moderation.authenticate(db, request.headers.get("authorization"))
+    """The caller, from ``Authorization: Bearer <key>`` (401 if missing or unknown).
+
+    Without that header, the inbox's session cookie (set by ``POST /login``) stands in for it;
+    a request that changes something must then also send ``X-Triage-CSRF: 1`` (403 otherwise).
+    """
+    authorization = request.headers.get("authorization")
+    token = request.cookies.get(SESSION_COOKIE)
+    if authorization is None and token:
+        if request.method not in _SAFE_METHODS and request.headers.get(CSRF_HEADER) != "1":
+            raise PermissionDeniedError(
+                f"a request signed in by the session cookie must send the header '{CSRF_HEADER}: 1'"
+            )
+        authorization = f"Bearer {token}"
+    return moderation.authenticate(db, authorization)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -20,6 +20,8 @@ from triage.types import Queue, SentimentLabel, Tag, Tier
 __all__ = [
     "AnalyzeIn",
     "AnalyzeOut",
+    "BulkResolveIn",
+    "BulkResolveOut",
     "CampaignOut",
     "CampaignPage",
     "CampaignResolveIn",
@@ -40,6 +42,8 @@ __all__ = [
     "QueuePage",
     "ResolveIn",
     "ScoredOut",
+    "Search",
+    "SkippedOut",
 ]
 
 #: Hard ceilings (the configurable limits are lower by default).
@@ -83,6 +87,8 @@ Name = Annotated[
     AfterValidator(_not_blank),
 ]
 Lang = Annotated[str, StringConstraints(pattern=r"^(?:[a-z]{2,3})$")]
+#: A text search (a substring; blank means no search).
+Search = Annotated[str, StringConstraints(max_length=200), AfterValidator(_clean)]
 Time = Annotated[datetime, AfterValidator(_utc)]
 Resolution = Literal["replied", "hidden", "deleted", "dismissed"]
 
@@ -255,6 +261,28 @@ class ClaimOut(BaseModel):
 
 class ResolveIn(_In):
     action: Resolution
+
+
+CommentIdIn = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class BulkResolveIn(_In):
+    ids: list[CommentIdIn] = Field(
+        min_length=1, max_length=MAX_ITEMS, description="Comment ids (`id` of items)."
+    )
+    action: Resolution
+
+
+class SkippedOut(BaseModel):
+    id: int
+    detail: str
+
+
+class BulkResolveOut(BaseModel):
+    items: list[ItemOut] = Field(description="The comments this request resolved.")
+    skipped: list[SkippedOut] = Field(
+        description="Ids not resolved: unknown (or another channel's), or leased to another key."
+    )
 
 
 # --- labels ------------------------------------------------------------------------------------

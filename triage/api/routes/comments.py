@@ -8,7 +8,17 @@ from fastapi import APIRouter, Path
 
 from triage import moderation
 from triage.api.deps import PrincipalDep, StateDep
-from triage.api.schemas import IngestIn, IngestOut, ItemOut, LabelIn, LabelOut, ResolveIn
+from triage.api.schemas import (
+    BulkResolveIn,
+    BulkResolveOut,
+    IngestIn,
+    IngestOut,
+    ItemOut,
+    LabelIn,
+    LabelOut,
+    ResolveIn,
+    SkippedOut,
+)
 from triage.store.db import utcnow
 
 router = APIRouter(prefix="/v1/comments", tags=["comments"])
@@ -34,6 +44,34 @@ def ingest(body: IngestIn, principal: PrincipalDep, state: StateDep) -> IngestOu
     state.metrics.comments_scored.labels("ingest").inc(result.created)
     now = utcnow()
     return IngestOut(items=[ItemOut.of(row, now) for row in result.rows], created=result.created)
+
+
+@router.post("/resolve", response_model=BulkResolveOut, summary="Close several comments at once")
+def resolve_many(body: BulkResolveIn, principal: PrincipalDep, state: StateDep) -> BulkResolveOut:
+    """Resolve up to `TRIAGE_MAX_BATCH` comments in one transaction (the inbox's bulk hide).
+
+    Ids that are unknown or in another channel, and comments leased to another key, are skipped
+    and listed in `skipped`; the rest are resolved.
+    """
+    rows, skipped = moderation.resolve_many(
+        state.db, state.settings, principal, body.ids, body.action
+    )
+    now = utcnow()
+    return BulkResolveOut(
+        items=[ItemOut.of(row, now) for row in rows],
+        skipped=[SkippedOut(id=i, detail=why) for i, why in skipped],
+    )
+
+
+@router.post("/{comment_id}/claim", response_model=ItemOut, summary="Claim one comment")
+def claim(comment_id: CommentId, principal: PrincipalDep, state: StateDep) -> ItemOut:
+    """Lease this comment to the caller for `TRIAGE_LEASE_SECONDS` (again: renew the lease).
+
+    409 if another key holds a lease on it or it is no longer open; 404 if it is not in one of
+    the key's channels.
+    """
+    row, _ = moderation.claim_comment(state.db, state.settings, principal, comment_id)
+    return ItemOut.of(row, utcnow())
 
 
 @router.post("/{comment_id}/resolve", response_model=ItemOut, summary="Close a comment")

@@ -19,6 +19,7 @@ from triage.api.schemas import (
     QueueCount,
     QueueCountsOut,
     QueuePage,
+    Search,
 )
 from triage.store.db import utcnow
 from triage.types import Queue, Tag
@@ -56,6 +57,10 @@ def page(
     cursor: Annotated[
         str | None, Query(max_length=1000, description="`next_cursor` of the previous page.")
     ] = None,
+    q: Annotated[
+        Search | None,
+        Query(description="Only comments whose text contains this (case-insensitive)."),
+    ] = None,
 ) -> QueuePage:
     """Open comments, highest priority first, then oldest first; stable cursor pagination."""
     result = moderation.list_queue(
@@ -67,6 +72,7 @@ def page(
         tag=tag,
         limit=min(limit or state.settings.page_limit, state.settings.max_page_limit),
         cursor=cursor,
+        text=q,
     )
     now = utcnow()
     return QueuePage(
