@@ -41,6 +41,7 @@ __all__ = [
     "analyze",
     "authenticate",
     "claim",
+    "claim_comment",
     "create_key",
     "decode_cursor",
     "encode_cursor",
@@ -52,6 +53,7 @@ __all__ = [
     "queue_counts",
     "resolve",
     "resolve_campaign",
+    "resolve_many",
 ]
 
 Row = tuple[StoredComment, str]
@@ -260,8 +262,10 @@ def list_queue(
     tag: Tag | None,
     limit: int,
     cursor: str | None,
+    text: str | None = None,
 ) -> Page:
-    """A page of a ranked queue (priority, then oldest first) over the channels the key may see."""
+    """A page of a ranked queue (priority, then oldest first) over the channels the key may see;
+    ``text`` keeps only comments whose text contains it."""
     after = decode_cursor(cursor) if cursor else None
     with db.read() as s:
         ids = _channel_ids(s, principal, channel)
@@ -273,6 +277,7 @@ def list_queue(
             tag=tag.value if tag else None,
             limit=limit + 1,
             after=after,
+            text=text.strip() if text and text.strip() else None,
         )
     more = len(rows) > limit
     return Page(rows[:limit], encode_cursor(repo.RankKey.of(rows[limit - 1][0])) if more else None)
@@ -338,22 +343,79 @@ def _visible_comment(s: Any, principal: Principal, comment_id: int) -> Row:
     return row
 
 
+def _held_by_other(c: StoredComment, principal: Principal, now: datetime) -> str | None:
+    """Why ``principal`` may not act on ``c`` (another key's lease in force), or ``None``."""
+    held = c.claimed_by is not None and c.claim_expires_at is not None and c.claim_expires_at > now
+    if held and c.claimed_by != principal.name:
+        return f"comment {c.id} is claimed by {c.claimed_by} until {c.claim_expires_at:%H:%M:%S}Z"
+    return None
+
+
+def _close(c: StoredComment, principal: Principal, action: str, now: datetime) -> None:
+    c.status, c.resolved_by, c.resolved_at = action, principal.name, now
+    c.claimed_by = c.claim_expires_at = None
+
+
 def resolve(db: Database, principal: Principal, comment_id: int, action: str) -> Row:
     """Close a comment: replied, hidden, deleted or dismissed (409 while another key leases it)."""
     now = utcnow()
     with db.write() as s:
         c, channel = _visible_comment(s, principal, comment_id)
-        held = (
-            c.claimed_by is not None and c.claim_expires_at is not None and c.claim_expires_at > now
-        )
-        if held and c.claimed_by != principal.name:
-            raise ConflictError(
-                f"comment {comment_id} is claimed by {c.claimed_by} "
-                f"until {c.claim_expires_at:%H:%M:%S}Z"
-            )
-        c.status, c.resolved_by, c.resolved_at = action, principal.name, now
-        c.claimed_by = c.claim_expires_at = None
+        if (why := _held_by_other(c, principal, now)) is not None:
+            raise ConflictError(why)
+        _close(c, principal, action, now)
     return c, channel
+
+
+def resolve_many(
+    db: Database, settings: Settings, principal: Principal, comment_ids: Sequence[int], action: str
+) -> tuple[list[Row], list[tuple[int, str]]]:
+    """Resolve several comments in one transaction (the inbox's bulk hide/delete).
+
+    Returns the resolved rows and ``(id, why)`` of the skipped ones: ids that do not exist or
+    are in a channel the key may not see ("no comment with id N", as for one comment), and
+    comments another key holds a lease on.
+    """
+    principal.require(Role.MODERATE)
+    ids = list(dict.fromkeys(comment_ids))
+    if len(ids) > settings.max_batch:
+        raise InvalidRequestError(
+            f"at most {settings.max_batch} ids per request; got {len(ids)}", field="ids"
+        )
+    now = utcnow()
+    done: list[Row] = []
+    skipped: list[tuple[int, str]] = []
+    with db.write() as s:
+        found = repo.get_comments(s, ids)
+        for cid in ids:
+            row = found.get(cid)
+            if row is None or not principal.may_see(row[1]):
+                skipped.append((cid, f"no comment with id {cid}"))
+            elif (why := _held_by_other(row[0], principal, now)) is not None:
+                skipped.append((cid, why))
+            else:
+                _close(row[0], principal, action, now)
+                done.append(row)
+    return done, skipped
+
+
+def claim_comment(
+    db: Database, settings: Settings, principal: Principal, comment_id: int
+) -> tuple[Row, datetime]:
+    """Lease one open comment to the caller (or renew the caller's lease on it).
+
+    409 if another key holds a lease on it or it is no longer open; 404 if the key may not see it.
+    """
+    now = utcnow()
+    expires = now + timedelta(seconds=settings.lease_seconds)
+    with db.write() as s:
+        c, channel = _visible_comment(s, principal, comment_id)
+        if c.status != "open":
+            raise ConflictError(f"comment {comment_id} is already {c.status} (by {c.resolved_by})")
+        if (why := _held_by_other(c, principal, now)) is not None:
+            raise ConflictError(why)
+        c.claimed_by, c.claim_expires_at = principal.name, expires
+    return (c, channel), expires
 
 
 def add_label(

@@ -37,6 +37,7 @@ __all__ = [
     "create_campaign",
     "get_campaign",
     "get_comment",
+    "get_comments",
     "get_or_create_channel",
     "insert_comments",
     "join_campaign",
@@ -146,8 +147,25 @@ def get_comment(session: Session, comment_id: int, *, for_update: bool = False) 
     return None if row is None else (row[0], row[1])
 
 
+def get_comments(session: Session, comment_ids: Collection[int]) -> dict[int, Row]:
+    """Comments and their channel names by id, locked for update (missing ids are left out)."""
+    query = (
+        select(C, Channel.name)
+        .join(Channel, Channel.id == C.channel_id)
+        .where(C.id.in_(sorted(comment_ids)))
+        .order_by(C.id)  # one lock order for everyone
+        .with_for_update(of=C)
+    )
+    return {c.id: (c, name) for c, name in session.execute(query)}
+
+
 def _filtered(
-    query: _Q, ids: Collection[int] | None, queue: str, lang: str | None, tag: str | None
+    query: _Q,
+    ids: Collection[int] | None,
+    queue: str,
+    lang: str | None,
+    tag: str | None,
+    text: str | None = None,
 ) -> _Q:
     query = query.where(C.status == "open", C.queue == queue)
     if ids is not None:
@@ -156,6 +174,9 @@ def _filtered(
         query = query.where(C.lang == lang)
     if tag is not None:
         query = query.where(getattr(C, f"tag_{tag}").is_(True))
+    if text:
+        # lower() LIKE lower(): any case on PostgreSQL, ASCII letters only on SQLite.
+        query = query.where(C.text.icontains(text, autoescape=True))
     return query
 
 
@@ -168,10 +189,17 @@ def queue_page(
     tag: str | None,
     limit: int,
     after: RankKey | None,
+    text: str | None = None,
 ) -> list[Row]:
-    """One page of open comments of a queue, best first; ``ids`` limits the channels."""
+    """One page of open comments of a queue, best first; ``ids`` limits the channels and
+    ``text`` keeps only comments containing it."""
     query = _filtered(
-        select(C, Channel.name).join(Channel, Channel.id == C.channel_id), ids, queue, lang, tag
+        select(C, Channel.name).join(Channel, Channel.id == C.channel_id),
+        ids,
+        queue,
+        lang,
+        tag,
+        text,
     )
     if after is not None:
         query = query.where(_after(after))
