@@ -6,15 +6,16 @@ hint and exit code 1; tracebacks are for bugs only.
 
 from __future__ import annotations
 
-import sys
+import functools
 from collections.abc import Iterator
+from enum import StrEnum
 from itertools import islice
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from triage.errors import InputFormatError, TriageError
+from triage.errors import ConfigError, InputFormatError, TriageError
 from triage.types import Comment, Queue, Tier
 
 app = typer.Typer(
@@ -62,41 +63,76 @@ def _to_comment(path: str, line: int, record: dict[str, Any], text_field: str, i
     return Comment(text=text, id=None if cid is None else str(cid))
 
 
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+class ProgressMode(StrEnum):
+    auto = "auto"
+    bar = "bar"
+    log = "log"
+    off = "off"
+
+
 @app.command()
 def score(
-    input: Annotated[str, typer.Argument(help="CSV or JSONL file (.gz ok), or - for JSONL on stdin.")],
-    output: Annotated[str, typer.Option("-o", "--output", help="Output file, or - for JSONL on stdout.")] = "-",
-    fmt: Annotated[str | None, typer.Option("--format", help="Input format if the extension does not say: jsonl|csv.")] = None,
+    input: Annotated[str, typer.Argument(help="CSV, JSONL (.gz ok) or Parquet file, or - for JSONL on stdin. "
+                                              "With --engine dask also a directory, a glob or an fsspec URL.")],
+    output: Annotated[str, typer.Option("-o", "--output", help="Output file (format from its extension), or - for JSONL "
+                                        "on stdout. With --engine dask a directory gets one file per partition.")] = "-",
+    fmt: Annotated[str | None, typer.Option("--format", help="Input format if the extension does not say: jsonl|csv|parquet.")] = None,
+    out_fmt: Annotated[str | None, typer.Option("--output-format", help="Output format if the extension does not say.")] = None,
     text_field: Annotated[str, typer.Option(help="Field with the comment text (dotted for nested JSON).")] = "text",
     id_field: Annotated[str, typer.Option(help="Field with the comment id.")] = "id",
     model: ModelOpt = None,
     tier: TierOpt = Tier.FAST,
-    batch_size: Annotated[int, typer.Option(min=1, help="Comments scored per batch.")] = 1024,
+    batch_size: Annotated[int, typer.Option(min=1, help="Comments per chunk (the unit of work and of checkpoints).")] = 2000,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default: all cores; Dask: LocalCluster workers).")] = None,
+    engine: Annotated[Engine, typer.Option(help="local: processes on this machine. dask: a Dask cluster.")] = Engine.local,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster).")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run from its checkpoint.")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Start over even if an interrupted run left a checkpoint.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad row instead of reporting it and going on.")] = False,
+    errors: Annotated[str | None, typer.Option("--errors", help="Where bad rows are reported (default: OUTPUT.errors.jsonl).")] = None,
+    progress: Annotated[ProgressMode, typer.Option(help="auto: a bar on a terminal, log lines otherwise.")] = ProgressMode.auto,
+    log_every: Annotated[float, typer.Option(min=0.0, help="Seconds between progress log lines.")] = 10.0,
+    blocksize: Annotated[int, typer.Option(min=1, help="Dask: MiB of plain JSONL/CSV input per partition.")] = 16,
 ) -> None:
     """Score every comment of a file; each row keeps its fields and gains the triage fields.
 
+    Streams in chunks on all cores, keeps input order, resumes with --resume after a kill,
+    and reports bad rows in OUTPUT.errors.jsonl (or stops at the first with --strict).
+
     Example: triage score comments.csv -o scored.csv --text-field message
     """
-    from tqdm import tqdm
+    from triage.batch import BatchOptions, score_file
 
-    from triage.io import detect_format, open_writer, read_records
-    from triage.pipeline import load_pipeline
-
+    options = BatchOptions(
+        fmt=fmt, out_fmt=out_fmt, text_field=text_field, id_field=id_field, tier=tier,
+        chunk_rows=batch_size, workers=workers, strict=strict, resume=resume, overwrite=overwrite,
+        errors_path=errors, progress=progress.value, log_every=log_every,
+    )
+    echo = functools.partial(typer.echo, err=True)
     try:
-        pipeline = load_pipeline(model)
-        out_fmt = detect_format(output) if output != "-" else "jsonl"
-        records = read_records(input, fmt=fmt)
-        show = sys.stderr.isatty()
-        with open_writer(output, fmt=out_fmt) as writer, tqdm(
-            desc="scoring", unit=" comments", disable=not show, file=sys.stderr
-        ) as bar:
-            for batch in _batches(records, batch_size):
-                comments = [_to_comment(input, line, rec, text_field, id_field) for line, rec in batch]
-                for (_, rec), result in zip(batch, pipeline.score_batch(comments, tier), strict=True):
-                    writer.write({**rec, **result.to_record()})
-                bar.update(len(batch))
+        if engine is Engine.dask:
+            from triage.dask_engine import score_with_dask
+
+            if resume:
+                raise ConfigError("--resume is for the local engine", hint="drop --resume or --engine dask")
+            summary = score_with_dask(input, output, model=model, options=options, scheduler=scheduler,
+                                      blocksize=blocksize << 20, echo=echo)
+        else:
+            if scheduler is not None:
+                raise ConfigError("--scheduler needs --engine dask")
+            summary = score_file(input, output, model=model, options=options, echo=echo)
     except TriageError as exc:
         _fail(exc)
+    except KeyboardInterrupt:
+        typer.echo("Interrupted. Continue with the same command and --resume.", err=True)
+        raise typer.Exit(130) from None
+    for line in summary.lines():
+        echo(line)
 
 
 @app.command()
@@ -234,6 +270,247 @@ def keys_create(
     scope = f" for channels {', '.join(key.channels)}" if key.channels else ""
     typer.echo(f"Created {key.role} key {key.name!r}{scope}. It is shown only now:", err=True)
     typer.echo(token)
+
+
+@app.command("import")
+def import_(
+    input: Annotated[str, typer.Argument(help="A JSONL, CSV (.gz ok) or Parquet export, scored or not.")],
+    channel: Annotated[str, typer.Option("--channel", help="The channel (page or group) whose queues get the comments.")],
+    db: DbOpt = None,
+    model: ModelOpt = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="Input format if the extension does not say: jsonl|csv|parquet.")] = None,
+    text_field: Annotated[str, typer.Option(help="Field with the comment text (dotted for nested JSON).")] = "text",
+    id_field: Annotated[str, typer.Option(help="Field with the comment's id on its platform (the idempotency key).")] = "id",
+    author_field: Annotated[str, typer.Option(help="Field with the author, if any.")] = "author",
+    created_field: Annotated[str, typer.Option(help="Field with the ISO 8601 creation time, if any.")] = "created_at",
+    batch_size: Annotated[int, typer.Option(min=1, help="Comments per database transaction (at most TRIAGE_MAX_BATCH).")] = 500,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad row.")] = False,
+    errors: Annotated[str | None, typer.Option("--errors", help="Write every bad row to this JSONL file.")] = None,
+) -> None:
+    """Load an export into a channel's moderation queues, in batches; importing again adds nothing twice.
+
+    Example: triage import scored.csv --channel shop-a --text-field message
+    """
+    from triage.batch import describe
+    from triage.importer import import_file
+    from triage.io import encode_jsonl
+
+    try:
+        settings = _settings(db, model)
+        summary = import_file(
+            input, channel, database_url=settings.database_url, model=settings.model_dir, fmt=fmt,
+            text_field=text_field, id_field=id_field, author_field=author_field,
+            created_field=created_field, batch_size=batch_size, strict=strict,
+        )
+    except TriageError as exc:
+        _fail(exc)
+    for bad in summary.errors[:10]:
+        typer.echo(f"warning: {describe(bad)}", err=True)
+    if errors is not None:
+        Path(errors).write_bytes(encode_jsonl(summary.errors))
+    elif len(summary.errors) > 10:
+        typer.echo(f"... and {len(summary.errors) - 10:,} more (pass --errors FILE for all)", err=True)
+    for line in summary.lines(channel):
+        typer.echo(line, err=True)
+
+
+# --- retraining: train, evaluate, models, labels (thin; the work is in triage.retrain/report/registry)
+
+models_app = typer.Typer(help="The model registry ($TRIAGE_MODELS_DIR, default ./models).", no_args_is_help=True)
+labels_app = typer.Typer(help="Moderators' corrections as training data.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+app.add_typer(labels_app, name="labels")
+
+
+@app.command()
+def train(
+    data: Annotated[list[str], typer.Option("--data", help="Labelled CSV/JSONL/Parquet file; repeat, or list several.")],
+    out: Annotated[Path, typer.Option("--out", help="Model directory to write (in the registry to activate it).")],
+    base: Annotated[str, typer.Option(help="default: the shared datasets + seeds + your rows (~10 min). none: seeds + your rows.")] = "default",
+    text_field: Annotated[str, typer.Option(help="Column with the comment text.")] = "text",
+    sentiment_field: Annotated[str, typer.Option(help="Column with negative|neutral|positive.")] = "sentiment",
+    tags_field: Annotated[str, typer.Option(help="Column with the tags (list or |-joined).")] = "tags",
+    lang_field: Annotated[str, typer.Option(help="Column with the language (detected if absent).")] = "lang",
+    seed: Annotated[int, typer.Option(help="Seed of the train/dev/held-out split (same data + seed = same model).")] = 0,
+    holdout: Annotated[float, typer.Option(min=0.0, max=0.9, help="Fraction of your rows held out for evaluation and the gate.")] = 0.2,
+    compare_to: Annotated[str, typer.Option(help="Model directory to beat: a path, 'active' (the registry's), or 'none'.")] = "active",
+    max_regression: Annotated[float, typer.Option(min=0.0, help="Largest F1 loss accepted per task/language/label.")] = 0.02,
+    min_examples: Annotated[int, typer.Option(min=1, help="A language counts in the gate with at least this many held-out rows.")] = 20,
+    activate: Annotated[bool, typer.Option("--activate", help="Make it the registry's active model if it passes the gate.")] = False,
+    embed: Annotated[bool, typer.Option("--embed", help="Also train the accurate tier (needs the embedding cache).")] = False,
+    datasets: Annotated[str | None, typer.Option("--datasets", help="Shared datasets folder for --base default (default $TRIAGE_DATA).")] = None,
+) -> None:
+    """Train a model on your labelled comments, evaluate it on a held-out part, and gate it.
+
+    Exit code 2 when the new model is worse than --compare-to by more than --max-regression.
+
+    Example: triage train --data labels.csv --out models/shop-v2 --base none --activate
+    """
+    from triage.labelled import Columns
+    from triage.registry import Registry
+    from triage.report import summary_lines
+    from triage.retrain import PromotionRefused, TrainOptions, train_from_files
+
+    files = [f for item in data for f in item.split(",") if f]
+    echo = functools.partial(typer.echo, err=True)
+    try:
+        registry = Registry()
+        old: Path | None
+        if compare_to == "none":
+            old = None
+        elif compare_to == "active":
+            from triage.data import DEFAULT_MODEL_DIR
+
+            old = registry.active_path() or DEFAULT_MODEL_DIR
+        else:
+            old = Path(compare_to)
+        options = TrainOptions(base=base, seed=seed, holdout=holdout, max_regression=max_regression,
+                               min_examples=min_examples, embed=embed, data=datasets)
+        outcome = train_from_files(files, out, Columns(text_field, sentiment_field, tags_field, lang_field),
+                                   options, old, log=echo)
+    except PromotionRefused as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        typer.echo(f"The model is in {out} (not activated); compare {out}/holdout/report.html with {out}/holdout/previous/report.html.", err=True)
+        raise typer.Exit(2) from None
+    except TriageError as exc:
+        _fail(exc)
+    if outcome.holdout_metrics:
+        for line in summary_lines(outcome.holdout_metrics):
+            typer.echo(line)
+    if outcome.old_metrics is not None:
+        echo(f"gate passed against {outcome.old_metrics['model']} (max regression {max_regression})")
+    if activate:
+        try:
+            if out.resolve().parent != registry.root.resolve():
+                raise ConfigError(f"{out} is not in the registry {registry.root}", hint="train with --out <registry>/NAME, or set TRIAGE_MODELS_DIR")
+            registry.activate(out.name)
+        except TriageError as exc:
+            _fail(exc)
+        echo(f"activated {out.name}")
+
+
+@app.command("evaluate")
+def evaluate_cmd(
+    model: Annotated[Path, typer.Option("--model", help="Model directory.")],
+    data: Annotated[list[str], typer.Option("--data", help="Labelled CSV/JSONL/Parquet file; repeat for several.")],
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for metrics.json and report.html (default: <model>/eval).")] = None,
+    tier: TierOpt = Tier.FAST,
+    text_field: Annotated[str, typer.Option(help="Column with the comment text.")] = "text",
+    sentiment_field: Annotated[str, typer.Option(help="Column with the sentiment label.")] = "sentiment",
+    tags_field: Annotated[str, typer.Option(help="Column with the tags.")] = "tags",
+    lang_field: Annotated[str, typer.Option(help="Column with the language (detected if absent).")] = "lang",
+) -> None:
+    """Precision/recall/F1 per task, language and label, confusion matrices and calibration.
+
+    Example: triage evaluate --model models/shop-v2 --data test.csv --out eval/
+    """
+    from triage.labelled import Columns, read_labelled
+    from triage.pipeline import load_pipeline
+    from triage.report import evaluate_examples, summary_lines, write_report
+
+    try:
+        report = read_labelled(data, Columns(text_field, sentiment_field, tags_field, lang_field), min_rows=1, min_per_class=0)
+        report.raise_for_errors()
+        metrics = evaluate_examples(load_pipeline(model), report.examples, tier)
+        mpath, hpath = write_report(metrics, out or model / "eval")
+    except TriageError as exc:
+        _fail(exc)
+    for line in summary_lines(metrics):
+        typer.echo(line)
+    typer.echo(f"wrote {mpath} and {hpath}", err=True)
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """The models of the registry; * marks the active one."""
+    from triage.registry import Registry
+
+    try:
+        registry = Registry()
+        infos = registry.list()
+    except TriageError as exc:
+        _fail(exc)
+    for info in infos:
+        typer.echo(info.summary())
+    if registry.active_name() is None:
+        typer.echo("(no active pointer: the shipped models/triage-default is used)", err=True)
+
+
+@models_app.command("show")
+def models_show(name: Annotated[str, typer.Argument(help="Model name (its folder in the registry).")]) -> None:
+    """A model's settings, held-out metrics and card."""
+    from triage.registry import Registry
+
+    try:
+        info = Registry().info(name)
+    except TriageError as exc:
+        _fail(exc)
+    typer.echo(info.summary())
+    typer.echo((info.path / "pipeline.toml").read_text(encoding="utf-8"))
+    card = info.path / "MODEL_CARD.md"
+    if card.is_file():
+        typer.echo(card.read_text(encoding="utf-8"))
+
+
+@models_app.command("activate")
+def models_activate(name: Annotated[str, typer.Argument(help="Model name (its folder in the registry).")]) -> None:
+    """Make a model the active one; a running service switches on its next request."""
+    from triage.registry import Registry
+
+    try:
+        Registry().activate(name)
+    except TriageError as exc:
+        _fail(exc)
+    typer.echo(f"activated {name}", err=True)
+
+
+@models_app.command("rollback")
+def models_rollback() -> None:
+    """Re-activate the model that was active before the current one."""
+    from triage.registry import Registry
+
+    try:
+        name = Registry().rollback()
+    except TriageError as exc:
+        _fail(exc)
+    typer.echo(f"rolled back to {name}", err=True)
+
+
+@labels_app.command("export")
+def labels_export(
+    output: Annotated[str, typer.Option("-o", "--output", help="JSONL file to write, or - for stdout.")],
+    db: DbOpt = None,
+    channel: Annotated[str | None, typer.Option(help="Only this channel (default: all).")] = None,
+) -> None:
+    """Moderators' latest corrections as training JSONL (the same rows as GET /v1/labels/export).
+
+    Example: triage labels export -o corrections.jsonl && triage train --data corrections.jsonl --out models/next
+    """
+    import json
+    import sys
+
+    from triage.auth import Principal, Role
+    from triage.moderation import export_labels
+    from triage.store import Database
+
+    try:
+        database = Database(_settings(db).database_url)
+        try:
+            rows = export_labels(database, Principal(0, "cli", Role.ADMIN, frozenset()), channel)
+            fh = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
+            n = 0
+            try:
+                for row in rows:
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    n += 1
+            finally:
+                if fh is not sys.stdout:
+                    fh.close()
+        finally:
+            database.dispose()
+    except TriageError as exc:
+        _fail(exc)
+    typer.echo(f"exported {n} labelled comments", err=True)
 
 
 def main() -> None:

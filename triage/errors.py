@@ -73,11 +73,14 @@ class InputFormatError(TriageError):
         line: int | None = None,
         field: str | None = None,
         hint: str | None = None,
+        kind: str | None = None,
     ) -> None:
         self.path = path
         self.line = line
         self.field = field
         self.reason = reason
+        #: A short slug for counting bad rows (``invalid_json``, ``bad_encoding``, ...), if any.
+        self.kind = kind
         where = ":".join(str(p) for p in (path, line) if p is not None)
         what = f"field {field!r}: {reason}" if field else reason
         super().__init__(f"{where}: {what}" if where else what, hint=hint)

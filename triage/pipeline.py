@@ -114,8 +114,13 @@ def _tier_configs(config: Mapping[str, Any]) -> dict[Tier, TierConfig]:
 
 
 def load_pipeline(directory: str | Path | None = None) -> Pipeline:
-    """Load a model directory (default: the shipped ``models/triage-default``)."""
-    directory = Path(directory) if directory is not None else DEFAULT_MODEL_DIR
+    """Load a model directory (default: the registry's active model, see :mod:`triage.registry`,
+    else the shipped ``models/triage-default``)."""
+    if directory is None:
+        from triage.registry import Registry
+
+        directory = Registry().active_path() or DEFAULT_MODEL_DIR
+    directory = Path(directory)
     missing = [f for f in _REQUIRED_FILES if not (directory / f).is_file()]
     if missing:
         raise ModelNotFoundError(

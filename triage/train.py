@@ -38,6 +38,7 @@ from triage.data import (
     seed_examples,
 )
 from triage.embed import EmbeddingCache, Embedder
+from triage.errors import ConfigError
 from triage.evaluate import best_threshold, binary_metrics, by_language, classification_metrics
 from triage.features import Featurizer
 from triage.heads import LinearHead, save_heads
@@ -45,7 +46,7 @@ from triage.ranking import RankingWeights
 from triage.sentiment import head_sentiment
 from triage.types import Tag
 
-__all__ = ["TrainConfig", "build_model"]
+__all__ = ["TrainConfig", "TrainingData", "build_model", "fit_model", "read_training_data"]
 
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 #: Public data for each tag: task folder and the label that means "has the tag".
@@ -76,6 +77,8 @@ class TrainConfig:
     embedding_dev_cap: int = 250
     embedding_weights: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7)
     max_iter: int = 300
+    #: Sample weight of a user's own labelled rows (``triage train``), like the seeds'.
+    user_weight: float = 3.0
     cache_dir: str = str(Path.home() / ".cache" / "triage" / "e5")
 
 
@@ -106,13 +109,18 @@ def _lr(c: float, max_iter: int) -> LogisticRegression:
     return LogisticRegression(C=c, max_iter=max_iter)
 
 
-def _tag_train(root: Path, tag: Tag, seeds: Sequence[SeedExample], cfg: TrainConfig) -> _TagData:
+def _tag_train(
+    root: Path | None, tag: Tag, seeds: Sequence[SeedExample], cfg: TrainConfig,
+    user: Sequence[SeedExample] = (),
+) -> _TagData:
     texts: list[str] = []
     ys: list[int] = []
     weights: list[float] = []
     keys: list[str] = []
     ids: list[str] = []
-    if tag in TAG_TASKS:
+    if root is None:
+        pass  # user data (and seeds) only
+    elif tag in TAG_TASKS:
         task, positive = TAG_TASKS[tag]
         for name in dataset_names(root, task, "train"):
             for e in read_examples(root, task, name, "train"):
@@ -136,6 +144,12 @@ def _tag_train(root: Path, tag: Tag, seeds: Sequence[SeedExample], cfg: TrainCon
         weights.append(cfg.seed_weight)
         keys.append("seed")
         ids.append(s.id)
+    for u in user:  # a user's multi-label rows: every tag annotated, like the seeds
+        texts.append(u.text)
+        ys.append(int(tag.value in u.tags))
+        weights.append(cfg.user_weight)
+        keys.append("user")
+        ids.append(u.id)
     return _TagData(texts, np.array(ys), np.array(weights), keys, ids)
 
 
@@ -176,6 +190,42 @@ def _sentiment_eval(probs: np.ndarray, dev: Sequence[Example]) -> dict[str, Any]
     return out
 
 
+@dataclass
+class TrainingData:
+    """Everything one training run learns from and tunes on, in memory.
+
+    ``sent_train``/``dev`` use the shared datasets' layout (``dev[task][name]``); multi-label rows
+    (the seeds, a user's own rows) carry all four tags. ``user_*`` rows come from ``triage train``.
+    """
+
+    root: Path | None
+    seeds: list[SeedExample]
+    sent_train: list[Example]
+    dev: dict[str, dict[str, list[Example]]]
+    user_tag_train: list[SeedExample] = field(default_factory=list)
+    user_tag_dev: list[SeedExample] = field(default_factory=list)
+
+    @property
+    def seed_train(self) -> list[SeedExample]:
+        return [s for s in self.seeds if not s.is_dev]
+
+    @property
+    def seed_dev(self) -> list[SeedExample]:
+        return [s for s in self.seeds if s.is_dev]
+
+
+def read_training_data(root: Path | None, seeds: list[SeedExample] | None = None) -> TrainingData:
+    """The train and dev splits of the shared-datasets folder ``root`` (``None``: none) and the seeds."""
+    seeds = seed_examples() if seeds is None else seeds
+    if root is None:
+        return TrainingData(None, seeds, [], {task: {} for task in TASKS})
+    sent_train = [e for n in dataset_names(root, "sentiment", "train") for e in read_examples(root, "sentiment", n, "train")]
+    dev = {
+        task: {n: list(read_examples(root, task, n, "dev")) for n in dataset_names(root, task, "dev")} for task in TASKS
+    }
+    return TrainingData(root, seeds, sent_train, dev)
+
+
 def build_model(
     root: Path,
     out_dir: Path,
@@ -186,19 +236,43 @@ def build_model(
     model_version: str = "0.1.0",
 ) -> dict[str, Any]:
     """Train every head, tune thresholds on dev, write the model to ``out_dir``; returns metrics."""
-    cfg = cfg or TrainConfig()
     started = time.time()
-    seeds = seed_examples()
-    seed_train = [s for s in seeds if not s.is_dev]
-    seed_dev = [s for s in seeds if s.is_dev]
-    sent_train = [e for n in dataset_names(root, "sentiment", "train") for e in read_examples(root, "sentiment", n, "train")]
+    data = read_training_data(root)
+    return fit_model(data, out_dir, cfg, log, embed, model_name, model_version, started=started)
+
+
+def fit_model(
+    data: TrainingData,
+    out_dir: Path,
+    cfg: TrainConfig | None = None,
+    log: Callable[[str], None] = print,
+    embed: bool = True,
+    model_name: str = "triage-default",
+    model_version: str = "0.1.0",
+    *,
+    started: float | None = None,
+) -> dict[str, Any]:
+    """Fit every head on in-memory data, tune thresholds on its dev sets, write the model."""
+    cfg = cfg or TrainConfig()
+    started = time.time() if started is None else started
+    root = data.root
+    seeds = data.seeds
+    seed_train = data.seed_train
+    seed_dev = data.seed_dev
+    sent_train = data.sent_train
+    dev = data.dev
+    if not any(e.label == "neutral" for e in sent_train) or len({e.label for e in sent_train} - {"neutral"}) < 2:
+        raise ConfigError(
+            "sentiment training data needs negative, neutral and positive examples",
+            hint="add labelled sentiment rows, or train on top of the shipped datasets (--base default)",
+        )
     three_class = {e.source for e in sent_train if e.label == "neutral"}
-    tag_train = {tag: _tag_train(root, tag, seed_train, cfg) for tag in Tag}
-    dev = {
-        task: {n: list(read_examples(root, task, n, "dev")) for n in dataset_names(root, task, "dev")} for task in TASKS
-    }
+    tag_train = {tag: _tag_train(root, tag, seed_train, cfg, data.user_tag_train) for tag in Tag}
+    #: multi-label dev sets: name -> rows with all four tags annotated
+    multi_dev = {"seed-dev": seed_dev} | ({"user-dev": data.user_tag_dev} if data.user_tag_dev else {})
     log(f"data: {len(sent_train)} sentiment, " + ", ".join(f"{t.value} {len(d.texts)}" for t, d in tag_train.items())
-        + f", {len(seed_train)} seeds (+{len(seed_dev)} held out)")
+        + f", {len(seed_train)} seeds (+{len(seed_dev)} held out)"
+        + (f", {len(data.user_tag_train)} user multi-label rows (+{len(data.user_tag_dev)} dev)" if data.user_tag_train else ""))
 
     # 1. shared features
     t = time.time()
@@ -247,15 +321,17 @@ def build_model(
     # 4. dev evaluation, threshold and blend tuning
     metrics: dict[str, Any] = {"config": asdict(cfg), "tiers": {}}
     dev_X = {task: {n: featurizer.transform([e.text for e in rows]) for n, rows in sets.items()} for task, sets in dev.items()}
-    seed_X = featurizer.transform([s.text for s in seed_dev])
+    multi_X = {name: featurizer.transform([s.text for s in rows]) for name, rows in multi_dev.items()}
 
     def dev_embeddings(rows: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         assert cache is not None
         mask = np.array([x in cache for x in rows], dtype=bool)
         return mask, cache.get([x for x, m in zip(rows, mask, strict=True) if m])
 
-    def tier_probs(tier: str, w: float) -> tuple[dict[str, dict[str, tuple[np.ndarray, np.ndarray]]], dict[Tag, np.ndarray], np.ndarray]:
-        """Per task/dataset: (row mask, probs); plus seed-dev tag probs and mask."""
+    def tier_probs(
+        tier: str, w: float
+    ) -> tuple[dict[str, dict[str, tuple[np.ndarray, np.ndarray]]], dict[str, tuple[dict[Tag, np.ndarray], np.ndarray]]]:
+        """Per task/dataset: (row mask, probs); plus per multi-label dev set: (tag probs, mask)."""
         out: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
         for task, sets in dev.items():
             out[task] = {}
@@ -275,14 +351,17 @@ def build_model(
                         pe = heads[f"emb.{tag.value}"].proba_of(E, "1")
                     p = (1 - w) * p[mask] + w * pe
                 out[task][name] = (mask, p)
-        smask = np.ones(len(seed_dev), dtype=bool)
-        sp_tags = {tag: heads[f"fast.{tag.value}"].proba_of(seed_X, "1") for tag in Tag}
-        if tier == "accurate":
-            smask, SE = dev_embeddings([s.text for s in seed_dev])
-            sp_tags = {
-                tag: (1 - w) * sp_tags[tag][smask] + w * heads[f"emb.{tag.value}"].proba_of(SE, "1") for tag in Tag
-            }
-        return out, sp_tags, smask
+        multi: dict[str, tuple[dict[Tag, np.ndarray], np.ndarray]] = {}
+        for mname, mrows in multi_dev.items():
+            smask = np.ones(len(mrows), dtype=bool)
+            sp_tags = {tag: heads[f"fast.{tag.value}"].proba_of(multi_X[mname], "1") for tag in Tag}
+            if tier == "accurate":
+                smask, SE = dev_embeddings([s.text for s in mrows])
+                sp_tags = {
+                    tag: (1 - w) * sp_tags[tag][smask] + w * heads[f"emb.{tag.value}"].proba_of(SE, "1") for tag in Tag
+                }
+            multi[mname] = (sp_tags, smask)
+        return out, multi
 
     def selection_score(probs: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]) -> float:
         scores = []
@@ -302,8 +381,7 @@ def build_model(
             trials = {wt: selection_score(tier_probs("accurate", wt)[0]) for wt in cfg.embedding_weights}
             w = max(trials, key=trials.__getitem__)
             log("blend weight trials (mean dev sentiment macro-F1): " + ", ".join(f"{k}: {v:.4f}" for k, v in trials.items()))
-        probs, seed_probs, smask = tier_probs(tier, w)
-        sdev = [s for s, m in zip(seed_dev, smask, strict=True) if m]
+        probs, multi_probs = tier_probs(tier, w)
         thresholds: dict[str, float] = {}
         tier_metrics: dict[str, Any] = {"embedding_weight": w, "sentiment": {}, "tags": {}}
         for name, (mask, p) in probs["sentiment"].items():
@@ -317,7 +395,9 @@ def build_model(
                 for name, (mask, p) in probs[task].items():
                     rows = [e for e, m in zip(dev[task][name], mask, strict=True) if m]
                     sets[name] = ([e.label == positive for e in rows], p, [e.lang for e in rows])
-            sets["seed-dev"] = ([tag.value in s.tags for s in sdev], seed_probs[tag], [s.lang for s in sdev])
+            for mname, (mprobs, smask) in multi_probs.items():
+                sdev = [s for s, m in zip(multi_dev[mname], smask, strict=True) if m]
+                sets[mname] = ([tag.value in s.tags for s in sdev], mprobs[tag], [s.lang for s in sdev])
             groups = [(yt, p) for yt, p, _ in sets.values()]
             thr = best_threshold(groups)
             thresholds[tag.value] = thr

@@ -84,12 +84,34 @@ def test_malformed_input_gives_file_and_line_not_a_traceback(
     src = tmp_path / name
     src.write_text(content, encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    result = runner.invoke(app, ["score", str(src), "-o", str(out), *model_args])
+    result = runner.invoke(app, ["score", str(src), "-o", str(out), "--strict", *model_args])
     assert result.exit_code == 1
     assert result.output.startswith("Error: ")
     assert message in result.output
     assert "Traceback" not in result.output
     assert not out.exists()  # no partial output that looks complete
+    assert not (tmp_path / "out.jsonl.checkpoint.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "reason"),
+    [
+        ('{"text": "ok"}\n{"text": "broken\n', "bad.jsonl", "invalid JSON"),
+        ('{"text": "ok"}\n{"body": "no text here"}\n', "missing.jsonl", "missing"),
+    ],
+)
+def test_bad_rows_are_reported_and_the_job_goes_on(
+    tmp_path: Path, model_args: list[str], content: str, name: str, reason: str
+) -> None:
+    src = tmp_path / name
+    src.write_text(content, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["score", str(src), "-o", str(out), *model_args])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(x)["text"] for x in out.read_text(encoding="utf-8").splitlines()] == ["ok"]
+    errors = [json.loads(x) for x in (tmp_path / "out.jsonl.errors.jsonl").read_text().splitlines()]
+    assert [(e["line"], reason in e["reason"]) for e in errors] == [(2, True)]
+    assert "1 bad rows skipped" in result.output
 
 
 def test_missing_input_file(tmp_path: Path, model_args: list[str]) -> None:
@@ -112,7 +134,7 @@ def test_demo_prints_ranked_queues(model_args: list[str]) -> None:
     assert result.output.index("urgent") < result.output.index("spam")
 
 
-@pytest.mark.parametrize("command", [[], ["score"], ["demo"]])
+@pytest.mark.parametrize("command", [[], ["score"], ["demo"], ["import"]])
 def test_every_command_has_help(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0 and "Usage" in result.output

@@ -447,7 +447,7 @@ def test_detect_format(path: str, fmt: str | None, expected: str) -> None:
     assert detect_format(path, fmt) == expected
 
 
-@pytest.mark.parametrize("path", ["a.txt", "a.parquet", "a.gz", "noext", "a.csv.bz2", "csv"])
+@pytest.mark.parametrize("path", ["a.txt", "a.xlsx", "a.gz", "noext", "a.csv.bz2", "csv"])
 def test_detect_format_unknown_extension(path: str) -> None:
     with pytest.raises(InputFormatError) as info:
         detect_format(path)
@@ -458,9 +458,9 @@ def test_detect_format_unknown_extension(path: str) -> None:
 
 def test_detect_format_unknown_option() -> None:
     with pytest.raises(InputFormatError) as info:
-        detect_format("a.csv", "parquet")
-    assert str(info.value) == "a.csv: unknown format 'parquet'"
-    assert info.value.hint == "--format must be one of: jsonl, csv"
+        detect_format("a.csv", "xlsx")
+    assert str(info.value) == "a.csv: unknown format 'xlsx'"
+    assert info.value.hint == "--format must be one of: jsonl, csv, parquet"
 
 
 # --------------------------------------------------------------------------- get_field

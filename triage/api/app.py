@@ -30,6 +30,7 @@ from triage.errors import (
     TriageError,
 )
 from triage.pipeline import Pipeline, load_pipeline
+from triage.registry import ActiveModel, Registry
 from triage.settings import Settings, get_settings
 from triage.store.db import Database
 
@@ -103,9 +104,10 @@ def create_app(settings: Settings | None = None, *, pipeline: Pipeline | None = 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(settings.database_url)
-        app.state.triage = AppState(
-            settings, db, pipeline or load_pipeline(settings.model_dir), metrics
-        )
+        # An explicit model directory is fixed; otherwise follow the registry's active pointer.
+        registry = Registry() if settings.model_dir is None else None
+        model = ActiveModel(pipeline or load_pipeline(settings.model_dir), registry)
+        app.state.triage = AppState(settings, db, model, metrics)
         try:
             yield
         finally:

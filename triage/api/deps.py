@@ -17,6 +17,7 @@ from triage.api.metrics import Metrics
 from triage.auth import CSRF_HEADER, SESSION_COOKIE, Principal
 from triage.errors import PermissionDeniedError
 from triage.pipeline import Pipeline
+from triage.registry import ActiveModel
 from triage.settings import Settings
 from triage.store.db import Database
 
@@ -29,8 +30,14 @@ class AppState:
 
     settings: Settings
     db: Database
-    pipeline: Pipeline
+    model: ActiveModel
     metrics: Metrics
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """The active model (follows ``triage models activate`` without a restart)."""
+        pipeline: Pipeline = self.model.get()
+        return pipeline
 
 
 def get_state(request: Request) -> AppState:
