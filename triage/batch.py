@@ -804,23 +804,10 @@ def check_model(directory: Path, tier: Tier) -> str:
     Raises:
         ModelNotFoundError, ConfigError: as :func:`triage.pipeline.load_pipeline` would.
     """
-    import tomllib
+    from triage.errors import ConfigError
+    from triage.pipeline import _tier_configs, read_model_config
 
-    from triage.errors import ConfigError, ModelNotFoundError
-    from triage.pipeline import _REQUIRED_FILES, _tier_configs
-
-    missing = [f for f in _REQUIRED_FILES if not (directory / f).is_file()]
-    if missing:
-        raise ModelNotFoundError(
-            f"{directory} is not a triage model directory (missing {', '.join(missing)})",
-            hint="pass --model with a directory made by training/build_default.py or `triage train`",
-        )
-    try:
-        config = tomllib.loads((directory / "pipeline.toml").read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{directory / 'pipeline.toml'}: {exc}") from exc
-    model = config.get("model", {})
-    name = f"{model.get('name', directory.name)}-{model.get('version', '0')}"
+    name, config = read_model_config(directory)
     if tier not in _tier_configs(config):
         raise ConfigError(f"model {name} has no {tier.value} tier", hint="use --tier fast")
     return name

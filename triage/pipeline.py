@@ -31,7 +31,7 @@ from triage.tagging import to_tag_scores
 from triage.text import normalize
 from triage.types import Comment, Tag, Tier, TriageResult
 
-__all__ = ["DEFAULT_MODEL_DIR", "MAX_TEXT_CHARS", "Pipeline", "TierConfig", "load_pipeline"]
+__all__ = ["DEFAULT_MODEL_DIR", "MAX_TEXT_CHARS", "Pipeline", "TierConfig", "load_pipeline", "read_model_config"]
 
 
 #: Longer texts are scored on their first this-many characters (the raw text is kept as is).
@@ -113,14 +113,8 @@ def _tier_configs(config: Mapping[str, Any]) -> dict[Tier, TierConfig]:
     return tiers
 
 
-def load_pipeline(directory: str | Path | None = None) -> Pipeline:
-    """Load a model directory (default: the registry's active model, see :mod:`triage.registry`,
-    else the shipped ``models/triage-default``)."""
-    if directory is None:
-        from triage.registry import Registry
-
-        directory = Registry().active_path() or DEFAULT_MODEL_DIR
-    directory = Path(directory)
+def read_model_config(directory: Path) -> tuple[str, dict[str, Any]]:
+    """Check a model directory's files and read its ``pipeline.toml``: (``name-version``, config)."""
     missing = [f for f in _REQUIRED_FILES if not (directory / f).is_file()]
     if missing:
         raise ModelNotFoundError(
@@ -132,12 +126,24 @@ def load_pipeline(directory: str | Path | None = None) -> Pipeline:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{directory / 'pipeline.toml'}: {exc}") from exc
     model = config.get("model", {})
+    return f"{model.get('name', directory.name)}-{model.get('version', '0')}", config
+
+
+def load_pipeline(directory: str | Path | None = None) -> Pipeline:
+    """Load a model directory (default: the registry's active model, see :mod:`triage.registry`,
+    else the shipped ``models/triage-default``)."""
+    if directory is None:
+        from triage.registry import Registry
+
+        directory = Registry().active_path() or DEFAULT_MODEL_DIR
+    directory = Path(directory)
+    name, config = read_model_config(directory)
     langid = dict(config.get("langid", {}))
     langid_path = directory / langid.pop("model", "langid/lid.176.ftz")
     if not langid_path.is_file():
         raise ModelNotFoundError(f"language-ID model not found: {langid_path}")
     return Pipeline(
-        name=f"{model.get('name', directory.name)}-{model.get('version', '0')}",
+        name=name,
         directory=directory,
         detector=LanguageDetector(langid_path, **langid),
         featurizer=Featurizer.load(directory / "fast"),
