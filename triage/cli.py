@@ -97,7 +97,7 @@ def score(
     errors: Annotated[str | None, typer.Option("--errors", help="Where bad rows are reported (default: OUTPUT.errors.jsonl).")] = None,
     progress: Annotated[ProgressMode, typer.Option(help="auto: a bar on a terminal, log lines otherwise.")] = ProgressMode.auto,
     log_every: Annotated[float, typer.Option(min=0.0, help="Seconds between progress log lines.")] = 10.0,
-    blocksize: Annotated[int, typer.Option(min=1, help="Dask: MiB of plain JSONL/CSV input per partition.")] = 16,
+    blocksize: Annotated[int, typer.Option(min=1, help="Dask: MiB of plain JSONL/CSV input per partition.")] = 8,
 ) -> None:
     """Score every comment of a file; each row keeps its fields and gains the triage fields.
 

@@ -61,7 +61,7 @@ from triage.types import Tier
 __all__ = ["ModelPlugin", "Partition", "plan_partitions", "score_with_dask"]
 
 #: Parquet partitions: consecutive row groups up to about this many rows.
-PARQUET_PARTITION_ROWS = 50_000
+PARQUET_PARTITION_ROWS = 25_000
 _SCAN_BLOCK = 8 << 20
 
 # --------------------------------------------------------------------------- model on workers
@@ -331,7 +331,7 @@ def score_with_dask(
     model: str | Path | None = None,
     options: BatchOptions = BatchOptions(),  # noqa: B008 - frozen
     scheduler: str | None = None,
-    blocksize: int = 16 << 20,
+    blocksize: int = 8 << 20,
     processes: bool | None = None,
     client: Any = None,
     echo: Echo = _stderr,
@@ -430,7 +430,7 @@ def _run_single(client: Any, parts: list[Partition], spec: EncodeSpec, options: 
 
     try:
         done = 0
-        for result in _in_order(parts, submit, 2 * _workers(client)):
+        for result in _in_order(parts, submit, _workers(client) + 1):
             if options.strict and result.bad:
                 first = result.bad[0]
                 raise InputFormatError(first["reason"], path=first["file"], line=first["line"],
@@ -471,7 +471,7 @@ def _run_partitioned(client: Any, parts: list[Partition], spec: EncodeSpec, opti
     rows = scored = bad = 0
     buf = io.BytesIO()
     try:
-        for done, result in enumerate(_in_order(parts, submit, 2 * _workers(client)), 1):
+        for done, result in enumerate(_in_order(parts, submit, _workers(client) + 1), 1):
             if options.strict and result.bad:
                 first = result.bad[0]
                 raise InputFormatError(first["reason"], path=first["file"], line=first["line"],
