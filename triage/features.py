@@ -112,19 +112,21 @@ class Featurizer:
         self.word.fit(folded)
         return self
 
+    def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """``fit`` then ``transform`` the same texts, reading each text once (training's hot path)."""
+        raw = [normalize(t) for t in texts]
+        folded = [fold(t) for t in raw]
+        return self._stack(raw, folded, self.char.fit_transform(folded), self.word.fit_transform(folded))
+
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Feature matrix (n, n_features) of raw texts, float32 CSR."""
         raw = [normalize(t) for t in texts]
         folded = [fold(t) for t in raw]
-        return sp.hstack(
-            [
-                self.char.transform(folded),
-                self.word.transform(folded),
-                sp.csr_matrix(cue_features(raw, folded, self.cues)),
-            ],
-            format="csr",
-            dtype=np.float32,
-        )
+        return self._stack(raw, folded, self.char.transform(folded), self.word.transform(folded))
+
+    def _stack(self, raw: list[str], folded: list[str], chars: sp.spmatrix, words: sp.spmatrix) -> sp.csr_matrix:
+        cues = sp.csr_matrix(cue_features(raw, folded, self.cues))
+        return sp.hstack([chars, words, cues], format="csr", dtype=np.float32)
 
     def save(self, directory: Path) -> None:
         """Write ``vocab.json`` and ``idf.npz`` into ``directory``."""

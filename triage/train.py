@@ -4,7 +4,9 @@ Used by ``training/build_default.py`` (the shipped model). Steps, all determinis
 
 1. read every train split of ``$TRIAGE_DATA`` (sentiment, spam, complaint, question) and the
    project's seed sets (``datasets/seed``; every third seed is held out as seed-dev);
-2. fit the shared featurizer, then the fast-tier heads (scikit-learn logistic regression);
+2. fit the shared featurizer, then the fast-tier heads (scikit-learn logistic regression, two
+   heads at a time: the solver releases the GIL), while a background thread embeds the texts
+   the accurate tier needs and the cache lacks;
 3. fit the accurate-tier heads on multilingual-e5 embeddings of a capped subset (cached);
 4. tune each tag's threshold and the embedding blend weight on the dev splits;
 5. write the model (features, heads, ``pipeline.toml``) and ``metrics.json`` per dataset x
@@ -14,11 +16,13 @@ Used by ``training/build_default.py`` (the shipped model). Steps, all determinis
 from __future__ import annotations
 
 import json
-from collections import Counter
 import resource
 import shutil
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,7 +50,7 @@ from triage.ranking import RankingWeights
 from triage.sentiment import head_sentiment
 from triage.types import Tag
 
-__all__ = ["TrainConfig", "TrainingData", "build_model", "fit_model", "read_training_data"]
+__all__ = ["TrainConfig", "TrainingData", "build_model", "embedding_texts", "fit_model", "read_training_data"]
 
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 #: Public data for each tag: task folder and the label that means "has the tag".
@@ -73,8 +77,15 @@ class TrainConfig:
     embedding_train_cap: dict[str, int | None] = field(
         default_factory=lambda: {"sentiment": 500, "spam": 800, "complaint": 1000, "question": 2000, "umsab_xlm-t": 2400}
     )
-    #: Dev rows per set embedded for the accurate tier's metrics (target dev sets: all rows).
+    #: Dev rows per set embedded for the accurate tier's tuning and metrics ...
     embedding_dev_cap: int = 250
+    #: ... except these dev sets (the targets of the shipped model), the seeds' and a user's: all rows.
+    embedding_dev_full: tuple[str, ...] = (
+        "umsab_xlm-t", "uit-vsfc", "laroseda", "snappfood-sentiment", "astd", "youtube-spam-collection",
+        "complaints-twitter-preotiuc2019", "tweet-act-tac",
+    )
+    #: Threads fitting the fast tier's heads side by side.
+    n_jobs: int = 2
     embedding_weights: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7)
     max_iter: int = 300
     #: Sample weight of a user's own labelled rows (``triage train``), like the seeds'.
@@ -158,6 +169,82 @@ def _binary_head(X: Any, y: np.ndarray, w: np.ndarray, c: float, max_iter: int) 
     return LinearHead.from_estimator(_lr(c, max_iter).fit(X, labels, sample_weight=w))
 
 
+#: Training rows that always reach the accurate tier: the seed sets and a user's own rows.
+_UNCAPPED = ("seed", "user")
+
+
+def _dev_embedding_rows(name: str, rows: Sequence[Any], cfg: TrainConfig) -> list[Any]:
+    """Dev rows of one set that the accurate tier is tuned and measured on."""
+    if name in cfg.embedding_dev_full or name.startswith(_UNCAPPED):
+        return list(rows)
+    return sample(list(rows), cfg.embedding_dev_cap)
+
+
+@dataclass
+class _EmbeddingPlan:
+    """Which rows the accurate tier is trained, tuned and measured on."""
+
+    sent_keep: np.ndarray
+    tag_keep: dict[Tag, np.ndarray]
+    dev_rows: dict[str, dict[str, set[int]]]  # task -> dev set -> ids of the embedded row objects
+    texts: list[str]  # every distinct text to embed
+
+    @classmethod
+    def of(cls, sent_train: Sequence[Example], tag_train: dict[Tag, _TagData],
+           dev: dict[str, dict[str, list[Example]]], multi_dev: dict[str, list[SeedExample]],
+           cfg: TrainConfig) -> _EmbeddingPlan:
+        sent_keep = _embedding_mask([e.source for e in sent_train], cfg, "sentiment", [e.id for e in sent_train])
+        tag_keep = {
+            tag: _embedding_mask(d.keys, cfg, TAG_TASKS[tag][0] if tag in TAG_TASKS else "sentiment", d.ids)
+            for tag, d in tag_train.items()
+        }
+        dev_rows = {task: {n: {id(e) for e in _dev_embedding_rows(n, rows, cfg)} for n, rows in sets.items()}
+                    for task, sets in dev.items()}
+        texts = [s.text for rows in multi_dev.values() for s in rows]
+        texts += [e.text for task, sets in dev.items() for n, rows in sets.items() for e in rows if id(e) in dev_rows[task][n]]
+        texts += [e.text for e, k in zip(sent_train, sent_keep, strict=True) if k]
+        texts += [x for tag, d in tag_train.items() for x, k in zip(d.texts, tag_keep[tag], strict=True) if k]
+        return cls(sent_keep, tag_keep, dev_rows, list(dict.fromkeys(texts)))
+
+
+def embedding_texts(data: TrainingData, cfg: TrainConfig | None = None) -> list[str]:
+    """Every text a training run on ``data`` embeds for the accurate tier (to fill the cache ahead)."""
+    cfg = cfg or TrainConfig()
+    tag_train = {tag: _tag_train(data.root, tag, data.seed_train, cfg, data.user_tag_train) for tag in Tag}
+    multi_dev = {"seed-dev": data.seed_dev} | ({"user-dev": data.user_tag_dev} if data.user_tag_dev else {})
+    return _EmbeddingPlan.of(data.sent_train, tag_train, data.dev, multi_dev, cfg).texts
+
+
+class _EmbeddingFill(threading.Thread):
+    """Embeds texts missing from the cache in the background (the engine releases the GIL)."""
+
+    def __init__(self, cache: EmbeddingCache, embedder: Embedder, texts: Sequence[str],
+                 log: Callable[[str], None], chunk: int = 256) -> None:
+        super().__init__(name="embedding-fill", daemon=True)
+        self.cache, self.embedder, self.log, self.chunk = cache, embedder, log, chunk
+        self.todo = list(dict.fromkeys(t for t in texts if t not in cache))
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        started, every = time.time(), 60.0
+        last = started
+        try:
+            for i in range(0, len(self.todo), self.chunk):
+                part = self.todo[i : i + self.chunk]
+                self.cache.add(part, self.embedder.embed(part))
+                if time.time() - last >= every:
+                    last = time.time()
+                    done = i + len(part)
+                    self.log(f"embeddings: {done}/{len(self.todo)} ({done / (last - started):.0f} texts/s)")
+        except BaseException as exc:  # re-raised in the training thread by wait()
+            self.error = exc
+
+    def wait(self) -> None:
+        self.join()
+        if self.error is not None:
+            raise self.error
+
+
 def _embedding_mask(keys: Sequence[str], cfg: TrainConfig, task: str, ids: Sequence[str]) -> np.ndarray:
     """Rows the accurate tier trains on: a deterministic capped subset per dataset."""
     cap_default = cfg.embedding_train_cap.get(task)
@@ -166,7 +253,7 @@ def _embedding_mask(keys: Sequence[str], cfg: TrainConfig, task: str, ids: Seque
     for i, k in enumerate(keys):
         groups.setdefault(k, []).append(i)
     for k, rows in groups.items():
-        cap = cfg.embedding_train_cap.get(k, cap_default) if k != "seed" else None
+        cap = cfg.embedding_train_cap.get(k, cap_default) if k not in _UNCAPPED else None
         fake = [Example(ids[i], "", "", "", k, task) for i in rows]
         chosen = {e.id for e in sample(fake, cap)}
         for i in rows:
@@ -274,36 +361,55 @@ def fit_model(
         + f", {len(seed_train)} seeds (+{len(seed_dev)} held out)"
         + (f", {len(data.user_tag_train)} user multi-label rows (+{len(data.user_tag_dev)} dev)" if data.user_tag_train else ""))
 
-    # 1. shared features
+    # 0. the accurate tier's texts: embed what the cache lacks while the fast tier trains
+    cache = EmbeddingCache(Path(cfg.cache_dir)) if embed else None
+    embedder = Embedder(num_threads=2)
+    plan = _EmbeddingPlan.of(sent_train, tag_train, dev, multi_dev, cfg)
+    fill = None
+    if cache is not None:
+        fill = _EmbeddingFill(cache, embedder, plan.texts, log)
+        log(f"embeddings: {len(plan.texts)} texts for the accurate tier, {len(fill.todo)} not cached yet"
+            + (" (embedding them alongside the fast tier)" if fill.todo else ""))
+        fill.start()
+    sent_keep, tag_keep, dev_embedded = plan.sent_keep, plan.tag_keep, plan.dev_rows
+
+    # 1. shared features: one pass over every distinct training text
     t = time.time()
     corpus = list(dict.fromkeys([e.text for e in sent_train] + [x for d in tag_train.values() for x in d.texts]))
-    featurizer = Featurizer().fit(corpus)
-    X_sent = featurizer.transform([e.text for e in sent_train])
+    featurizer = Featurizer()
+    X_corpus = featurizer.fit_transform(corpus)
+    row_of = {text: i for i, text in enumerate(corpus)}
+    X_sent = X_corpus[[row_of[e.text] for e in sent_train]]
+    X_tag = {tag: X_corpus[[row_of[x] for x in d.texts]] for tag, d in tag_train.items()}
+    del X_corpus, row_of
     log(f"features: {featurizer.n_features} columns in {time.time() - t:.0f}s")
 
-    # 2. fast heads
-    heads: dict[str, LinearHead] = {}
+    # 2. fast heads, side by side
     y_sent = np.array([e.label for e in sent_train])
     is3 = np.array([e.source in three_class for e in sent_train])
     polar = y_sent != "neutral"
     t = time.time()
-    heads["fast.sentiment3"] = LinearHead.from_estimator(_lr(cfg.sentiment_c, cfg.max_iter).fit(X_sent[is3], y_sent[is3]))
-    heads["fast.polarity"] = LinearHead.from_estimator(_lr(cfg.sentiment_c, cfg.max_iter).fit(X_sent[polar], y_sent[polar]))
-    log(f"fast sentiment heads in {time.time() - t:.0f}s")
-    X_tag = {}
-    for tag, d in tag_train.items():
-        t = time.time()
-        X_tag[tag] = featurizer.transform(d.texts)
-        heads[f"fast.{tag.value}"] = _binary_head(X_tag[tag], d.y, d.weight, cfg.tag_c, cfg.max_iter)
-        log(f"fast {tag.value} head ({len(d.texts)} rows) in {time.time() - t:.0f}s")
+
+    def fit_sentiment(mask: np.ndarray) -> LinearHead:
+        return LinearHead.from_estimator(_lr(cfg.sentiment_c, cfg.max_iter).fit(X_sent[mask], y_sent[mask]))
+
+    def fit_tag(tag: Tag) -> LinearHead:
+        d = tag_train[tag]
+        return _binary_head(X_tag[tag], d.y, d.weight, cfg.tag_c, cfg.max_iter)
+
+    with ThreadPoolExecutor(max_workers=max(1, cfg.n_jobs)) as pool:
+        jobs = {"fast.sentiment3": pool.submit(fit_sentiment, is3), "fast.polarity": pool.submit(fit_sentiment, polar)}
+        jobs |= {f"fast.{tag.value}": pool.submit(fit_tag, tag) for tag in Tag}
+        heads: dict[str, LinearHead] = {name: job.result() for name, job in jobs.items()}
+    log(f"fast heads (sentiment {len(sent_train)} rows, "
+        + ", ".join(f"{tag.value} {len(d.texts)}" for tag, d in tag_train.items()) + f") in {time.time() - t:.0f}s")
 
     # 3. accurate heads (embeddings of a capped subset)
-    cache = EmbeddingCache(Path(cfg.cache_dir)) if embed else None
-    embedder = Embedder(num_threads=2)
-    if cache is not None:
+    if cache is not None and fill is not None:
+        if fill.is_alive():
+            log(f"embeddings: waiting for the last {len(fill.todo)} texts to be embedded")
+        fill.wait()
         t = time.time()
-        sent_keep = _embedding_mask([e.source for e in sent_train], cfg, "sentiment", [e.id for e in sent_train])
-        sent_keep &= np.array([e.text in cache for e in sent_train])
         E = cache.get([e.text for e, k in zip(sent_train, sent_keep, strict=True) if k])
         ys = y_sent[sent_keep]
         e3 = is3[sent_keep]
@@ -311,10 +417,8 @@ def fit_model(
         heads["emb.polarity"] = LinearHead.from_estimator(_lr(cfg.embedding_c, 1000).fit(E[ys != "neutral"], ys[ys != "neutral"]))
         log(f"accurate sentiment heads on {len(ys)} embedded rows in {time.time() - t:.0f}s")
         for tag, d in tag_train.items():
-            task = TAG_TASKS[tag][0] if tag in TAG_TASKS else "sentiment"
-            keep = _embedding_mask(d.keys, cfg, task, d.ids)
-            keep &= np.array([k == "seed" or x in cache for x, k in zip(d.texts, d.keys, strict=True)])
-            E = cache.get([x for x, k in zip(d.texts, keep, strict=True) if k], embedder)
+            keep = tag_keep[tag]
+            E = cache.get([x for x, k in zip(d.texts, keep, strict=True) if k])
             heads[f"emb.{tag.value}"] = _binary_head(E, d.y[keep], d.weight[keep], cfg.embedding_c, 1000)
             log(f"accurate {tag.value} head on {int(keep.sum())} embedded rows")
 
@@ -323,10 +427,10 @@ def fit_model(
     dev_X = {task: {n: featurizer.transform([e.text for e in rows]) for n, rows in sets.items()} for task, sets in dev.items()}
     multi_X = {name: featurizer.transform([s.text for s in rows]) for name, rows in multi_dev.items()}
 
-    def dev_embeddings(rows: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    def dev_embeddings(rows: Sequence[Any], planned: set[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
         assert cache is not None
-        mask = np.array([x in cache for x in rows], dtype=bool)
-        return mask, cache.get([x for x, m in zip(rows, mask, strict=True) if m])
+        mask = np.array([planned is None or id(r) in planned for r in rows], dtype=bool)
+        return mask, cache.get([r.text for r, m in zip(rows, mask, strict=True) if m])
 
     def tier_probs(
         tier: str, w: float
@@ -344,7 +448,7 @@ def fit_model(
                     tag = next(t for t, (tk, _) in TAG_TASKS.items() if tk == task)
                     p = heads[f"fast.{tag.value}"].proba_of(X, "1")
                 if tier == "accurate":
-                    mask, E = dev_embeddings([e.text for e in rows])
+                    mask, E = dev_embeddings(rows, dev_embedded[task][name])
                     if task == "sentiment":
                         pe = head_sentiment(heads, "emb", E)
                     else:
@@ -356,7 +460,7 @@ def fit_model(
             smask = np.ones(len(mrows), dtype=bool)
             sp_tags = {tag: heads[f"fast.{tag.value}"].proba_of(multi_X[mname], "1") for tag in Tag}
             if tier == "accurate":
-                smask, SE = dev_embeddings([s.text for s in mrows])
+                smask, SE = dev_embeddings(mrows)
                 sp_tags = {
                     tag: (1 - w) * sp_tags[tag][smask] + w * heads[f"emb.{tag.value}"].proba_of(SE, "1") for tag in Tag
                 }

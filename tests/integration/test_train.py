@@ -7,11 +7,14 @@ import json
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
+from triage.data import seed_examples
+from triage.embed import EmbeddingCache
 from triage.pipeline import load_pipeline
-from triage.train import TrainConfig, build_model
+from triage.train import TrainConfig, build_model, fit_model, read_training_data
 from triage.types import Comment, Tier
 
 pytestmark = pytest.mark.slow
@@ -64,3 +67,31 @@ def test_build_model_writes_a_working_self_describing_model(tmp_path: Path) -> N
     assert Tier.ACCURATE not in pipe.tiers  # trained without embeddings: says so, never fakes it
     [result] = pipe.score_batch([Comment("great, I love it")])
     assert result.model == "triage-default-0.1.0/fast"
+
+
+def test_training_embeds_what_the_cache_lacks_and_reuses_it(tmp_path: Path) -> None:
+    """A cold embedding cache is filled during training (accurate tier included); a second run
+    embeds nothing and writes the same heads."""
+    data = tmp_path / "data"
+    _write(data)
+    seeds = [s for s in seed_examples() if s.lang == "en"][::4]  # ~75 English seeds, every tag present
+    assert all(any(tag in s.tags for s in seeds) for tag in ("question", "complaint", "spam", "praise"))
+    cfg = TrainConfig(max_iter=50, cache_dir=str(tmp_path / "e5"))
+    runs = []
+    for name in ("first", "second"):
+        log: list[str] = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            fit_model(read_training_data(data, seeds), tmp_path / name, cfg, log=log.append, embed=True)
+        runs.append(next(line for line in log if line.startswith("embeddings:")))
+    planned = sum(len(rows) for rows in ROWS.values()) * 2 + len(seeds)  # train + dev rows, seeds
+    assert "not cached yet" in runs[0] and ", 0 not cached yet" not in runs[0]
+    assert runs[1].endswith(", 0 not cached yet"), runs[1]
+    assert len(EmbeddingCache(tmp_path / "e5")) <= planned
+    with np.load(tmp_path / "first" / "heads.npz") as a, np.load(tmp_path / "second" / "heads.npz") as b:
+        assert sorted(a.files) == sorted(b.files) and any(k.startswith("emb.") for k in a.files)
+        for key in a.files:
+            np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+    pipe = load_pipeline(tmp_path / "first")
+    [result] = pipe.score_batch([Comment("great, I love it")], Tier.ACCURATE)
+    assert result.model.endswith("/accurate") and result.sentiment.p_positive > result.sentiment.p_negative
