@@ -513,6 +513,82 @@ def labels_export(
     typer.echo(f"exported {n} labelled comments", err=True)
 
 
+class ReviewFormat(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+
+
+def _migrated_database(db: str | None) -> Any:
+    """The service's database, refused (not migrated behind the user's back) unless it is at
+    the newest schema revision."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from triage.store import Database
+    from triage.store.migrate import current_revision, head_revision
+
+    database = Database(_settings(db).database_url)
+    where = database.engine.url.render_as_string(hide_password=True)
+    try:
+        revision = current_revision(database.engine)
+    except SQLAlchemyError as exc:
+        database.dispose()
+        raise ConfigError(f"cannot read the database at {where}: {getattr(exc, 'orig', exc)}",
+                          hint="check TRIAGE_DATABASE_URL / --db") from None
+    if revision != head_revision():
+        database.dispose()
+        raise ConfigError(f"the database at {where} is at schema revision {revision or '(none)'}, "
+                          f"not {head_revision()}",
+                          hint="run `triage db upgrade` with the same --db (triage serve does too)")
+    return database
+
+
+@app.command()
+def review(
+    channel: Annotated[str, typer.Option("--channel", help="The channel to review.")],
+    lang: Annotated[str | None, typer.Option(help="Only this language (ISO 639-1).")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many comments to list.")] = 50,
+    db: DbOpt = None,
+    fmt: Annotated[ReviewFormat, typer.Option(
+        "--format", help="table: to read. jsonl: for labelling tools (id, channel, external_id, "
+        "text, lang, predictions, uncertainty, reason).")] = ReviewFormat.table,
+) -> None:
+    """Active learning: the comments to label next, the ones the model is least sure about first.
+
+    Lists the channel's comments that have no correction yet (as GET /v1/queues/review), by
+    uncertainty (0 sure .. 1 a coin toss) and the reason: the sentiment margin or a tag's
+    distance from its threshold. Label them (inbox Relabel, or POST /v1/comments/ID/labels),
+    then `triage labels export` and `triage train` (docs/training.md).
+
+    Example: triage review --channel shop-a --limit 20
+    """
+    import json
+
+    from triage.auth import Principal, Role
+    from triage.moderation import review_records
+
+    n = 0
+    try:
+        database = _migrated_database(db)
+        try:
+            rows = review_records(database, Principal(0, "cli", Role.ADMIN, frozenset()),
+                                  channel=channel, lang=lang, limit=limit)
+            if fmt is ReviewFormat.table:
+                typer.echo(f"{'id':>8}  {'uncert.':>7}  {'reason':<44}  {'lang':<4}  text")
+            for row in rows:
+                if fmt is ReviewFormat.jsonl:
+                    typer.echo(json.dumps(row, ensure_ascii=False))
+                else:
+                    text = " ".join(row["text"].split())[:60]
+                    typer.echo(f"{row['id']:>8}  {row['uncertainty']:>7.3f}  {row['reason']:<44}  "
+                               f"{row['lang']:<4}  {text}")
+                n += 1
+        finally:
+            database.dispose()
+    except TriageError as exc:
+        _fail(exc)
+    typer.echo(f"{n} unlabelled comments of {channel!r}, least certain first", err=True)
+
+
 def main() -> None:
     """Entry point of the ``triage`` command."""
     app()

@@ -27,6 +27,7 @@ from triage.auth import (
 )
 from triage.errors import AuthError, ConfigError, ConflictError, InvalidRequestError, NotFoundError
 from triage.pipeline import Pipeline
+from triage.review import Uncertainty, uncertainty
 from triage.settings import Settings
 from triage.store import repo
 from triage.store.db import Database, utcnow
@@ -44,16 +45,20 @@ __all__ = [
     "claim_comment",
     "create_key",
     "decode_cursor",
+    "decode_review_cursor",
     "encode_cursor",
+    "encode_review_cursor",
     "export_labels",
     "ingest",
     "iso",
     "list_campaigns",
     "list_queue",
+    "list_review",
     "queue_counts",
     "resolve",
     "resolve_campaign",
     "resolve_many",
+    "review_records",
 ]
 
 Row = tuple[StoredComment, str]
@@ -132,7 +137,12 @@ def analyze(
 
 
 def _row(
-    channel_id: int, c: NewComment, r: TriageResult, now: datetime, settings: Settings
+    channel_id: int,
+    c: NewComment,
+    r: TriageResult,
+    now: datetime,
+    settings: Settings,
+    unsure: Uncertainty,
 ) -> dict[str, Any]:
     rec = r.to_record()
     tags = set(rec.pop("tags"))
@@ -146,6 +156,8 @@ def _row(
         **rec,
         **{f"tag_{t.value}": t.value in tags for t in Tag},
         "reasons": list(r.priority.reasons),
+        "uncertainty": round(unsure.score, 4),
+        "uncertainty_reason": unsure.reason[:200],
         "status": "open",
         "campaign_key": camp.campaign_key(c.text, r.tags.spam, settings.campaign_min_p_spam),
     }
@@ -177,10 +189,16 @@ def ingest(
     results = pipeline.score_batch(
         [Comment(c.text, id=c.external_id, channel=channel, author=c.author) for c in todo], tier
     )
+    # How unsure the model is, against the thresholds of the tier that decided the tags.
+    thresholds = pipeline.tiers[tier].thresholds
+    unsure = [uncertainty(r.sentiment, r.tags, thresholds) for r in results]
     now = utcnow()
     with db.write() as s:
         channel_id = repo.get_or_create_channel(s, channel, now)
-        rows = [_row(channel_id, c, r, now, settings) for c, r in zip(todo, results, strict=True)]
+        rows = [
+            _row(channel_id, c, r, now, settings, u)
+            for c, r, u in zip(todo, results, unsure, strict=True)
+        ]
         inserted = repo.insert_comments(s, rows)
         new = [
             camp.Candidate(
@@ -281,6 +299,94 @@ def list_queue(
         )
     more = len(rows) > limit
     return Page(rows[:limit], encode_cursor(repo.RankKey.of(rows[limit - 1][0])) if more else None)
+
+
+def encode_review_cursor(key: repo.ReviewKey) -> str:
+    """Opaque cursor for the review page after ``key``."""
+    raw = json.dumps(["review", key.uncertainty, key.id], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_review_cursor(cursor: str) -> repo.ReviewKey:
+    """Inverse of :func:`encode_review_cursor`; anything else is a 422 naming ``cursor``.
+
+    >>> decode_review_cursor(encode_review_cursor(repo.ReviewKey(0.9731, 42)))
+    ReviewKey(uncertainty=0.9731, id=42)
+    """
+    try:
+        kind, u, i = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not (kind == "review" and type(u) in (int, float) and type(i) is int):
+            raise TypeError
+        if not (0.0 <= u <= 1.0 and 0 <= i < 2**63):  # also refuses NaN
+            raise ValueError
+        return repo.ReviewKey(float(u), i)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
+        raise InvalidRequestError(
+            "not a cursor this server issued; pass next_cursor unchanged", field="cursor"
+        ) from None
+
+
+def list_review(
+    db: Database,
+    principal: Principal,
+    *,
+    channel: str | None,
+    lang: str | None,
+    limit: int,
+    cursor: str | None,
+) -> Page:
+    """Active learning: the comments of the key's channels nobody has labelled yet, the ones
+    the model is least sure about first (see :mod:`triage.review`); then by id."""
+    after = decode_review_cursor(cursor) if cursor else None
+    with db.read() as s:
+        ids = _channel_ids(s, principal, channel)
+        rows = repo.review_page(s, ids, lang=lang, limit=limit + 1, after=after)
+    more = len(rows) > limit
+    return Page(
+        rows[:limit], encode_review_cursor(repo.ReviewKey.of(rows[limit - 1][0])) if more else None
+    )
+
+
+def review_records(
+    db: Database,
+    principal: Principal,
+    *,
+    channel: str | None,
+    lang: str | None,
+    limit: int,
+    page_size: int = 500,
+) -> Iterator[dict[str, Any]]:
+    """The first ``limit`` comments of the review list as plain records (``triage review``):
+    ``id, channel, external_id, text, lang, predictions, uncertainty, reason``."""
+    cursor: str | None = None
+    left = limit
+    while left > 0:
+        page = list_review(
+            db, principal, channel=channel, lang=lang, limit=min(left, page_size), cursor=cursor
+        )
+        for c, name in page.rows:
+            yield {
+                "id": c.id,
+                "channel": name,
+                "external_id": c.external_id,
+                "text": c.text,
+                "lang": c.lang,
+                "predictions": {
+                    "sentiment": c.sentiment,
+                    "p_negative": c.p_negative,
+                    "p_neutral": c.p_neutral,
+                    "p_positive": c.p_positive,
+                    "tags": [t.value for t in Tag if getattr(c, f"tag_{t.value}")],
+                    **{f"p_{t.value}": getattr(c, f"p_{t.value}") for t in Tag},
+                    "model": c.model,
+                },
+                "uncertainty": c.uncertainty,
+                "reason": c.uncertainty_reason,
+            }
+        left -= len(page.rows)
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
 
 
 def queue_counts(db: Database, principal: Principal) -> dict[str, dict[str, tuple[int, int]]]:

@@ -88,6 +88,9 @@ CASES: list[tuple[str, str, str, Any, str]] = [
     ("queue page", "GET", "/v1/queues/urgent", None, "any"),
     ("queue page", "GET", "/v1/queues/urgent?channel={channel}", None, "own"),
     ("queue page", "GET", "/v1/queues/urgent?channel={channel}", None, "other"),
+    ("review list", "GET", "/v1/queues/review", None, "any"),
+    ("review list", "GET", "/v1/queues/review?channel={channel}", None, "own"),
+    ("review list", "GET", "/v1/queues/review?channel={channel}", None, "other"),
     ("claim", "POST", "/v1/queues/urgent/claim", NO_MATCH, "any"),
     ("claim", "POST", "/v1/queues/urgent/claim", {**NO_MATCH, "channel": "{channel}"}, "own"),
     ("claim", "POST", "/v1/queues/urgent/claim", {**NO_MATCH, "channel": "{channel}"}, "other"),
@@ -191,6 +194,9 @@ def test_a_moderate_key_never_sees_another_channels_comments(world: World) -> No
     assert [c["channel"] for c in client.get("/v1/queues", headers=h).json()["channels"]] == [
         "shop-a"
     ]
+    review = client.get("/v1/queues/review?limit=500", headers=h).json()["items"]
+    assert review
+    assert {i["channel"] for i in review} == {"shop-a"}
     assert {c["channel"] for c in client.get("/v1/campaigns", headers=h).json()["items"]} == {
         "shop-a"
     }

@@ -1,7 +1,7 @@
 """The moderator inbox in a real browser (headless Debian Chromium via Playwright) against a real
 ``triage serve`` on SQLite: sign in, ranked order, filters, claim, resolve, relabel, bulk hide
-with undo, right-to-left text, channel isolation, live refresh. Screenshots of the main views
-go to tests/web/artifacts/ (desktop and phone widths)."""
+with undo, the review list (active learning), right-to-left text, channel isolation, live
+refresh. Screenshots of the main views go to tests/web/artifacts/ (desktop and phone widths)."""
 
 from __future__ import annotations
 
@@ -303,6 +303,55 @@ def test_relabel_in_place_stores_the_correction(site: Site, new_page: Any, artif
         "alice",
     )
     assert row["text"] == comment["text"]
+
+
+def test_review_lists_the_least_certain_first_and_a_label_takes_it_off(
+    site: Site, new_page: Any, artifacts: Path
+) -> None:
+    page = new_page()
+    sign_in(page, site, "alice", "#queue=review&channel=shop-a")
+    items = site.get("alice", "/v1/queues/review", channel="shop-a", limit="50")["items"]
+    want = [i["id"] for i in items]
+    assert len(want) >= 3
+    assert wait_ids(page, want) == want
+    assert [i["uncertainty"] for i in items] == sorted(
+        (i["uncertainty"] for i in items), reverse=True
+    )
+    first = page.locator(f"{ITEMS}[data-id='{want[0]}']")
+    unsure = first.locator(".unsure").inner_text()
+    assert f"Unsure {items[0]['uncertainty']:.2f}" in unsure
+    assert items[0]["uncertainty_reason"] in unsure
+    assert "to label, least certain first" in page.locator("#status").inner_text()
+    # a list for labelling: relabel only; the tag and search filters do not apply to it
+    assert first.locator("button.act-claim, button.act-resolve").count() == 0
+    assert page.get_by_label("Tag", exact=True).is_disabled()
+    assert page.get_by_label("Search", exact=True).is_disabled()
+    shot(page, artifacts, "review-desktop")
+    # label the current (least certain) comment: it leaves the list, the next one is current
+    page.keyboard.press("l")
+    form = first.locator("form.relabel")
+    form.wait_for()
+    form.get_by_label("neutral").check()
+    form.get_by_role("button", name="Save correction").click()
+    wait_js(page, f"!document.querySelector(\"{ITEMS}[data-id='{want[0]}']\")")
+    assert page.locator(f"{ITEMS}.current").get_attribute("data-id") == str(want[1])
+    after = [
+        i["id"]
+        for i in site.get("alice", "/v1/queues/review", channel="shop-a", limit="50")["items"]
+    ]
+    assert want[0] not in after
+    assert after[: len(want) - 1] == want[1:]
+    export = site.get("alice", "/v1/labels/export", channel="shop-a")
+    rows = [json.loads(line) for line in export.splitlines() if line]
+    assert (items[0]["external_id"], "neutral", "alice") in {
+        (r["external_id"], r["sentiment"], r["labelled_by"]) for r in rows
+    }
+    # back to a queue: claim and resolve are there again
+    page.locator("#queues button[data-queue='urgent']").click()
+    want = api_ids(site, "alice", "urgent", channel="shop-a")
+    assert wait_ids(page, want) == want
+    assert page.locator(f"{ITEMS} button.act-claim").count() == len(want)
+    assert not page.get_by_label("Tag", exact=True).is_disabled()
 
 
 def test_bulk_hide_spam_with_undo(site: Site, new_page: Any, artifacts: Path) -> None:

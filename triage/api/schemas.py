@@ -41,6 +41,7 @@ __all__ = [
     "QueueCountsOut",
     "QueuePage",
     "ResolveIn",
+    "ReviewPage",
     "ScoredOut",
     "Search",
     "SkippedOut",
@@ -177,6 +178,15 @@ class ItemOut(ScoredOut):
     claimed_by: str | None
     claim_expires_at: datetime | None
     campaign_id: int | None
+    uncertainty: float | None = Field(
+        description="How unsure the model is about this comment: 0 sure .. 1 a coin toss (the "
+        "largest of the sentiment margin and each tag's distance from its threshold; see "
+        "GET /v1/queues/review). null for comments stored before it was computed."
+    )
+    uncertainty_reason: str | None = Field(
+        description="The head the model is least sure about, e.g. "
+        "'sentiment: negative 0.41 vs neutral 0.38' or 'complaint: 0.47 at threshold 0.45'."
+    )
 
     @classmethod
     def of(cls, row: tuple[StoredComment, str], now: datetime) -> ItemOut:
@@ -215,6 +225,8 @@ class ItemOut(ScoredOut):
             claimed_by=c.claimed_by if leased else None,
             claim_expires_at=_out_time(c.claim_expires_at) if leased else None,
             campaign_id=c.campaign_id,
+            uncertainty=c.uncertainty,
+            uncertainty_reason=c.uncertainty_reason,
         )
 
 
@@ -225,6 +237,15 @@ class IngestOut(BaseModel):
 
 class QueuePage(BaseModel):
     items: list[ItemOut]
+    next_cursor: str | None = Field(
+        description="Pass as ?cursor= for the next page; null on the last page."
+    )
+
+
+class ReviewPage(BaseModel):
+    items: list[ItemOut] = Field(
+        description="Comments nobody has labelled yet (any status), most uncertain first, then id."
+    )
     next_cursor: str | None = Field(
         description="Pass as ?cursor= for the next page; null on the last page."
     )

@@ -8,6 +8,7 @@ No ``alembic.ini`` is needed: the configuration is built here. To write a new mi
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -20,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from triage.errors import ConfigError
 from triage.store.db import make_engine
 
-__all__ = ["current_revision", "head_revision", "upgrade"]
+__all__ = ["current_revision", "downgrade", "head_revision", "upgrade"]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -46,12 +47,21 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(url: str, revision: str = "head") -> str:
     """Bring the database at ``url`` up to ``revision``; returns the revision it is then at."""
+    return _migrate(url, command.upgrade, revision)
+
+
+def downgrade(url: str, revision: str) -> str:
+    """Take the database at ``url`` back to ``revision`` (``base``: empty); returns where it is."""
+    return _migrate(url, command.downgrade, revision)
+
+
+def _migrate(url: str, step: Callable[[Config, str], None], revision: str) -> str:
     engine = make_engine(url)
     config = _config()
     try:
         with engine.connect() as conn:
             config.attributes["connection"] = conn
-            command.upgrade(config, revision)
+            step(config, revision)
             conn.commit()
         return current_revision(engine) or "base"
     except SQLAlchemyError as exc:

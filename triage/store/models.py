@@ -72,6 +72,8 @@ class StoredComment(Base):
             "id",
         ),
         Index("ix_comments_channel_time", "channel_id", "created_at"),
+        # The review list (GET /v1/queues/review): most uncertain first, per channel.
+        Index("ix_comments_review", "channel_id", "uncertainty", "id"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     channel_id: Mapped[int] = mapped_column(Id, ForeignKey("channels.id"))
@@ -100,6 +102,10 @@ class StoredComment(Base):
     queue: Mapped[str] = mapped_column(String(16))
     model: Mapped[str] = mapped_column(String(200))
     reasons: Mapped[list[str]] = mapped_column(JSON)
+    # Active learning (triage.review): 0 sure .. 1 coin toss, and the head least sure about.
+    # NULL only for rows written by a triage older than migration 0002 after it ran.
+    uncertainty: Mapped[float | None] = mapped_column(Float)
+    uncertainty_reason: Mapped[str | None] = mapped_column(String(200))
     # Moderation state.
     status: Mapped[str] = mapped_column(String(16), default="open")
     resolved_by: Mapped[str | None] = mapped_column(String(200))

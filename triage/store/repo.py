@@ -27,6 +27,7 @@ from triage.store.models import ApiKey, Campaign, Channel, Label, StoredComment
 
 __all__ = [
     "RankKey",
+    "ReviewKey",
     "add_key",
     "add_label",
     "campaign_pool",
@@ -48,6 +49,7 @@ __all__ = [
     "queue_counts",
     "queue_page",
     "resolve_campaign",
+    "review_page",
 ]
 
 C = StoredComment
@@ -79,6 +81,29 @@ def _after(key: RankKey) -> ColumnElement[bool]:
             C.priority == key.priority,
             or_(C.created_at > key.created_at, and_(C.created_at == key.created_at, C.id > key.id)),
         ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewKey:
+    """Position in the review list: uncertainty (desc), then id."""
+
+    uncertainty: float
+    id: int
+
+    @classmethod
+    def of(cls, comment: StoredComment) -> ReviewKey:
+        """The review key of a stored comment (which has an uncertainty)."""
+        assert comment.uncertainty is not None
+        return cls(comment.uncertainty, comment.id)
+
+
+_REVIEW = (C.uncertainty.desc(), C.id.asc())
+
+
+def _after_review(key: ReviewKey) -> ColumnElement[bool]:
+    return or_(
+        C.uncertainty < key.uncertainty, and_(C.uncertainty == key.uncertainty, C.id > key.id)
     )
 
 
@@ -204,6 +229,34 @@ def queue_page(
     if after is not None:
         query = query.where(_after(after))
     return [(c, name) for c, name in session.execute(query.order_by(*_RANK).limit(limit))]
+
+
+def review_page(
+    session: Session,
+    ids: Collection[int] | None,
+    *,
+    lang: str | None,
+    limit: int,
+    after: ReviewKey | None,
+) -> list[Row]:
+    """One page of the comments nobody has labelled yet (any status), most uncertain first.
+
+    ``ids`` limits the channels. Comments without an uncertainty (written by a triage older
+    than migration 0002 while it ran) are left out.
+    """
+    labelled = select(Label.id).where(Label.comment_id == C.id).exists()
+    query = (
+        select(C, Channel.name)
+        .join(Channel, Channel.id == C.channel_id)
+        .where(C.uncertainty.is_not(None), ~labelled)
+    )
+    if ids is not None:
+        query = query.where(C.channel_id.in_(sorted(ids)))
+    if lang is not None:
+        query = query.where(C.lang == lang)
+    if after is not None:
+        query = query.where(_after_review(after))
+    return [(c, name) for c, name in session.execute(query.order_by(*_REVIEW).limit(limit))]
 
 
 def claim(

@@ -19,6 +19,7 @@ from triage.api.schemas import (
     QueueCount,
     QueueCountsOut,
     QueuePage,
+    ReviewPage,
     Search,
 )
 from triage.store.db import utcnow
@@ -41,6 +42,46 @@ def counts(principal: PrincipalDep, state: StateDep) -> QueueCountsOut:
     return QueueCountsOut(queues=list(Queue), channels=channels)
 
 
+@router.get(
+    "/review",
+    response_model=ReviewPage,
+    summary="Active learning: the comments to label next (least certain first)",
+)
+def review(
+    principal: PrincipalDep,
+    state: StateDep,
+    channel: Annotated[
+        Name | None, Query(description="Only this channel (default: all of the key's).")
+    ] = None,
+    lang: Annotated[
+        Lang | None, Query(description="Only this language (ISO 639-1, or und).")
+    ] = None,
+    limit: Annotated[int | None, Query(ge=1, le=500, description="Default 50.")] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=1000, description="`next_cursor` of the previous page.")
+    ] = None,
+) -> ReviewPage:
+    """Comments that have no correction yet (open or resolved), the ones the model is least
+    sure about first (`uncertainty`, 0 sure .. 1 a coin toss), then by id; stable cursor
+    pagination. Labelling a comment (`POST /v1/comments/{id}/labels`) takes it off the list.
+
+    Needs a `moderate` key (its channels) or an `admin` key.
+    """
+    result = moderation.list_review(
+        state.db,
+        principal,
+        channel=channel,
+        lang=lang,
+        limit=min(limit or state.settings.page_limit, state.settings.max_page_limit),
+        cursor=cursor,
+    )
+    now = utcnow()
+    return ReviewPage(
+        items=[ItemOut.of(row, now) for row in result.rows], next_cursor=result.next_cursor
+    )
+
+
+# Declared after /review, so that "review" is not taken for a queue name.
 @router.get("/{queue}", response_model=QueuePage, summary="One page of a ranked queue")
 def page(
     queue: Queue,

@@ -4,6 +4,8 @@
 "use strict";
 (function () {
   const QUEUES = ["urgent", "questions", "spam", "praise", "other"];
+  // Not a queue: the comments nobody has labelled yet, least certain first (active learning).
+  const REVIEW = "review";
   const TAGS = ["question", "complaint", "spam", "praise"];
   const SENTIMENTS = ["negative", "neutral", "positive"];
   const ACTIONS = [
@@ -139,7 +141,7 @@
   function readHash() {
     const p = new URLSearchParams(window.location.hash.slice(1));
     const q = p.get("queue");
-    if (QUEUES.includes(q)) S.f.queue = q;
+    if (QUEUES.includes(q) || q === REVIEW) S.f.queue = q;
     for (const k of ["channel", "lang", "tag", "q"]) S.f[k] = p.get(k) || "";
   }
 
@@ -150,10 +152,15 @@
     history.replaceState(null, "", "#" + p.toString());
   }
 
+  function reviewing() {
+    return S.f.queue === REVIEW;
+  }
+
   function listUrl(limit, cursor) {
     const p = new URLSearchParams();
-    for (const k of ["channel", "lang", "tag"]) if (S.f[k]) p.set(k, S.f[k]);
-    if (S.f.q.trim()) p.set("q", S.f.q.trim());
+    const review = reviewing(); // the review list filters by channel and language only
+    for (const k of review ? ["channel", "lang"] : ["channel", "lang", "tag"]) if (S.f[k]) p.set(k, S.f[k]);
+    if (!review && S.f.q.trim()) p.set("q", S.f.q.trim());
     p.set("limit", String(limit));
     if (cursor) p.set("cursor", cursor);
     return "/v1/queues/" + S.f.queue + "?" + p.toString();
@@ -294,8 +301,38 @@
           )
         );
       }
+      box.append(
+        h(
+          "button",
+          {
+            type: "button",
+            className: "queue q-review",
+            dataset: { queue: REVIEW },
+            title: "Comments nobody has labelled yet, the ones the model is least sure about first",
+            "aria-label": "Review: comments to label next, least certain first",
+            on: {
+              click: () => {
+                S.f.queue = REVIEW;
+                filtersChanged();
+              },
+            },
+          },
+          [h("span", { text: "review" })]
+        )
+      );
     }
+    const review = reviewing();
+    $("f-tag").disabled = review; // not filters of the review list
+    $("f-q").disabled = review;
+    $("items").setAttribute(
+      "aria-label",
+      review ? "Comments to label, least certain first" : "Comments, highest priority first"
+    );
     for (const b of box.children) {
+      if (b.dataset.queue === REVIEW) {
+        b.setAttribute("aria-pressed", review ? "true" : "false");
+        continue;
+      }
       const [open, claimed] = countFor(S.f.channel, b.dataset.queue);
       b.querySelector(".n").textContent = String(open);
       b.setAttribute("aria-pressed", b.dataset.queue === S.f.queue ? "true" : "false");
@@ -383,6 +420,7 @@
       S.corrections.get(item.id) || null,
       S.selected.has(item.id),
       S.f.queue === "spam",
+      reviewing(),
       S.me && S.me.name,
     ]);
   }
@@ -418,13 +456,24 @@
     const lostFocus = focusInList && !list.contains(document.activeElement);
     markCurrent(lostFocus);
     $("more").hidden = !S.cursor;
-    const where = (S.f.channel || "all channels") + (S.f.q.trim() ? ', text "' + S.f.q.trim() + '"' : "");
-    status(
-      S.items.length
-        ? S.items.length + (S.cursor ? "+" : "") + " open in " + S.f.queue + " · " + where
-        : "Nothing open in " + S.f.queue + " · " + where + ".",
-      false
-    );
+    const search = S.f.q.trim() && !reviewing() ? ', text "' + S.f.q.trim() + '"' : "";
+    const where = (S.f.channel || "all channels") + search;
+    const n = S.items.length + (S.cursor ? "+" : "");
+    if (reviewing()) {
+      status(
+        S.items.length
+          ? n + " to label, least certain first · " + where
+          : "Nothing left to label · " + where + ".",
+        false
+      );
+    } else {
+      status(
+        S.items.length
+          ? n + " open in " + S.f.queue + " · " + where
+          : "Nothing open in " + S.f.queue + " · " + where + ".",
+        false
+      );
+    }
     updateBulk();
     S.renders += 1;
     document.body.dataset.renders = String(S.renders);
@@ -548,31 +597,48 @@
       h("span", { className: "label", text: "Why " }),
       item.reasons.length ? item.reasons.join(", ") : "—",
     ]);
+    const review = reviewing();
+    const unsure =
+      review && item.uncertainty !== null
+        ? h("p", { className: "unsure" }, [
+            h("span", { className: "label", text: "Unsure " + item.uncertainty.toFixed(2) + " " }),
+            item.uncertainty_reason || "",
+            item.status !== "open" ? " · " + item.status : "",
+          ])
+        : null;
     const corrected = fix
       ? h("p", {
           className: "corrected",
           text: "Corrected by " + who(fix.labelled_by) + " (stored for retraining)",
         })
       : null;
+    // The review list is for labelling: no claim or resolve there (a resolved comment stays on
+    // it until someone labels it).
+    const claimButton = review
+      ? null
+      : h("button", {
+          type: "button",
+          className: "act-claim",
+          text: item.claimed_by && !claimedByOther ? "Renew claim" : "Claim",
+          disabled: !!claimedByOther,
+          title: claimedByOther ? "Claimed by " + item.claimed_by : "Key c",
+          "aria-label": (item.claimed_by && !claimedByOther ? "Renew claim on" : "Claim") + " comment " + item.id,
+          on: { click: () => claim(item.id) },
+        });
+    const resolveButton = review
+      ? null
+      : h("button", {
+          type: "button",
+          className: "act-resolve",
+          text: "Resolve…",
+          title: "Key r",
+          "aria-label": "Resolve comment " + item.id,
+          "aria-expanded": "false",
+          on: { click: () => openResolve(item.id) },
+        });
     const actions = h("div", { className: "actions" }, [
-      h("button", {
-        type: "button",
-        className: "act-claim",
-        text: item.claimed_by && !claimedByOther ? "Renew claim" : "Claim",
-        disabled: !!claimedByOther,
-        title: claimedByOther ? "Claimed by " + item.claimed_by : "Key c",
-        "aria-label": (item.claimed_by && !claimedByOther ? "Renew claim on" : "Claim") + " comment " + item.id,
-        on: { click: () => claim(item.id) },
-      }),
-      h("button", {
-        type: "button",
-        className: "act-resolve",
-        text: "Resolve…",
-        title: "Key r",
-        "aria-label": "Resolve comment " + item.id,
-        "aria-expanded": "false",
-        on: { click: () => openResolve(item.id) },
-      }),
+      claimButton,
+      resolveButton,
       h("button", {
         type: "button",
         className: "act-relabel",
@@ -583,7 +649,17 @@
         on: { click: () => openRelabel(item.id) },
       }),
     ]);
-    li.append(meta, text, tagList, why, claimLine, corrected || "", actions, h("div", { className: "panel" }));
+    li.append(
+      meta,
+      text,
+      tagList,
+      unsure || "",
+      why,
+      review ? "" : claimLine,
+      corrected || "",
+      actions,
+      h("div", { className: "panel" })
+    );
     return li;
   }
 
@@ -606,7 +682,7 @@
   // --- actions on one comment -------------------------------------------------------------------
 
   async function claim(id) {
-    if (id === null || !findItem(id)) return;
+    if (id === null || reviewing() || !findItem(id)) return;
     setCurrent(id, false);
     try {
       const item = await api("POST", "/v1/comments/" + id + "/claim");
@@ -646,7 +722,7 @@
   }
 
   function openResolve(id) {
-    if (id === null || !findItem(id)) return;
+    if (id === null || reviewing() || !findItem(id)) return;
     const box = h("fieldset", { className: "resolve" }, [
       h("legend", { text: "Resolve comment " + id + " as" }),
       ...ACTIONS.map(([action, label], i) =>
@@ -755,6 +831,12 @@
       const label = await api("POST", "/v1/comments/" + id + "/labels", body);
       S.corrections.set(id, label);
       S.panel = null;
+      if (reviewing()) {
+        removeItems([id]); // labelled: off the review list; the next one becomes current
+        markCurrent(true);
+        toast("Correction saved for retraining. Next: the least certain of the rest.");
+        return;
+      }
       renderList();
       setCurrent(id, true);
       toast("Correction saved for retraining.");
