@@ -337,7 +337,7 @@ def train(
     max_regression: Annotated[float, typer.Option(min=0.0, help="Largest F1 loss accepted per task/language/label.")] = 0.02,
     min_examples: Annotated[int, typer.Option(min=1, help="A language counts in the gate with at least this many held-out rows.")] = 20,
     activate: Annotated[bool, typer.Option("--activate", help="Make it the registry's active model if it passes the gate.")] = False,
-    embed: Annotated[bool, typer.Option("--embed", help="Also train the accurate tier (needs the embedding cache).")] = False,
+    embed: Annotated[bool, typer.Option("--embed", help="Also train the accurate tier (embeds the texts the embedding cache lacks, ~40/s on 2 cores).")] = False,
     datasets: Annotated[str | None, typer.Option("--datasets", help="Shared datasets folder for --base default (default $TRIAGE_DATA).")] = None,
 ) -> None:
     """Train a model on your labelled comments, evaluate it on a held-out part, and gate it.
