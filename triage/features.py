@@ -116,7 +116,9 @@ class Featurizer:
         """``fit`` then ``transform`` the same texts, reading each text once (training's hot path)."""
         raw = [normalize(t) for t in texts]
         folded = [fold(t) for t in raw]
-        return self._stack(raw, folded, self.char.fit_transform(folded), self.word.fit_transform(folded))
+        X = self._stack(raw, folded, self.char.fit_transform(folded), self.word.fit_transform(folded))
+        X.sort_indices()  # as transform() leaves them: same sums in the same order, same model
+        return X
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Feature matrix (n, n_features) of raw texts, float32 CSR."""

@@ -224,6 +224,7 @@ class _EmbeddingFill(threading.Thread):
         self.cache, self.embedder, self.log, self.chunk = cache, embedder, log, chunk
         self.todo = list(dict.fromkeys(t for t in texts if t not in cache))
         self.error: BaseException | None = None
+        self.done = 0
 
     def run(self) -> None:
         started, every = time.time(), 60.0
@@ -232,10 +233,10 @@ class _EmbeddingFill(threading.Thread):
             for i in range(0, len(self.todo), self.chunk):
                 part = self.todo[i : i + self.chunk]
                 self.cache.add(part, self.embedder.embed(part))
+                self.done = i + len(part)
                 if time.time() - last >= every:
                     last = time.time()
-                    done = i + len(part)
-                    self.log(f"embeddings: {done}/{len(self.todo)} ({done / (last - started):.0f} texts/s)")
+                    self.log(f"embeddings: {self.done}/{len(self.todo)} ({self.done / (last - started):.0f} texts/s)")
         except BaseException as exc:  # re-raised in the training thread by wait()
             self.error = exc
 
@@ -407,7 +408,7 @@ def fit_model(
     # 3. accurate heads (embeddings of a capped subset)
     if cache is not None and fill is not None:
         if fill.is_alive():
-            log(f"embeddings: waiting for the last {len(fill.todo)} texts to be embedded")
+            log(f"embeddings: waiting for the last {len(fill.todo) - fill.done} texts to be embedded")
         fill.wait()
         t = time.time()
         E = cache.get([e.text for e, k in zip(sent_train, sent_keep, strict=True) if k])

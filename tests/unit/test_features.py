@@ -1,0 +1,39 @@
+"""The fast tier's featurizer: training's one-pass ``fit_transform`` gives exactly the matrix
+``fit`` then ``transform`` gives (a different nonzero order would change the trained model)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from triage.features import CUE_FEATURES, Featurizer
+
+TEXTS = [
+    "Where is my refund?? 3 weeks already",
+    "Sản phẩm rất tốt, cảm ơn shop!",
+    "Livrare rapidă, recomand cu drag",
+    "متى سيصل الطلب؟",
+    "سفارش دیر رسید و سرد بود",
+    "WIN A FREE iPhone now http://spam.example",
+    "great video, love it",
+    "the shop opens at nine",
+] * 3
+
+
+def test_fit_transform_equals_fit_then_transform_exactly() -> None:
+    one_pass = Featurizer()
+    A = one_pass.fit_transform(TEXTS)
+    B = Featurizer().fit(TEXTS).transform(TEXTS)
+    assert A.shape == B.shape == (len(TEXTS), one_pass.n_features)
+    assert A.has_sorted_indices and B.has_sorted_indices
+    for name in ("indptr", "indices", "data"):
+        np.testing.assert_array_equal(getattr(A, name), getattr(B, name), err_msg=name)
+
+
+def test_punctuation_only_text_carries_question_and_no_letter_cues() -> None:
+    f = Featurizer()
+    f.fit_transform(TEXTS)
+    [row] = f.transform(["???"]).toarray()
+    cues = row[-len(CUE_FEATURES):]
+    assert cues[CUE_FEATURES.index("question_mark")] > 0
+    assert cues[CUE_FEATURES.index("ends_with_question_mark")] == 1.0
+    assert cues[CUE_FEATURES.index("no_letters")] == 1.0
