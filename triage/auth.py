@@ -76,7 +76,7 @@ class Principal:
     def require(self, *roles: Role) -> None:
         """Raise :class:`PermissionDeniedError` unless the key has one of ``roles`` or is admin."""
         if self.role not in roles and not self.is_admin:
-            allowed = " or ".join(r.value for r in (*roles, Role.ADMIN))
+            allowed = " or ".join(dict.fromkeys(r.value for r in (*roles, Role.ADMIN)))
             raise PermissionDeniedError(
                 f"this needs a key with role {allowed}; this key has role {self.role.value}"
             )

@@ -178,7 +178,7 @@ def demo(
     console.print(f"model {pipeline.name}, tier {tier.value}: {len(results)} comments")
 
 
-# --- service: serve, db upgrade, keys create (thin; the work is in triage.api.serve / triage.moderation)
+# --- service: serve, db upgrade, keys (thin; the work is in triage.api.serve / triage.moderation)
 
 db_app = typer.Typer(help="The service's database (SQLite file or PostgreSQL).", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys of the service.", no_args_is_help=True)
@@ -270,6 +270,88 @@ def keys_create(
     scope = f" for channels {', '.join(key.channels)}" if key.channels else ""
     typer.echo(f"Created {key.role} key {key.name!r}{scope}. It is shown only now:", err=True)
     typer.echo(token)
+
+
+class KeysFormat(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+
+
+@keys_app.command("list")
+def keys_list(
+    db: DbOpt = None,
+    fmt: Annotated[KeysFormat, typer.Option(
+        "--format", help="table: to read. jsonl: one JSON object per key, as GET /v1/keys "
+        "(name, role, channels, prefix, created_at, revoked_at).")] = KeysFormat.table,
+) -> None:
+    """List every API key, revoked ones too (never the key itself, which is not stored).
+
+    Oldest first: name, role, channels, the public prefix (trg_ and 8 characters: which key a
+    leaked trg_... string is) and when it was created and revoked.
+
+    Example: triage keys list --format jsonl
+    """
+    import json
+
+    from triage.api.schemas import KeyInfoOut
+    from triage.auth import Principal, Role
+    from triage.moderation import list_keys
+
+    try:
+        database = _migrated_database(db)
+        try:
+            stored = list_keys(database, Principal(0, "cli", Role.ADMIN, frozenset()))
+            keys = [KeyInfoOut.of(k) for k in stored]
+        finally:
+            database.dispose()
+    except TriageError as exc:
+        _fail(exc)
+    if fmt is KeysFormat.jsonl:
+        for k in keys:
+            typer.echo(json.dumps(k.model_dump(mode="json"), ensure_ascii=False))
+    else:
+        def when(t: Any) -> str:
+            return "-" if t is None else t.strftime("%Y-%m-%d %H:%M:%SZ")
+
+        width = max([4, *(len(k.name) for k in keys)])
+        typer.echo(f"{'name':<{width}}  {'role':<8}  {'prefix':<12}  {'created_at':<20}  "
+                   f"{'revoked_at':<20}  channels")
+        for k in keys:
+            typer.echo(f"{k.name:<{width}}  {k.role:<8}  {k.prefix:<12}  {when(k.created_at):<20}  "
+                       f"{when(k.revoked_at):<20}  {','.join(k.channels) or '-'}")
+    revoked = sum(k.revoked_at is not None for k in keys)
+    typer.echo(f"{len(keys)} keys, {revoked} revoked", err=True)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    name: Annotated[str, typer.Argument(help="The key's name, as `triage keys list` shows it.")],
+    db: DbOpt = None,
+) -> None:
+    """Revoke an API key: it stops working at once (401), for API calls and inbox sessions.
+
+    Revoking a revoked key changes nothing. The last admin key that is not revoked cannot be
+    revoked: create another first. To rotate a key: create a new one, switch the clients to
+    it, then revoke the old one (docs/deploy.md).
+
+    Example: triage keys revoke shop-a-bot
+    """
+    from triage.auth import Principal, Role
+    from triage.moderation import iso, revoke_key
+
+    try:
+        database = _migrated_database(db)
+        try:
+            key, revoked = revoke_key(database, Principal(0, "cli", Role.ADMIN, frozenset()), name)
+        finally:
+            database.dispose()
+    except TriageError as exc:
+        _fail(exc)
+    assert key.revoked_at is not None
+    if revoked:
+        typer.echo(f"Revoked {key.role} key {key.name!r} ({key.prefix}...).")
+    else:
+        typer.echo(f"Key {key.name!r} was already revoked at {iso(key.revoked_at)}; nothing changed.")
 
 
 @app.command("import")

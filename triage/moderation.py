@@ -52,6 +52,7 @@ __all__ = [
     "ingest",
     "iso",
     "list_campaigns",
+    "list_keys",
     "list_queue",
     "list_review",
     "queue_counts",
@@ -59,6 +60,7 @@ __all__ = [
     "resolve_campaign",
     "resolve_many",
     "review_records",
+    "revoke_key",
 ]
 
 Row = tuple[StoredComment, str]
@@ -617,6 +619,48 @@ def create_key(
             now=utcnow(),
         )
     return key, token
+
+
+def list_keys(db: Database, principal: Principal) -> list[ApiKey]:
+    """Every key, revoked ones too, oldest first (admin). Rows carry hashes: callers show only
+    the name, role, channels, prefix and times."""
+    principal.require(Role.ADMIN)
+    with db.read() as s:
+        return repo.keys(s)
+
+
+def revoke_key(db: Database, principal: Principal, name: str) -> tuple[ApiKey, bool]:
+    """Revoke the key named ``name`` (admin): from now on it authenticates nothing, neither in
+    the ``Authorization`` header nor in the inbox's session cookie (which holds the key).
+
+    Returns the key and whether this call revoked it: revoking a revoked key changes nothing
+    and is no error. 404 for an unknown name; 409 for the last admin key that is not revoked
+    (nobody could create or revoke keys through the API any more).
+    """
+    principal.require(Role.ADMIN)
+    with db.write() as s:
+        key = repo.key_by_name(s, name)
+        if key is None:
+            raise NotFoundError(
+                f"no key named {name!r}", hint="GET /v1/keys (or `triage keys list`) lists them"
+            )
+        if key.revoked_at is not None:
+            return key, False
+        if key.role == Role.ADMIN.value:
+            admins = repo.unrevoked_admin_ids(s)  # locked: concurrent revocations queue up here
+            if key.id not in admins:  # revoked by a concurrent request meanwhile
+                s.refresh(key)
+                return key, False
+            if len(admins) == 1:
+                raise ConflictError(
+                    f"{name!r} is the last admin key that is not revoked; revoking it would leave "
+                    "no key that can manage keys",
+                    hint="create another admin key first (triage keys create --role admin), "
+                    "switch to it, then revoke this one",
+                )
+        revoked = repo.revoke_key(s, key.id, utcnow())
+        s.refresh(key)
+    return key, revoked
 
 
 def authenticate(db: Database, authorization: str | None) -> Principal:

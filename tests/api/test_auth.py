@@ -42,6 +42,7 @@ def world(
         "moderate": create_key(db, Role.MODERATE, ["shop-a"])[1],
         "admin": create_key(db, Role.ADMIN, [])[1],
     }
+    create_key(db, Role.SCORE, [], "matrix-victim")  # what "revoke key" revokes (idempotent)
     db.dispose()
     headers = {role: {"Authorization": f"Bearer {t}"} for role, t in tokens.items()}
     headers |= {
@@ -107,12 +108,15 @@ CASES: list[tuple[str, str, str, Any, str]] = [
     ("hide campaign", "POST", "/v1/campaigns/{campaign}/resolve", {"action": "hidden"}, "own"),
     ("hide campaign", "POST", "/v1/campaigns/{campaign}/resolve", {"action": "hidden"}, "other"),
     ("create key", "POST", "/v1/keys", {"role": "score"}, "any"),
+    ("list keys", "GET", "/v1/keys", None, "any"),
+    ("revoke key", "DELETE", "/v1/keys/matrix-victim", None, "any"),
     ("healthz", "GET", "/healthz", None, "public"),
     ("readyz", "GET", "/readyz", None, "public"),
     ("metrics", "GET", "/metrics", None, "public"),
 ]
 ROLES = ["anonymous", "wrong-key", "not-bearer", "score", "moderate", "admin"]
 BY_ID = {"resolve", "relabel", "hide campaign"}  # the id is in the path: existence must not leak
+ADMIN_ONLY = {"create key", "list keys", "revoke key"}
 
 
 def expected(name: str, scope: str, role: str) -> int | str:
@@ -123,7 +127,7 @@ def expected(name: str, scope: str, role: str) -> int | str:
         return 401
     if name == "analyze" or role == "admin":
         return "ok"
-    if name == "create key" or role == "score":
+    if name in ADMIN_ONLY or role == "score":
         return 403
     if scope == "other":  # a moderate key and another channel
         return 404 if name in BY_ID else 403

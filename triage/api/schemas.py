@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from triage.store.db import naive_utc
-from triage.store.models import Campaign, Label, StoredComment
+from triage.store.models import ApiKey, Campaign, Label, StoredComment
 from triage.types import Queue, SentimentLabel, Tag, Tier
 
 __all__ = [
@@ -33,6 +33,8 @@ __all__ = [
     "IngestOut",
     "ItemOut",
     "KeyIn",
+    "KeyInfoOut",
+    "KeyList",
     "KeyOut",
     "LabelIn",
     "Lang",
@@ -397,6 +399,36 @@ class KeyOut(BaseModel):
     channels: list[str]
     key: str = Field(description="The API key. It is shown only once.")
     created_at: datetime
+
+
+class KeyInfoOut(BaseModel):
+    """A stored key as listed: never its hash, and the key itself is not stored at all."""
+
+    name: str
+    role: Literal["score", "moderate", "admin"]
+    channels: list[str]
+    prefix: str = Field(
+        description="The key's public first part (`trg_` and 8 characters): tells which key a "
+        "leaked or logged `trg_...` string is."
+    )
+    created_at: datetime
+    revoked_at: datetime | None = Field(description="When it was revoked; null while it works.")
+
+    @classmethod
+    def of(cls, key: ApiKey) -> KeyInfoOut:
+        """Build from a stored key."""
+        return cls(
+            name=key.name,
+            role=key.role,  # type: ignore[arg-type]  # the column holds only these
+            channels=list(key.channels),
+            prefix=key.prefix,
+            created_at=key.created_at.replace(tzinfo=UTC),
+            revoked_at=_out_time(key.revoked_at),
+        )
+
+
+class KeyList(BaseModel):
+    items: list[KeyInfoOut]
 
 
 def record_of(result: Any, client_id: str | None = None) -> ScoredOut:

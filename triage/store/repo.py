@@ -42,14 +42,18 @@ __all__ = [
     "get_or_create_channel",
     "insert_comments",
     "join_campaign",
+    "key_by_name",
     "key_by_prefix",
     "key_name_taken",
+    "keys",
     "label_page",
     "lock_channel",
     "queue_counts",
     "queue_page",
     "resolve_campaign",
     "review_page",
+    "revoke_key",
+    "unrevoked_admin_ids",
 ]
 
 C = StoredComment
@@ -489,3 +493,42 @@ def key_by_prefix(session: Session, prefix: str) -> ApiKey | None:
 def key_name_taken(session: Session, name: str) -> bool:
     """True if a key with this name exists."""
     return session.scalar(select(func.count()).select_from(ApiKey).where(ApiKey.name == name)) != 0
+
+
+def keys(session: Session) -> list[ApiKey]:
+    """Every API key, revoked ones too, oldest first."""
+    return list(session.scalars(select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)))
+
+
+def key_by_name(session: Session, name: str) -> ApiKey | None:
+    """The key (revoked or not) with this name, or ``None``."""
+    return session.scalars(select(ApiKey).where(ApiKey.name == name)).first()
+
+
+def unrevoked_admin_ids(session: Session) -> list[int]:
+    """Ids of the admin keys not revoked, locked until the transaction ends.
+
+    PostgreSQL locks the rows in id order (``FOR UPDATE``), so two transactions that each
+    revoke an admin key wait for each other instead of both seeing "another admin is left";
+    the second one then no longer sees the key the first revoked. SQLite's write transaction
+    already holds the database's write lock.
+    """
+    return list(
+        session.scalars(
+            select(ApiKey.id)
+            .where(ApiKey.role == "admin", ApiKey.revoked_at.is_(None))
+            .order_by(ApiKey.id)
+            .with_for_update()
+        )
+    )
+
+
+def revoke_key(session: Session, key_id: int, now: datetime) -> bool:
+    """Set the key's ``revoked_at`` unless it is already set (the first revocation's time
+    stays); True if this call revoked it. A loaded :class:`ApiKey` of the session is updated."""
+    result = session.execute(
+        update(ApiKey)
+        .where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return int(result.rowcount or 0) == 1  # type: ignore[attr-defined]
