@@ -3,7 +3,7 @@
 The server is ``triage serve`` in its own process on 127.0.0.1; this script is the load
 generator, in a second process. Scenarios:
 
-* ``analyze-1``:   one comment per request, **open loop** at ``--rate`` requests/s (latency is
+* ``analyze-1``:   one comment per request, **open loop** at each ``--rate`` requests/s (latency is
   measured from each request's scheduled send time, so a server that falls behind is not
   flattered by the generator waiting for it);
 * ``analyze-100``: 100 comments per request, closed loop with ``--concurrency`` clients;
@@ -156,13 +156,14 @@ def run(db_url: str, args: argparse.Namespace, log: Path, scenarios: list[str]) 
             warm.post("/v1/analyze", json={"comments": texts(1, 0), "tier": args.tier})
         warm.close()
         if "analyze-1" in scenarios:
-            out["analyze-1"] = open_loop(
-                f"{server.url}/v1/analyze",
-                headers,
-                args.rate,
-                args.seconds,
-                {"comments": texts(1, 1), "tier": args.tier},
-            )
+            for rate in args.rate:
+                out[f"analyze-1 at {rate:g}/s"] = open_loop(
+                    f"{server.url}/v1/analyze",
+                    headers,
+                    rate,
+                    args.seconds,
+                    {"comments": texts(1, 1), "tier": args.tier},
+                )
         if "analyze-100" in scenarios:
             out["analyze-100"] = closed_loop(
                 f"{server.url}/v1/analyze",
@@ -202,7 +203,11 @@ def main() -> None:
     )
     parser.add_argument("--tier", default="fast", choices=["fast", "accurate"])
     parser.add_argument(
-        "--rate", type=float, default=200.0, help="analyze-1 requests per second (open loop)"
+        "--rate",
+        type=float,
+        nargs="+",
+        default=[100.0, 200.0],
+        help="analyze-1 requests per second (open loop), one run per rate",
     )
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of each scenario")
     parser.add_argument(

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from triage.lexicon import CueMatcher
@@ -124,7 +125,11 @@ class Featurizer:
         """Feature matrix (n, n_features) of raw texts, float32 CSR."""
         raw = [normalize(t) for t in texts]
         folded = [fold(t) for t in raw]
-        return self._stack(raw, folded, self.char.transform(folded), self.word.transform(folded))
+        # The inputs are our own lists of strings: scikit-learn's argument checks cost a fifth of
+        # the time of scoring one comment (benchmarks/results/pipeline.md) and find nothing here.
+        with sklearn.config_context(skip_parameter_validation=True, assume_finite=True):
+            chars, words = self.char.transform(folded), self.word.transform(folded)
+        return self._stack(raw, folded, chars, words)
 
     def _stack(self, raw: list[str], folded: list[str], chars: sp.spmatrix, words: sp.spmatrix) -> sp.csr_matrix:
         cues = sp.csr_matrix(cue_features(raw, folded, self.cues))

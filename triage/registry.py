@@ -16,6 +16,7 @@ it changes (:class:`ActiveModel`).
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -205,4 +206,6 @@ class ActiveModel:
             return
         self._pipeline = new
         self._stamp = stamp or self._pointer_stamp()
+        gc.collect()  # the old model's objects, then keep the new one out of the collector's walks
+        gc.freeze()
         log.warning("switched to model %s", new.name)
