@@ -26,7 +26,7 @@ from triage.features import Featurizer
 from triage.heads import LinearHead, load_heads
 from triage.langid import LanguageDetector
 from triage.ranking import RankingWeights, prioritize
-from triage.sentiment import head_sentiment, to_scores
+from triage.sentiment import head_sentiment, specialize, to_scores
 from triage.tagging import to_tag_scores
 from triage.text import normalize
 from triage.types import Comment, Tag, Tier, TriageResult
@@ -60,6 +60,8 @@ class Pipeline:
     tiers: Mapping[Tier, TierConfig]
     ranking: RankingWeights
     embedder: Embedder = field(default_factory=Embedder)
+    #: language -> weight of its specialist polarity head (``[sentiment.specialists]``)
+    specialists: Mapping[str, float] = field(default_factory=dict)
 
     def score_batch(self, comments: Sequence[Comment], tier: Tier | str = Tier.FAST) -> list[TriageResult]:
         """Score comments with the chosen tier; returns one result per comment, in order."""
@@ -72,7 +74,7 @@ class Pipeline:
             return []
         clean = [normalize(c.text[:MAX_TEXT_CHARS]) for c in comments]
         languages = self.detector.detect(clean)
-        sent, tags = self._probabilities(clean, tier)
+        sent, tags = self._probabilities(clean, tier, [g.lang for g in languages])
         config = self.tiers[tier]
         sentiments = to_scores(sent)
         tag_scores = to_tag_scores(tags, config.thresholds)
@@ -82,9 +84,11 @@ class Pipeline:
             for c, lang, s, t in zip(comments, languages, sentiments, tag_scores, strict=True)
         ]
 
-    def _probabilities(self, clean: list[str], tier: Tier) -> tuple[np.ndarray, dict[Tag, np.ndarray]]:
+    def _probabilities(
+        self, clean: list[str], tier: Tier, langs: Sequence[str]
+    ) -> tuple[np.ndarray, dict[Tag, np.ndarray]]:
         X = self.featurizer.transform(clean)
-        sent = head_sentiment(self.heads, "fast", X)
+        sent = specialize(head_sentiment(self.heads, "fast", X), self.heads, X, langs, self.specialists)
         tags = {tag: self.heads[f"fast.{tag.value}"].proba_of(X, "1") for tag in Tag}
         w = self.tiers[tier].embedding_weight
         if tier is Tier.ACCURATE and w > 0:
@@ -150,4 +154,12 @@ def load_pipeline(directory: str | Path | None = None) -> Pipeline:
         heads=load_heads(directory),
         tiers=_tier_configs(config),
         ranking=RankingWeights.from_mapping(config.get("ranking", {})),
+        specialists=_specialists(config),
     )
+
+
+def _specialists(config: Mapping[str, Any]) -> dict[str, float]:
+    table = config.get("sentiment", {}).get("specialists", {})
+    if not all(isinstance(w, int | float) and 0 <= w <= 1 for w in table.values()):
+        raise ConfigError(f"[sentiment.specialists] weights must be numbers in [0, 1], got {table}")
+    return {lang: float(w) for lang, w in table.items()}

@@ -47,7 +47,7 @@ from triage.evaluate import best_threshold, binary_metrics, by_language, classif
 from triage.features import Featurizer
 from triage.heads import LinearHead, save_heads
 from triage.ranking import RankingWeights
-from triage.sentiment import head_sentiment
+from triage.sentiment import head_sentiment, specialize
 from triage.types import Tag
 
 __all__ = ["TrainConfig", "TrainingData", "build_model", "embedding_texts", "fit_model", "read_training_data"]
@@ -86,6 +86,12 @@ class TrainConfig:
     )
     #: Threads fitting the fast tier's heads side by side.
     n_jobs: int = 2
+    #: A language with at least this many polar sentiment rows gets a specialist polarity head ...
+    specialist_min_rows: int = 3000
+    #: ... blended with these candidate weights; the best on its dev rows is kept (0 drops it).
+    specialist_weights: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
+    #: ... if it beats no specialist by at least this much (smaller gains are tuning noise).
+    specialist_min_gain: float = 0.002
     embedding_weights: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7)
     max_iter: int = 300
     #: Sample weight of a user's own labelled rows (``triage train``), like the seeds'.
@@ -102,7 +108,9 @@ class _TagData:
     ids: list[str]  # example ids (the embedding cache was filled by hash of these)
 
 
-def pipeline_toml(name: str, version: str, tiers: dict[str, dict[str, Any]]) -> str:
+def pipeline_toml(
+    name: str, version: str, tiers: dict[str, dict[str, Any]], specialists: dict[str, float] | None = None
+) -> str:
     """The ``pipeline.toml`` of a trained model (components, thresholds, ranking weights)."""
     lines = [
         "# Written by triage.train; edit [ranking] to change the priority formula (see triage/ranking.py).",
@@ -112,6 +120,8 @@ def pipeline_toml(name: str, version: str, tiers: dict[str, dict[str, Any]]) -> 
     for tier, settings in tiers.items():
         lines += [f"[tiers.{tier}]", f"embedding_weight = {settings['embedding_weight']}"]
         lines += [f"[tiers.{tier}.thresholds]"] + [f"{k} = {v}" for k, v in settings["thresholds"].items()] + [""]
+    if specialists:
+        lines += ["[sentiment.specialists]"] + [f"{k} = {v}" for k, v in sorted(specialists.items())] + [""]
     lines += ["[ranking]"] + [f"{k} = {v}" for k, v in asdict(RankingWeights()).items()]
     return "\n".join(lines) + "\n"
 
@@ -405,6 +415,18 @@ def fit_model(
     log(f"fast heads (sentiment {len(sent_train)} rows, "
         + ", ".join(f"{tag.value} {len(d.texts)}" for tag, d in tag_train.items()) + f") in {time.time() - t:.0f}s")
 
+    # 2b. specialist polarity heads for languages with plenty of their own data
+    polar_langs = Counter(e.lang for e, is_polar in zip(sent_train, polar, strict=True) if is_polar)
+    candidates = sorted(lang for lang, n in polar_langs.items() if n >= cfg.specialist_min_rows and lang != "und")
+    if candidates:
+        t = time.time()
+        sent_langs = np.array([e.lang for e in sent_train])
+        with ThreadPoolExecutor(max_workers=max(1, cfg.n_jobs)) as pool:
+            jobs = {lang: pool.submit(fit_sentiment, polar & (sent_langs == lang)) for lang in candidates}
+            for lang, job in jobs.items():
+                heads[f"fast.polarity@{lang}"] = job.result()
+        log(f"specialist polarity heads ({', '.join(f'{k} {polar_langs[k]}' for k in candidates)}) in {time.time() - t:.0f}s")
+
     # 3. accurate heads (embeddings of a capped subset)
     if cache is not None and fill is not None:
         if fill.is_alive():
@@ -444,7 +466,7 @@ def fit_model(
                 X = dev_X[task][name]
                 mask = np.ones(len(rows), dtype=bool)
                 if task == "sentiment":
-                    p = head_sentiment(heads, "fast", X)
+                    p = specialize(head_sentiment(heads, "fast", X), heads, X, [e.lang for e in rows], specialists)
                 else:
                     tag = next(t for t, (tk, _) in TAG_TASKS.items() if tk == task)
                     p = heads[f"fast.{tag.value}"].proba_of(X, "1")
@@ -477,6 +499,29 @@ def fit_model(
             r = _sentiment_eval(p, rows)
             scores.append(r["macro_f1"])
         return float(np.mean(scores))
+
+    # the specialists' weights: per language, the best mean dev score over the sets it touches
+    specialists: dict[str, float] = {}
+    pooled = {n: head_sentiment(heads, "fast", dev_X["sentiment"][n]) for n in dev["sentiment"]}
+    dev_langs = {n: [e.lang for e in rows] for n, rows in dev["sentiment"].items()}
+    specialist_trials: dict[str, dict[float, float]] = {}
+    for lang in candidates:
+        touched = [n for n in dev["sentiment"] if n not in NOT_FOR_SELECTION and lang in dev_langs[n]]
+        trials = {}
+        for w in dict.fromkeys((0.0, *cfg.specialist_weights)):  # 0.0: the baseline
+            scored = [_sentiment_eval(specialize(pooled[n], heads, dev_X["sentiment"][n], dev_langs[n], {lang: w}),
+                                      dev["sentiment"][n]) for n in touched]
+            trials[w] = float(np.mean([r["accuracy"] if r["classes"] == 2 else r["macro_f1"] for r in scored])) if scored else 0.0
+        specialist_trials[lang] = trials
+        best = max(trials, key=lambda w: (trials[w], -w))  # ties: the smaller weight
+        if best > 0 and trials[best] - trials[0.0] >= cfg.specialist_min_gain:
+            specialists[lang] = best
+        else:
+            del heads[f"fast.polarity@{lang}"]
+    if candidates:
+        log("specialists (weight: mean dev score): " + "; ".join(
+            f"{lang} " + ", ".join(f"{w:g}: {v:.4f}" for w, v in trials.items()) for lang, trials in specialist_trials.items()
+        ) + f" -> kept {specialists or 'none'}")
 
     tiers = ["fast"] + (["accurate"] if cache is not None else [])
     tier_settings: dict[str, dict[str, Any]] = {}
@@ -525,12 +570,13 @@ def fit_model(
     out_dir.mkdir(parents=True, exist_ok=True)
     featurizer.save(out_dir / "fast")
     save_heads(heads, out_dir)
-    (out_dir / "pipeline.toml").write_text(pipeline_toml(model_name, model_version, tier_settings), encoding="utf-8")
+    (out_dir / "pipeline.toml").write_text(pipeline_toml(model_name, model_version, tier_settings, specialists), encoding="utf-8")
     if out_dir.resolve() != DEFAULT_MODEL_DIR.resolve():
         shutil.copytree(DEFAULT_MODEL_DIR / "langid", out_dir / "langid", dirs_exist_ok=True)
     metrics["training_seconds"] = round(time.time() - started, 1)
     metrics["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     metrics["tier_settings"] = tier_settings
+    metrics["specialists"] = {"weights": specialists, "trials": {k: {str(w): v for w, v in t.items()} for k, t in specialist_trials.items()}}
     metrics["seeds_per_language"] = dict(sorted(Counter(s.lang for s in seeds).items()))
     write_model_card(out_dir, f"{model_name}-{model_version}", metrics, metrics["seeds_per_language"])
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=1, ensure_ascii=False), encoding="utf-8")

@@ -95,3 +95,22 @@ def test_training_embeds_what_the_cache_lacks_and_reuses_it(tmp_path: Path) -> N
     pipe = load_pipeline(tmp_path / "first")
     [result] = pipe.score_batch([Comment("great, I love it")], Tier.ACCURATE)
     assert result.model.endswith("/accurate") and result.sentiment.p_positive > result.sentiment.p_negative
+
+
+def test_specialist_heads_are_kept_exactly_where_their_weight_is_tuned_above_zero(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _write(data)
+    out = tmp_path / "model"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        metrics = build_model(data, out, TrainConfig(max_iter=50, specialist_min_rows=2, specialist_min_gain=0.0), log=lambda _: None, embed=False)
+    trials = metrics["specialists"]["trials"]
+    assert set(trials) == {"en", "ro", "vi"}  # every language with >= 2 polar rows was tried
+    kept = metrics["specialists"]["weights"]
+    with np.load(out / "heads.npz") as heads:
+        stored = {k.split("@")[1].split(".")[0] for k in heads.files if "@" in k}
+    assert stored == set(kept)
+    pipe = load_pipeline(out)
+    assert dict(pipe.specialists) == kept
+    [result] = pipe.score_batch([Comment("foarte prost, nu recomand")])
+    assert abs(result.sentiment.p_negative + result.sentiment.p_neutral + result.sentiment.p_positive - 1) < 1e-6
