@@ -26,17 +26,15 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=500, help="texts per shard")
     args = parser.parse_args()
     cache = EmbeddingCache(Path(args.cache))
-    todo = [t for t in embedding_texts(read_training_data(data_root(args.data))) if t not in cache]
-    print(f"{len(cache)} cached, {len(todo)} to embed", flush=True)
-    embedder = Embedder(num_threads=args.threads)
+    texts = embedding_texts(read_training_data(data_root(args.data)))
+    print(f"{len(cache)} cached, {len(cache.missing(texts))} to embed", flush=True)
     start = time.time()
-    for i in range(0, len(todo), args.chunk):
-        chunk = todo[i : i + args.chunk]
-        cache.add(chunk, embedder.embed(chunk))
-        done = i + len(chunk)
-        rate = done / (time.time() - start)
-        print(f"{done}/{len(todo)} {rate:.1f}/s eta {(len(todo) - done) / rate / 60:.1f} min", flush=True)
 
+    def progress(done: int, total: int) -> None:
+        rate = done / (time.time() - start)
+        print(f"{done}/{total} {rate:.1f}/s eta {(total - done) / rate / 60:.1f} min", flush=True)
+
+    cache.fill(texts, Embedder(num_threads=args.threads), chunk=args.chunk, progress=progress)
 
 if __name__ == "__main__":
     main()

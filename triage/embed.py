@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -84,11 +84,31 @@ class EmbeddingCache:
         for key, vec in zip(keys, vectors.astype(np.float16), strict=True):
             self._index[str(key)] = vec
 
+    def missing(self, texts: Sequence[str]) -> list[str]:
+        """The distinct texts not cached yet, in order."""
+        return list(dict.fromkeys(t for t in texts if t not in self))
+
+    def fill(
+        self,
+        texts: Sequence[str],
+        embedder: Embedder,
+        chunk: int = 256,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        """Embed and store the texts not cached yet, a shard per ``chunk`` (so a killed run
+        resumes); ``progress(done, total)`` after each shard."""
+        todo = self.missing(texts)
+        for i in range(0, len(todo), chunk):
+            part = todo[i : i + chunk]
+            self.add(part, embedder.embed(part))
+            if progress is not None:
+                progress(i + len(part), len(todo))
+
     def get(self, texts: Sequence[str], embedder: Embedder | None = None) -> np.ndarray:
         """Embeddings of texts, computing (and storing) the missing ones with ``embedder``."""
-        missing = list(dict.fromkeys(t for t in texts if t not in self))
-        if missing:
-            if embedder is None:
+        if embedder is None:
+            if missing := self.missing(texts):
                 raise KeyError(f"{len(missing)} texts are not in the embedding cache")
-            self.add(missing, embedder.embed(missing))
+        else:
+            self.fill(texts, embedder, chunk=max(1, len(texts)))
         return np.stack([self._index[text_key(t)] for t in texts]).astype(np.float32)

@@ -11,6 +11,7 @@ import base64
 import binascii
 import json
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -246,25 +247,37 @@ def _group_campaigns(
 # --- queues ------------------------------------------------------------------------------------
 
 
+def _pack(values: list[Any]) -> str:
+    """An opaque cursor: compact JSON in unpadded URL-safe base64."""
+    raw = json.dumps(values, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+@contextmanager
+def _unpacked(cursor: str) -> Iterator[Any]:
+    """The values of a cursor; any error inside the block is a 422 naming ``cursor``."""
+    try:
+        yield json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
+        raise InvalidRequestError(
+            "not a cursor this server issued; pass next_cursor unchanged", field="cursor"
+        ) from None
+
+
 def encode_cursor(key: repo.RankKey) -> str:
     """Opaque cursor for the page after ``key``."""
-    raw = json.dumps([key.priority, key.created_at.isoformat(), key.id], separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return _pack([key.priority, key.created_at.isoformat(), key.id])
 
 
 def decode_cursor(cursor: str) -> repo.RankKey:
     """Inverse of :func:`encode_cursor`; anything else is a 422 naming ``cursor``."""
-    try:
-        p, t, i = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    with _unpacked(cursor) as values:
+        p, t, i = values
         if not (type(p) is int and type(i) is int and isinstance(t, str)):
             raise TypeError
         if not (0 <= p <= 100 and 0 <= i < 2**63):  # out-of-range ints would fail in SQLite
             raise ValueError
         return repo.RankKey(p, datetime.fromisoformat(t).replace(tzinfo=None), i)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
-        raise InvalidRequestError(
-            "not a cursor this server issued; pass next_cursor unchanged", field="cursor"
-        ) from None
 
 
 def _channel_ids(s: Any, principal: Principal, channel: str | None) -> list[int] | None:
@@ -305,8 +318,7 @@ def list_queue(
 
 def encode_review_cursor(key: repo.ReviewKey) -> str:
     """Opaque cursor for the review page after ``key``."""
-    raw = json.dumps(["review", key.uncertainty, key.id], separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return _pack(["review", key.uncertainty, key.id])
 
 
 def decode_review_cursor(cursor: str) -> repo.ReviewKey:
@@ -315,17 +327,13 @@ def decode_review_cursor(cursor: str) -> repo.ReviewKey:
     >>> decode_review_cursor(encode_review_cursor(repo.ReviewKey(0.9731, 42)))
     ReviewKey(uncertainty=0.9731, id=42)
     """
-    try:
-        kind, u, i = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    with _unpacked(cursor) as values:
+        kind, u, i = values
         if not (kind == "review" and type(u) in (int, float) and type(i) is int):
             raise TypeError
         if not (0.0 <= u <= 1.0 and 0 <= i < 2**63):  # also refuses NaN
             raise ValueError
         return repo.ReviewKey(float(u), i)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
-        raise InvalidRequestError(
-            "not a cursor this server issued; pass next_cursor unchanged", field="cursor"
-        ) from None
 
 
 def list_review(

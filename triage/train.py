@@ -229,24 +229,24 @@ class _EmbeddingFill(threading.Thread):
     """Embeds texts missing from the cache in the background (the engine releases the GIL)."""
 
     def __init__(self, cache: EmbeddingCache, embedder: Embedder, texts: Sequence[str],
-                 log: Callable[[str], None], chunk: int = 256) -> None:
+                 log: Callable[[str], None]) -> None:
         super().__init__(name="embedding-fill", daemon=True)
-        self.cache, self.embedder, self.log, self.chunk = cache, embedder, log, chunk
-        self.todo = list(dict.fromkeys(t for t in texts if t not in cache))
+        self.cache, self.embedder, self.log = cache, embedder, log
+        self.todo = cache.missing(texts)
         self.error: BaseException | None = None
         self.done = 0
+        self._t0 = self._logged = time.time()
+
+    def _progress(self, done: int, total: int) -> None:
+        self.done = done
+        if time.time() - self._logged >= 60.0:
+            self._logged = time.time()
+            self.log(f"embeddings: {done}/{total} ({done / (self._logged - self._t0):.0f} texts/s)")
 
     def run(self) -> None:
-        started, every = time.time(), 60.0
-        last = started
+        self._t0 = self._logged = time.time()
         try:
-            for i in range(0, len(self.todo), self.chunk):
-                part = self.todo[i : i + self.chunk]
-                self.cache.add(part, self.embedder.embed(part))
-                self.done = i + len(part)
-                if time.time() - last >= every:
-                    last = time.time()
-                    self.log(f"embeddings: {self.done}/{len(self.todo)} ({self.done / (last - started):.0f} texts/s)")
+            self.cache.fill(self.todo, self.embedder, progress=self._progress)
         except BaseException as exc:  # re-raised in the training thread by wait()
             self.error = exc
 
