@@ -9,17 +9,17 @@
 A pool-based active-learning simulation on the labelled public datasets of $TRIAGE_DATA
 (default ../shared/datasets; read in place, nothing is copied into the repository):
 
-* pool = the dataset's train split, at most --pool rows (``triage.data.sample``: a fixed
+* pool = the dataset's train split, at most --pool rows (``triage.training.data.sample``: a fixed
   hash-of-id subset, the same for every seed and strategy); evaluation = its dev split (there is
   no test split; nothing here is tuned on dev);
-* model = the fast tier's recipe: ``triage.features.Featurizer`` (char 1-4 and word 1-2 n-gram
+* model = the fast tier's recipe: ``triage.pipeline.features.Featurizer`` (char 1-4 and word 1-2 n-gram
   TF-IDF plus cue features) fitted once on the pool's texts (unlabelled text is fair game in
   pool-based active learning), then ``LogisticRegression(C=4, max_iter=300)`` refitted from
   scratch on the labelled rows after every round;
 * start = --start rows drawn at random from the pool (not stratified: a real start is random),
   the same start for both strategies of a seed (a paired comparison), then --rounds rounds of
   --step more labels each, picked by
-    - ``uncertainty``: the --step pool rows with the highest ``triage.review.uncertainty_arrays``
+    - ``uncertainty``: the --step pool rows with the highest ``triage.pipeline.uncertainty.uncertainty_arrays``
       score (ties broken at random), i.e. what the service ranks its review queue by;
     - ``random``: --step pool rows at random;
 * sentiment: ``uncertainty_arrays`` gets the model's (n, 3) negative/neutral/positive
@@ -60,10 +60,10 @@ import sklearn  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import average_precision_score  # noqa: E402
 
-from triage.data import data_root, read_examples, sample  # noqa: E402
-from triage.evaluate import binary_metrics, classification_metrics  # noqa: E402
-from triage.features import Featurizer  # noqa: E402
-from triage.review import tag_uncertainty, uncertainty_arrays  # noqa: E402
+from triage.pipeline.features import Featurizer  # noqa: E402
+from triage.pipeline.uncertainty import tag_uncertainty, uncertainty_arrays  # noqa: E402
+from triage.training.data import data_root, read_examples, sample  # noqa: E402
+from triage.training.evaluate import binary_metrics, classification_metrics  # noqa: E402
 from triage.types import Tag  # noqa: E402
 
 LABELS = ("negative", "neutral", "positive")
@@ -164,7 +164,7 @@ class Task:
         return model.predict_proba(X)[:, list(model.classes_).index(1)]
 
     def uncertainty(self, probs: np.ndarray) -> np.ndarray:
-        """The service's score (``triage.review.uncertainty_arrays``) of each row."""
+        """The service's score (``triage.pipeline.uncertainty.uncertainty_arrays``) of each row."""
         n = len(probs)
         if self.tag is None:
             scores, _ = uncertainty_arrays(probs, {tag: np.zeros(n) for tag in Tag}, THRESHOLDS)
@@ -330,7 +330,7 @@ def markdown(out: dict[str, Any], balanced: dict[str, Any] | None = None) -> str
             f"{', class_weight=' + repr(cfg['class_weight']) if cfg['class_weight'] else ''}) "
             f"refitted after each round. Start: {cfg['start']} random labels, then {cfg['rounds']} "
             f"rounds of +{cfg['step']}; {cfg['seeds']} seeds, random and uncertainty sharing each "
-            "seed's start. Uncertainty = `triage.review.uncertainty_arrays` (sentiment: margin; "
+            "seed's start. Uncertainty = `triage.pipeline.uncertainty.uncertainty_arrays` (sentiment: margin; "
             "tags: `tag_uncertainty(p, 0.5)`). Metric: macro-F1 (sentiment), F1 of the positive "
             "class at 0.5 (tags); means over seeds."
         ),

@@ -40,8 +40,8 @@ import psutil
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from triage.data import data_root  # noqa: E402
-from triage.io import open_writer  # noqa: E402
+from triage.formats import open_writer  # noqa: E402
+from triage.training.data import data_root  # noqa: E402
 
 TASKS = ("sentiment", "spam", "complaint", "question")
 TARGET_ROWS_PER_S = 10_000_000 / 3600

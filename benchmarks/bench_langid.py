@@ -1,6 +1,6 @@
 """Language-ID benchmark: triage's LanguageDetector against lid.176, langdetect and lingua.
 
-All detectors see the same texts (passed through ``triage.text.normalize``) in the same run:
+All detectors see the same texts (passed through ``triage.pipeline.text.normalize``) in the same run:
 
 * ``short``: the hand-written comments of ``benchmarks/data/langid_short.jsonl`` (a dev set, the
   detector's defaults were tuned on it), split into 1-2 words, 3-8 words and gold ``und``;
@@ -40,13 +40,13 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from triage.langid import (  # noqa: E402
+from triage.pipeline.langid import (  # noqa: E402
     LID_MODEL_FILE,
     SUPPORTED_LANGUAGES,
     LanguageDetector,
     strip_diacritics,
 )
-from triage.text import normalize  # noqa: E402
+from triage.pipeline.text import normalize  # noqa: E402
 from triage.types import UNDETERMINED  # noqa: E402
 
 TASKS = ("sentiment", "spam", "complaint", "question")

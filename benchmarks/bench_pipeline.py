@@ -38,9 +38,16 @@ import numpy as np  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
-from triage.data import TASKS, data_root, dataset_names, read_examples, sample, seed_examples  # noqa: E402
-from triage.evaluate import binary_metrics, classification_metrics  # noqa: E402
-from triage.pipeline import load_pipeline  # noqa: E402
+from triage.pipeline.core import load_pipeline  # noqa: E402
+from triage.training.data import (  # noqa: E402
+    TASKS,
+    data_root,
+    dataset_names,
+    read_examples,
+    sample,
+    seed_examples,
+)
+from triage.training.evaluate import binary_metrics, classification_metrics  # noqa: E402
 from triage.types import Comment, Tag, Tier  # noqa: E402
 
 POSITIVE = {"spam": "spam", "complaint": "complaint", "question": "question"}

@@ -39,9 +39,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from tests.api.helpers import NORMAL, Server, empty_database  # noqa: E402
-from triage.auth import Role  # noqa: E402
-from triage.moderation import create_key  # noqa: E402
-from triage.store import Database, upgrade  # noqa: E402
+from triage.service.auth import Role  # noqa: E402
+from triage.service.moderation import create_key  # noqa: E402
+from triage.service.store import Database, upgrade  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from triage.pipeline import Pipeline, load_pipeline
+from triage.pipeline.core import Pipeline, load_pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -17,8 +17,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from triage.data import DEFAULT_MODEL_DIR, data_root
-from triage.train import TrainConfig, build_model
+from triage.paths import DEFAULT_MODEL_DIR
+from triage.training.data import data_root
+from triage.training.fit import TrainConfig, build_model
 
 
 def main() -> int:

@@ -3,7 +3,7 @@
 A small fastText char-n-gram classifier over the 13 languages of the shared datasets, trained
 on their train splits (``$TRIAGE_DATA``, default ``../shared/datasets``):
 
-* texts go through the detector's own view (:func:`triage.langid.prepare`);
+* texts go through the detector's own view (:func:`triage.pipeline.langid.prepare`);
 * rows whose label lid.176 contradicts with confidence >= 0.8 are dropped (English tweets in
   the Hindi and German sets, for instance), except Arabic/Persian disagreements, where lid.176
   is the one that is wrong (Persian typed with the Arabic yeh);
@@ -35,9 +35,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from triage.data import TASKS, data_root, dataset_names, read_examples
-from triage.langid import LID_MODEL_FILE, SECOND_OPINION_FILE, prepare, strip_diacritics
-from triage.text import normalize
+from triage.pipeline.langid import LID_MODEL_FILE, SECOND_OPINION_FILE, prepare, strip_diacritics
+from triage.pipeline.text import normalize
+from triage.training.data import TASKS, data_root, dataset_names, read_examples
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO_ROOT / "models" / "triage-default" / "langid" / SECOND_OPINION_FILE

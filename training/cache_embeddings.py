@@ -4,7 +4,7 @@
 
 ``training/build_default.py`` embeds whatever the cache lacks by itself, alongside the fast
 tier; run this first only to split the work (e.g. overnight, or on a bigger machine sharing the
-cache folder). It embeds exactly the texts a build would (``triage.train.embedding_texts``).
+cache folder). It embeds exactly the texts a build would (``triage.training.fit.embedding_texts``).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import argparse
 import time
 from pathlib import Path
 
-from triage.data import data_root
-from triage.embed import EmbeddingCache, Embedder
-from triage.train import TrainConfig, embedding_texts, read_training_data
+from triage.pipeline.embed import Embedder, EmbeddingCache
+from triage.training.data import data_root
+from triage.training.fit import TrainConfig, embedding_texts, read_training_data
 
 
 def main() -> None:

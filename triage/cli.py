@@ -46,7 +46,7 @@ def _batches(it: Iterator[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _to_comment(path: str, line: int, record: dict[str, Any], text_field: str, id_field: str) -> Comment:
-    from triage.io import get_field
+    from triage.formats import get_field
 
     try:
         text = get_field(record, text_field)
@@ -106,7 +106,8 @@ def score(
 
     Example: triage score comments.csv -o scored.csv --text-field message
     """
-    from triage.batch import BatchOptions, score_file
+    from triage.batch.engine import score_file
+    from triage.batch.options import BatchOptions
 
     options = BatchOptions(
         fmt=fmt, out_fmt=out_fmt, text_field=text_field, id_field=id_field, tier=tier,
@@ -116,7 +117,7 @@ def score(
     echo = functools.partial(typer.echo, err=True)
     try:
         if engine is Engine.dask:
-            from triage.dask_engine import score_with_dask
+            from triage.batch.dask_engine import score_with_dask
 
             if resume:
                 raise ConfigError("--resume is for the local engine", hint="drop --resume or --engine dask")
@@ -146,13 +147,14 @@ def demo(
     from rich.console import Console
     from rich.table import Table
 
-    from triage.data import REPO_ROOT
-    from triage.io import read_records
-    from triage.pipeline import load_pipeline
+    from triage.formats import read_records
+    from triage.paths import REPO_ROOT
+    from triage.pipeline.core import load_pipeline
+    from triage.training.registry import resolve_model_dir
 
     path = str(input or REPO_ROOT / "datasets" / "samples" / "comments.jsonl")
     try:
-        pipeline = load_pipeline(model)
+        pipeline = load_pipeline(resolve_model_dir(model))
         rows = [(line, rec) for line, rec in read_records(path)]
         comments = [_to_comment(path, line, rec, "text", "id") for line, rec in rows]
         results = pipeline.score_batch(comments, tier)
@@ -178,7 +180,7 @@ def demo(
     console.print(f"model {pipeline.name}, tier {tier.value}: {len(results)} comments")
 
 
-# --- service: serve, db upgrade, keys (thin; the work is in triage.api.serve / triage.moderation)
+# --- service: serve, db upgrade, keys (thin; the work is in triage.service.api.serve / triage.service.moderation)
 
 db_app = typer.Typer(help="The service's database (SQLite file or PostgreSQL).", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys of the service.", no_args_is_help=True)
@@ -196,7 +198,7 @@ def _settings(db: str | None = None, model: Path | None = None) -> Any:
     from pydantic import ValidationError
 
     from triage.errors import ConfigError
-    from triage.settings import Settings
+    from triage.service.settings import Settings
 
     overrides = {k: v for k, v in (("database_url", db), ("model_dir", model)) if v is not None}
     try:
@@ -219,7 +221,7 @@ def serve(
 
     Example: triage serve --demo
     """
-    from triage.api.serve import serve as run
+    from triage.service.api.serve import serve as run
 
     try:
         run(_settings(db, model), host=host, port=port, workers=workers, demo=demo, echo=typer.echo)
@@ -230,7 +232,7 @@ def serve(
 @db_app.command("upgrade")
 def db_upgrade(db: DbOpt = None) -> None:
     """Apply the schema migrations to the database."""
-    from triage.store import upgrade
+    from triage.service.store import upgrade
 
     try:
         revision = upgrade(_settings(db).database_url)
@@ -250,10 +252,10 @@ def keys_create(
 
     Example: triage keys create --role moderate --channel shop-a
     """
-    from triage.auth import Role
     from triage.errors import InvalidRequestError
-    from triage.moderation import create_key
-    from triage.store import Database, upgrade
+    from triage.service.auth import Role
+    from triage.service.moderation import create_key
+    from triage.service.store import Database, upgrade
 
     try:
         if role not in {r.value for r in Role}:
@@ -293,9 +295,9 @@ def keys_list(
     """
     import json
 
-    from triage.api.schemas import KeyInfoOut
-    from triage.auth import Principal, Role
-    from triage.moderation import list_keys
+    from triage.service.api.schemas import KeyInfoOut
+    from triage.service.auth import Principal, Role
+    from triage.service.moderation import list_keys
 
     try:
         database = _migrated_database(db)
@@ -336,8 +338,8 @@ def keys_revoke(
 
     Example: triage keys revoke shop-a-bot
     """
-    from triage.auth import Principal, Role
-    from triage.moderation import iso, revoke_key
+    from triage.service.auth import Principal, Role
+    from triage.service.moderation import iso, revoke_key
 
     try:
         database = _migrated_database(db)
@@ -373,9 +375,9 @@ def import_(
 
     Example: triage import scored.csv --channel shop-a --text-field message
     """
-    from triage.batch import describe
-    from triage.importer import import_file
-    from triage.io import encode_jsonl
+    from triage.batch.chunks import describe
+    from triage.batch.importer import import_file
+    from triage.formats import encode_jsonl
 
     try:
         settings = _settings(db, model)
@@ -396,7 +398,7 @@ def import_(
         typer.echo(line, err=True)
 
 
-# --- retraining: train, evaluate, models, labels (thin; the work is in triage.retrain/report/registry)
+# --- retraining: train, evaluate, models, labels (thin; the work is in triage.training.retrain/report/registry)
 
 models_app = typer.Typer(help="The model registry ($TRIAGE_MODELS_DIR, default ./models).", no_args_is_help=True)
 labels_app = typer.Typer(help="Moderators' corrections as training data.", no_args_is_help=True)
@@ -428,10 +430,10 @@ def train(
 
     Example: triage train --data labels.csv --out models/shop-v2 --base none --activate
     """
-    from triage.labelled import Columns
-    from triage.registry import Registry
-    from triage.report import summary_lines
-    from triage.retrain import PromotionRefused, TrainOptions, train_from_files
+    from triage.training.labelled import Columns
+    from triage.training.registry import Registry
+    from triage.training.report import summary_lines
+    from triage.training.retrain import PromotionRefused, TrainOptions, train_from_files
 
     files = [f for item in data for f in item.split(",") if f]
     echo = functools.partial(typer.echo, err=True)
@@ -441,7 +443,7 @@ def train(
         if compare_to == "none":
             old = None
         elif compare_to == "active":
-            from triage.data import DEFAULT_MODEL_DIR
+            from triage.paths import DEFAULT_MODEL_DIR
 
             old = registry.active_path() or DEFAULT_MODEL_DIR
         else:
@@ -486,9 +488,9 @@ def evaluate_cmd(
 
     Example: triage evaluate --model models/shop-v2 --data test.csv --out eval/
     """
-    from triage.labelled import Columns, read_labelled
-    from triage.pipeline import load_pipeline
-    from triage.report import evaluate_examples, summary_lines, write_report
+    from triage.pipeline.core import load_pipeline
+    from triage.training.labelled import Columns, read_labelled
+    from triage.training.report import evaluate_examples, summary_lines, write_report
 
     try:
         report = read_labelled(data, Columns(text_field, sentiment_field, tags_field, lang_field), min_rows=1, min_per_class=0)
@@ -505,7 +507,7 @@ def evaluate_cmd(
 @models_app.command("list")
 def models_list() -> None:
     """The models of the registry; * marks the active one."""
-    from triage.registry import Registry
+    from triage.training.registry import Registry
 
     try:
         registry = Registry()
@@ -521,7 +523,7 @@ def models_list() -> None:
 @models_app.command("show")
 def models_show(name: Annotated[str, typer.Argument(help="Model name (its folder in the registry).")]) -> None:
     """A model's settings, held-out metrics and card."""
-    from triage.registry import Registry
+    from triage.training.registry import Registry
 
     try:
         info = Registry().info(name)
@@ -537,7 +539,7 @@ def models_show(name: Annotated[str, typer.Argument(help="Model name (its folder
 @models_app.command("activate")
 def models_activate(name: Annotated[str, typer.Argument(help="Model name (its folder in the registry).")]) -> None:
     """Make a model the active one; a running service switches on its next request."""
-    from triage.registry import Registry
+    from triage.training.registry import Registry
 
     try:
         Registry().activate(name)
@@ -549,7 +551,7 @@ def models_activate(name: Annotated[str, typer.Argument(help="Model name (its fo
 @models_app.command("rollback")
 def models_rollback() -> None:
     """Re-activate the model that was active before the current one."""
-    from triage.registry import Registry
+    from triage.training.registry import Registry
 
     try:
         name = Registry().rollback()
@@ -571,9 +573,9 @@ def labels_export(
     import json
     import sys
 
-    from triage.auth import Principal, Role
-    from triage.moderation import export_labels
-    from triage.store import Database
+    from triage.service.auth import Principal, Role
+    from triage.service.moderation import export_labels
+    from triage.service.store import Database
 
     try:
         database = Database(_settings(db).database_url)
@@ -605,8 +607,8 @@ def _migrated_database(db: str | None) -> Any:
     the newest schema revision."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from triage.store import Database
-    from triage.store.migrate import current_revision, head_revision
+    from triage.service.store import Database
+    from triage.service.store.migrate import current_revision, head_revision
 
     database = Database(_settings(db).database_url)
     where = database.engine.url.render_as_string(hide_password=True)
@@ -645,8 +647,8 @@ def review(
     """
     import json
 
-    from triage.auth import Principal, Role
-    from triage.moderation import review_records
+    from triage.service.auth import Principal, Role
+    from triage.service.moderation import review_records
 
     n = 0
     try:

@@ -15,7 +15,7 @@ exits non-zero, the API maps it to a 4xx JSON body. Nothing else is translated a
   + NotFoundError               no such item, or one the key may not know exists         -> 404
   + ConflictError               the item is leased to someone else, or similar           -> 409
 
-The HTTP status codes are applied in one place, ``triage.api.app``.
+The HTTP status codes are applied in one place, ``triage.service.api.app``.
 """
 
 from __future__ import annotations

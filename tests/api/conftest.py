@@ -16,12 +16,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from tests.api.helpers import BACKENDS, PG_ENV, fresh_url
-from triage.api.app import create_app
-from triage.auth import Role
-from triage.moderation import create_key
-from triage.pipeline import Pipeline
-from triage.settings import Settings
-from triage.store import Database, upgrade
+from triage.pipeline.core import Pipeline
+from triage.service.api.app import create_app
+from triage.service.auth import Role
+from triage.service.moderation import create_key
+from triage.service.settings import Settings
+from triage.service.store import Database, upgrade
 
 
 @pytest.fixture(scope="session")

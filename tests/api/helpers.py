@@ -20,8 +20,8 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from triage.store import Database
-from triage.store.models import Base
+from triage.service.store import Database
+from triage.service.store.models import Base
 
 PG_ENV = "TRIAGE_TEST_POSTGRES_URL"
 #: Parameters of every database-backed test: PostgreSQL is skipped, saying why, without PG_ENV.

@@ -11,12 +11,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from tests.api.helpers import comments, spam_burst
-from triage.auth import Principal, Role
-from triage.moderation import NewComment, add_label, export_labels, ingest
-from triage.pipeline import Pipeline
-from triage.settings import Settings
-from triage.store import Database
-from triage.store.models import StoredComment
+from triage.pipeline.core import Pipeline
+from triage.service.auth import Principal, Role
+from triage.service.moderation import NewComment, add_label, export_labels, ingest
+from triage.service.settings import Settings
+from triage.service.store import Database
+from triage.service.store.models import StoredComment
 from triage.types import OUTPUT_FIELDS
 
 Key = Callable[..., dict[str, str]]

@@ -9,9 +9,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from tests.api.helpers import comments
-from triage.api.app import create_app
-from triage.pipeline import Pipeline
-from triage.settings import Settings
+from triage.pipeline.core import Pipeline
+from triage.service.api.app import create_app
+from triage.service.settings import Settings
 
 
 def test_health_and_readiness(client: TestClient) -> None:

@@ -10,12 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.helpers import comments, spam_burst
-from triage.api.app import create_app
-from triage.auth import CSRF_HEADER, SESSION_COOKIE, Role
-from triage.moderation import create_key
-from triage.pipeline import Pipeline
-from triage.settings import Settings
-from triage.store import Database
+from triage.pipeline.core import Pipeline
+from triage.service.api.app import create_app
+from triage.service.auth import CSRF_HEADER, SESSION_COOKIE, Role
+from triage.service.moderation import create_key
+from triage.service.settings import Settings
+from triage.service.store import Database
 
 Key = Callable[..., dict[str, str]]
 CSRF = {CSRF_HEADER: "1"}

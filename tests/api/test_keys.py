@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 
-from triage.auth import CSRF_HEADER, Principal, Role, hash_token
 from triage.errors import ConflictError
-from triage.moderation import create_key, revoke_key
-from triage.store import Database, repo
-from triage.store.db import utcnow
+from triage.service.auth import CSRF_HEADER, Principal, Role, hash_token
+from triage.service.moderation import create_key, revoke_key
+from triage.service.store import Database, repo
+from triage.service.store.db import utcnow
 
 
 def _bearer(token: str) -> dict[str, str]:

@@ -10,9 +10,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, inspect, select, text
 
-from triage.store import Database, upgrade
-from triage.store.migrate import current_revision, downgrade, head_revision
-from triage.store.models import Base, StoredComment
+from triage.service.store import Database, upgrade
+from triage.service.store.migrate import current_revision, downgrade, head_revision
+from triage.service.store.models import Base, StoredComment
 
 
 def test_migrated_schema_matches_the_models_and_upgrade_is_idempotent(db_url: str) -> None:

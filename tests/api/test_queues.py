@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.helpers import comments
-from triage.api.app import create_app
-from triage.pipeline import Pipeline
-from triage.settings import Settings
+from triage.pipeline.core import Pipeline
+from triage.service.api.app import create_app
+from triage.service.settings import Settings
 
 Key = Callable[..., dict[str, str]]
 #: A well-formed cursor whose id does not fit in 64 bits.

@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.helpers import comments
-from triage.pipeline import Pipeline
-from triage.review import uncertainty
+from triage.pipeline.core import Pipeline
+from triage.pipeline.uncertainty import uncertainty
 from triage.types import Comment, Tag, Tier
 
 Key = Callable[..., dict[str, str]]

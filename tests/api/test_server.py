@@ -19,10 +19,10 @@ import httpx
 import pytest
 
 from tests.api.helpers import Server, comments, running_server
-from triage.auth import Role
-from triage.moderation import create_key
-from triage.store import Database
-from triage.store.repo import channel_ids, comments_by_external_id
+from triage.service.auth import Role
+from triage.service.moderation import create_key
+from triage.service.store import Database
+from triage.service.store.repo import channel_ids, comments_by_external_id
 
 pytestmark = pytest.mark.slow
 

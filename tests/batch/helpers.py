@@ -9,7 +9,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from triage.io import open_writer, read_records
+from triage.formats import open_writer, read_records
 
 AWKWARD = [
     'He said "hi", then "bye", and ""quoted"" twice',

@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import triage.io as tio
+import triage.formats as tio
 from tests.batch.helpers import errors, read
-from triage.batch import BatchOptions, score_file
+from triage.batch.engine import score_file
+from triage.batch.options import BatchOptions
 from triage.cli import app
 from triage.errors import InputFormatError
-from triage.pipeline import Pipeline
+from triage.pipeline.core import Pipeline
 
 pytestmark = pytest.mark.slow
 
@@ -24,7 +25,7 @@ def _score(src: Path, out: Path, pipeline: Pipeline, **kw: object):  # noqa: ANN
 
 
 def test_jsonl_bad_rows(tmp_path: Path, pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tio, "MAX_LINE_BYTES", 1000)
+    monkeypatch.setattr(tio.common, "MAX_LINE_BYTES", 1000)
     lines = [
         b'{"id": 1, "text": "Where is my refund?"}',  # 1 ok
         b'{"id": 2, "body": "no text field"}',  # 2 missing
@@ -64,7 +65,7 @@ def test_jsonl_bad_rows(tmp_path: Path, pipeline: Pipeline, monkeypatch: pytest.
 
 
 def test_csv_bad_rows(tmp_path: Path, pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tio, "FIELD_SIZE_LIMIT", 500)
+    monkeypatch.setattr(tio.common, "FIELD_SIZE_LIMIT", 500)
     data = (
         b"id,text\n"
         b'1,"Do you ship to Cluj?\nThanks"\n'  # 2-3 ok, a quoted newline

@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.batch.helpers import errors, parquet_rows, read, records, write
-from triage.batch import BatchOptions, score_file
+from triage.batch.dask_engine import plan_partitions, score_with_dask
+from triage.batch.engine import BatchOptions, score_file
 from triage.cli import app
-from triage.dask_engine import plan_partitions, score_with_dask
-from triage.pipeline import Pipeline
+from triage.pipeline.core import Pipeline
 
 pytestmark = pytest.mark.slow
 N = 1500

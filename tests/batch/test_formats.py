@@ -12,9 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.batch.helpers import errors, parquet_rows, read, records, write
-from triage.batch import BatchOptions, score_file
+from triage.batch.engine import score_file
+from triage.batch.options import BatchOptions
 from triage.cli import app
-from triage.pipeline import Pipeline
+from triage.pipeline.core import Pipeline
 from triage.types import OUTPUT_FIELDS
 
 pytestmark = pytest.mark.slow

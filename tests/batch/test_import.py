@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from tests.batch.helpers import records, write
-from triage.batch import BatchOptions, score_file
+from triage.batch.engine import score_file
+from triage.batch.importer import import_file
+from triage.batch.options import BatchOptions
 from triage.cli import app
-from triage.importer import import_file
-from triage.pipeline import Pipeline
-from triage.store import Database
-from triage.store.models import Channel, StoredComment
+from triage.pipeline.core import Pipeline
+from triage.service.store import Database
+from triage.service.store.models import Channel, StoredComment
 
 pytestmark = pytest.mark.slow
 

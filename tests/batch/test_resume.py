@@ -14,11 +14,12 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.batch.helpers import parquet_rows, records, write
-from triage import batch
-from triage.batch import BatchOptions, checkpoint_path, score_file
+from triage.batch import output as batch
+from triage.batch.engine import score_file
+from triage.batch.options import BatchOptions, checkpoint_path
 from triage.cli import app
 from triage.errors import TriageError
-from triage.pipeline import Pipeline
+from triage.pipeline.core import Pipeline
 
 pytestmark = pytest.mark.slow
 FORMATS = ["jsonl", "csv", "parquet", "jsonl.gz", "csv.gz"]

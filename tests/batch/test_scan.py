@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.batch.helpers import records, write
-from triage.io import Row, scan_records
+from triage.formats import Row, scan_records
 
 
 @pytest.mark.parametrize("ext", ["jsonl", "csv", "jsonl.gz", "csv.gz", "parquet"])

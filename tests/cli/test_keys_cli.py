@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from triage.cli import app
 from triage.errors import AuthError
-from triage.moderation import authenticate
-from triage.store import Database
+from triage.service.moderation import authenticate
+from triage.service.store import Database
 
 runner = CliRunner()
 

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from triage.auth import Principal, Role
 from triage.cli import app
-from triage.moderation import NewComment, add_label, ingest
-from triage.pipeline import Pipeline
-from triage.settings import Settings
-from triage.store import Database, upgrade
+from triage.pipeline.core import Pipeline
+from triage.service.auth import Principal, Role
+from triage.service.moderation import NewComment, add_label, ingest
+from triage.service.settings import Settings
+from triage.service.store import Database, upgrade
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()

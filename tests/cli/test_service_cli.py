@@ -7,9 +7,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from triage.cli import app
-from triage.moderation import authenticate
-from triage.store import Database
-from triage.store.migrate import head_revision
+from triage.service.moderation import authenticate
+from triage.service.store import Database
+from triage.service.store.migrate import head_revision
 
 runner = CliRunner()
 

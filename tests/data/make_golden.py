@@ -9,7 +9,7 @@ is a behaviour change users will see.
 import json
 from pathlib import Path
 
-from triage.pipeline import load_pipeline
+from triage.pipeline.core import load_pipeline
 from triage.types import Comment
 
 HERE = Path(__file__).resolve().parent

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.property.strategies import comment_text
 from triage.errors import ConfigError
-from triage.pipeline import Pipeline
+from triage.pipeline.core import Pipeline
 from triage.types import OUTPUT_FIELDS, Comment, Queue, Tag, Tier
 
 pytestmark = pytest.mark.slow

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from triage.data import seed_examples
-from triage.embed import EmbeddingCache
-from triage.pipeline import load_pipeline
-from triage.train import TrainConfig, build_model, fit_model, read_training_data
+from triage.pipeline.core import load_pipeline
+from triage.pipeline.embed import EmbeddingCache
+from triage.training.data import seed_examples
+from triage.training.fit import TrainConfig, build_model, fit_model, read_training_data
 from triage.types import Comment, Tier
 
 pytestmark = pytest.mark.slow

@@ -1,4 +1,4 @@
-"""Property tests for triage.io: any text survives a JSONL or CSV round trip exactly."""
+"""Property tests for triage.formats: any text survives a JSONL or CSV round trip exactly."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triage.io import get_field, open_writer, read_records
+from triage.formats import get_field, open_writer, read_records
 
 # Every Unicode scalar value: all of "\r", "\n", "\r\n", NUL, quotes, commas, "\u2028", "\x85",
 # BOMs, RTL text and emoji included; surrogates cannot be encoded as UTF-8.

@@ -3,7 +3,7 @@
 from hypothesis import given
 
 from tests.property.strategies import comment_text
-from triage.text import embedding_text, fold, normalize
+from triage.pipeline.text import embedding_text, fold, normalize
 
 
 @given(comment_text)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.training.helpers import rows, write_csv
-from triage.retrain import TrainOptions, train_from_files
-from triage.train import TrainConfig
+from triage.training.fit import TrainConfig
+from triage.training.retrain import TrainOptions, train_from_files
 
 
 @pytest.fixture(autouse=True)

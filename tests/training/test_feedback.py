@@ -11,15 +11,15 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.training.helpers import rows, write_csv
-from triage import moderation
-from triage.auth import Principal, Role
 from triage.cli import app
-from triage.labelled import read_labelled
-from triage.pipeline import load_pipeline
-from triage.report import evaluate_examples
-from triage.retrain import TrainOptions, train_from_files
-from triage.settings import Settings
-from triage.store import Database, upgrade
+from triage.pipeline.core import load_pipeline
+from triage.service import moderation
+from triage.service.auth import Principal, Role
+from triage.service.settings import Settings
+from triage.service.store import Database, upgrade
+from triage.training.labelled import read_labelled
+from triage.training.report import evaluate_examples
+from triage.training.retrain import TrainOptions, train_from_files
 
 pytestmark = pytest.mark.slow
 

@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from triage.cli import app
-from triage.pipeline import load_pipeline
-from triage.registry import ActiveModel, Registry
-from triage.retrain import PromotionRefused, TrainOptions, train_from_files
-from triage.train import TrainConfig
+from triage.pipeline.core import load_pipeline
+from triage.training.fit import TrainConfig
+from triage.training.registry import ActiveModel, Registry, resolve_model_dir
+from triage.training.retrain import PromotionRefused, TrainOptions, train_from_files
 from triage.types import Comment, Tier
 
 pytestmark = pytest.mark.slow
@@ -38,7 +38,7 @@ def test_train_then_score_via_cli(tmp_path: Path, labelled_csv: Path) -> None:
         assert (out / name).is_file(), name
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "public datasets above were not used" in card and "no accurate tier" in card
-    pipe = load_pipeline()  # the registry's active model
+    pipe = load_pipeline(resolve_model_dir())  # the registry's active model
     assert pipe.name == "shop-1" and Tier.ACCURATE not in pipe.tiers
     results = pipe.score_batch([Comment(t) for t in TEXTS])
     assert results[0].sentiment.label == "positive" and "praise" in results[0].tags.tags
@@ -72,7 +72,7 @@ def test_gate_refuses_a_worse_model(tmp_path: Path, labelled_csv: Path, trained:
 
 def test_cli_gate_exit_code_and_no_activation(tmp_path: Path, labelled_csv: Path, trained: dict[str, Path],
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    import triage.retrain as retrain
+    import triage.training.retrain as retrain
 
     real = retrain.fit_model
 
@@ -96,14 +96,14 @@ def test_activate_and_rollback_restore_answers_exactly(tmp_path: Path, trained: 
         shutil.copytree(trained[name], reg.root / name)
     runner = CliRunner()
     assert runner.invoke(app, ["models", "activate", "good"]).exit_code == 0
-    before = _answers(load_pipeline())
+    before = _answers(load_pipeline(resolve_model_dir()))
     assert runner.invoke(app, ["models", "activate", "worse"]).exit_code == 0
-    assert _answers(load_pipeline()) != before
+    assert _answers(load_pipeline(resolve_model_dir())) != before
     listing = runner.invoke(app, ["models", "list"])
     assert "* worse" in listing.output and "  good" in listing.output
     result = runner.invoke(app, ["models", "rollback"])
     assert result.exit_code == 0 and "good" in result.output
-    assert _answers(load_pipeline()) == before
+    assert _answers(load_pipeline(resolve_model_dir())) == before
     assert runner.invoke(app, ["models", "rollback"]).exit_code == 1  # nothing further back
     assert runner.invoke(app, ["models", "show", "good"]).exit_code == 0
     bad = runner.invoke(app, ["models", "activate", "nope"])
@@ -115,9 +115,9 @@ def test_service_switches_model_without_failed_requests(tmp_path: Path, trained:
 
     from fastapi.testclient import TestClient
 
-    from triage.api.app import create_app
-    from triage.settings import Settings
-    from triage.store import upgrade
+    from triage.service.api.app import create_app
+    from triage.service.settings import Settings
+    from triage.service.store import upgrade
 
     reg = Registry(tmp_path / "registry")
     for name in ("good", "worse"):

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from tests.training.helpers import rows, write_csv, write_jsonl
 from triage.cli import app
-from triage.labelled import Columns, read_labelled, split
+from triage.training.labelled import Columns, read_labelled, split
 
 
 def _kinds(report):  # noqa: ANN001, ANN202
@@ -87,7 +87,7 @@ def test_cli_refuses_before_training(tmp_path: Path) -> None:
 
 
 def test_split_is_reproducible_and_stratified() -> None:
-    from triage.labelled import LabelledExample
+    from triage.training.labelled import LabelledExample
 
     ex = [LabelledExample(f"text {i}", "en" if i % 2 else "es", ("negative", "positive")[i % 3 == 0], None, "f", i)
           for i in range(100)]

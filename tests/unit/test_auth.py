@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from triage.auth import (
+from triage.errors import InvalidRequestError, PermissionDeniedError
+from triage.service.auth import (
     Principal,
     Role,
     check_key_request,
@@ -13,7 +14,6 @@ from triage.auth import (
     token_matches,
     token_prefix,
 )
-from triage.errors import InvalidRequestError, PermissionDeniedError
 
 
 def test_keys_are_random_prefixed_and_only_match_their_hash() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from triage.campaigns import Candidate, campaign_key, group, shingles, similarity
+from triage.service.campaigns import Candidate, campaign_key, group, shingles, similarity
 
 T0 = datetime(2026, 11, 1, 12)
 HOUR = timedelta(hours=1)

@@ -1,6 +1,6 @@
 """Metric helpers."""
 
-from triage.evaluate import best_threshold, binary_metrics, classification_metrics
+from triage.training.evaluate import best_threshold, binary_metrics, classification_metrics
 
 
 def test_binary_metrics_counts() -> None:

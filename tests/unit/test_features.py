@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from triage.features import CUE_FEATURES, Featurizer
+from triage.pipeline.features import CUE_FEATURES, Featurizer
 
 TEXTS = [
     "Where is my refund?? 3 weeks already",

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from triage.heads import LinearHead, load_heads, save_heads
+from triage.pipeline.heads import LinearHead, load_heads, save_heads
 
 
 def test_heads_match_sklearn_after_round_trip(tmp_path: Path) -> None:

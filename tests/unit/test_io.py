@@ -1,4 +1,4 @@
-"""Unit tests for triage.io: round trips, exact error locations, formats and the .part rename."""
+"""Unit tests for triage.formats: round trips, exact error locations, formats and the .part rename."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from triage.errors import InputFormatError
-from triage.io import (
+from triage.formats import (
     FIELD_SIZE_LIMIT,
     csv_cell,
     detect_format,

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from triage.errors import ConfigError, ModelNotFoundError, UnsupportedLanguageError
-from triage.langid import SUPPORTED_LANGUAGES, LanguageDetector, prepare, strip_diacritics
-from triage.text import normalize
+from triage.pipeline.langid import SUPPORTED_LANGUAGES, LanguageDetector, prepare, strip_diacritics
+from triage.pipeline.text import normalize
 from triage.types import UNDETERMINED, LanguageGuess
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "triage-default" / "langid"

@@ -3,7 +3,7 @@
 import pytest
 
 from triage.errors import ConfigError
-from triage.ranking import RankingWeights, prioritize
+from triage.pipeline.ranking import RankingWeights, prioritize
 from triage.types import Queue, SentimentScores, Tag, TagScores
 
 W = RankingWeights()

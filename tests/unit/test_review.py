@@ -1,11 +1,11 @@
-"""How unsure the model is about a comment (triage.review), which orders the review list."""
+"""How unsure the model is about a comment (triage.pipeline.uncertainty), which orders the review list."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from triage.review import tag_uncertainty, uncertainty, uncertainty_arrays
+from triage.pipeline.uncertainty import tag_uncertainty, uncertainty, uncertainty_arrays
 from triage.types import SentimentScores, Tag, TagScores
 
 THRESHOLDS = {Tag.QUESTION: 0.225, Tag.COMPLAINT: 0.3, Tag.SPAM: 0.375, Tag.PRAISE: 0.3}

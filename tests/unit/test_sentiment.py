@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from triage.sentiment import combine_sentiment
+from triage.pipeline.sentiment import combine_sentiment
 
 probs = arrays(np.float64, (5, 3), elements=st.floats(0.001, 1.0)).map(lambda a: a / a.sum(axis=1, keepdims=True))
 
@@ -24,13 +24,13 @@ def test_polarity_head_moves_mass_between_negative_and_positive() -> None:
 
 
 def _positive_head(bias: float) -> "LinearHead":
-    from triage.heads import LinearHead
+    from triage.pipeline.heads import LinearHead
 
     return LinearHead(("negative", "positive"), np.zeros((1, 2), dtype=np.float32), np.array([bias], dtype=np.float32))
 
 
 def test_specialist_resplits_only_its_language_and_never_neutral() -> None:
-    from triage.sentiment import specialize
+    from triage.pipeline.sentiment import specialize
 
     pooled = np.array([[0.6, 0.2, 0.2], [0.6, 0.2, 0.2], [0.1, 0.8, 0.1]])
     heads = {"fast.polarity@ro": _positive_head(4.0)}  # the specialist: clearly positive

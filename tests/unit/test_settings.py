@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from triage.settings import Settings
+from triage.service.settings import Settings
 
 
 def test_settings_come_from_triage_variables(monkeypatch: pytest.MonkeyPatch) -> None:

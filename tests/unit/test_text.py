@@ -2,7 +2,7 @@
 
 import pytest
 
-from triage.text import fold, has_letters, normalize
+from triage.pipeline.text import fold, has_letters, normalize
 
 
 def test_normalize_removes_invisible_characters_but_keeps_zwnj() -> None:

@@ -19,9 +19,9 @@ import httpx
 import pytest
 
 from tests.api.helpers import Server, comments, spam_burst
-from triage.auth import Role
-from triage.moderation import create_key
-from triage.store import Database, upgrade
+from triage.service.auth import Role
+from triage.service.moderation import create_key
+from triage.service.store import Database, upgrade
 
 #: Debian's Chromium (scripts/chromium installs it); $TRIAGE_TEST_CHROMIUM overrides the path.
 CHROMIUM = Path(os.environ.get("TRIAGE_TEST_CHROMIUM", "/usr/bin/chromium"))

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from tests.web.conftest import DESKTOP, PHONE, PROMO, Site
-from triage.auth import SESSION_COOKIE
-from triage.store import Database
-from triage.store.repo import get_comment
+from triage.service.auth import SESSION_COOKIE
+from triage.service.store import Database
+from triage.service.store.repo import get_comment
 
 pytestmark = pytest.mark.slow
 

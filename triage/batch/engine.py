@@ -1,0 +1,282 @@
+"""Batch scoring of exported comment files: what ``triage score`` runs.
+
+:func:`score_file` streams a JSONL, CSV (optionally gzipped) or Parquet file in chunks of
+``chunk_rows`` records, scores them on ``workers`` processes (each loads the model once, in its
+initializer), and appends the scored chunks to ``<output>.part`` **in input order**. At most
+``2 x workers`` chunks are in flight, so memory stays flat whatever the size of the file.
+
+Resumable: after every chunk the output and the errors file are fsynced and a small sidecar
+checkpoint, ``<output>.checkpoint.json``, records where the input stands (byte offset and line,
+or row for Parquet) and how long the output and errors files are. A run killed at any moment
+(even SIGKILL) is continued by ``--resume``: the files are cut back to the checkpoint and the
+input is read from there. The final output is byte-identical to an uninterrupted run's
+(row-identical for Parquet), because every chunk is encoded on its own: JSONL and CSV rows do
+not depend on their neighbours, a ``.gz`` output is one gzip member made of independently
+compressed deflate segments (:func:`triage.formats.deflate_segment`), and Parquet chunks are kept as
+files in ``<output>.part.d/`` until the end, when they become the row groups of one file.
+``<output>`` appears only when everything is written (``.part`` then rename), so partial output
+is never mistaken for a complete one.
+
+Bad rows (no text, invalid JSON, broken CSV quoting, invalid UTF-8, an oversized field or line,
+a value that does not fit the output columns) are written to ``<output>.errors.jsonl`` (file,
+line, kind, reason), counted, summed up at the end, and the job goes on; with ``strict`` the
+first one raises :class:`~triage.errors.InputFormatError` instead.
+
+The chunk functions here (:func:`split_valid`, :func:`score_chunk`) are also what the Dask
+engine (:mod:`triage.batch.dask_engine`) runs on its workers, so both engines write the same rows.
+
+The pieces: :mod:`triage.batch.options` (what to do, what was done), :mod:`triage.batch.chunks`,
+:mod:`triage.batch.workers`, :mod:`triage.batch.progress`, :mod:`triage.batch.output` (the
+checkpointed ``.part`` file and resume) and :mod:`triage.formats` (readers and writers).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import deque
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+from triage import formats as tio
+from triage.batch.chunks import (
+    ChunkOut,
+    EncodeSpec,
+    bad_record,
+    chunked,
+    decide_columns,
+    split_valid,
+)
+from triage.batch.options import (
+    CHECKPOINT_VERSION,
+    BatchOptions,
+    Echo,
+    Summary,
+    _stderr,
+    checkpoint_path,
+    default_workers,
+    errors_path_for,
+)
+from triage.batch.output import _Output
+from triage.batch.progress import (
+    Progress,
+    _input_total,
+)
+from triage.batch.workers import (
+    _Inline,
+    _pool,
+    _score_in_worker,
+)
+from triage.errors import InputFormatError, TriageError
+from triage.types import Tier
+
+# --------------------------------------------------------------------------- the run
+
+
+def check_model(directory: Path, tier: Tier) -> str:
+    """The model's name, after checking its files and that it has ``tier``, without loading it
+    (the parent of the workers need not hold a copy of the model in memory).
+
+    Raises:
+        ModelNotFoundError, ConfigError: as :func:`triage.pipeline.core.load_pipeline` would.
+    """
+    from triage.errors import ConfigError
+    from triage.pipeline.core import _tier_configs, read_model_config
+
+    name, config = read_model_config(directory)
+    if tier not in _tier_configs(config):
+        raise ConfigError(f"model {name} has no {tier.value} tier", hint="use --tier fast")
+    return name
+
+
+def _input_identity(path: str) -> dict[str, Any]:
+    if path == tio.STDIO or tio.is_url(path):
+        return {"path": path}
+    st = os.stat(path)
+    return {"path": os.path.abspath(path), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def _load_checkpoint(output: str) -> dict[str, Any] | None:
+    try:
+        data = json.loads(Path(checkpoint_path(output)).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise TriageError(f"unreadable checkpoint {checkpoint_path(output)}: {exc}",
+                          hint="start over with --overwrite") from None
+    if data.get("version") != CHECKPOINT_VERSION:
+        raise TriageError(f"{checkpoint_path(output)} was written by another version of triage",
+                          hint="start over with --overwrite")
+    return data
+
+
+def score_file(
+    input: str,
+    output: str,
+    *,
+    model: str | Path | None = None,
+    options: BatchOptions = BatchOptions(),  # noqa: B008 - frozen
+    echo: Echo = _stderr,
+    pipeline: Any = None,
+) -> Summary:
+    """Score every comment of ``input`` into ``output`` (see the module docstring).
+
+    ``pipeline``: an already loaded model to use in this process (``workers == 1``; tests).
+
+    Raises:
+        InputFormatError: the input cannot be read at all, or (``strict``) its first bad row.
+        TriageError: bad options, a model that cannot be loaded, a checkpoint in the way.
+    """
+    from triage.pipeline.core import load_pipeline
+    from triage.training.registry import resolve_model_dir
+
+    in_fmt = tio.detect_format(input, options.fmt)
+    if output == tio.STDIO:
+        out_fmt = tio.detect_format("-", options.out_fmt)
+        if out_fmt == "parquet":
+            raise TriageError("Parquet cannot be written to standard output", hint="pass -o FILE")
+        if options.resume:
+            raise TriageError("--resume needs an output file", hint="pass -o FILE")
+    else:
+        out_fmt = tio.detect_format(output, options.out_fmt)
+        if tio.is_url(output):
+            raise TriageError("the local engine writes local files only",
+                              hint="use --engine dask for fsspec URLs")
+    if options.resume and input == tio.STDIO:
+        raise TriageError("--resume cannot re-read standard input", hint="pass the input file")
+    tio.scan_records(input, fmt=in_fmt)  # existence and format, before loading anything
+    model_dir = resolve_model_dir(model)
+    tier = Tier(options.tier)
+    workers = options.workers or default_workers()
+    model_name = check_model(model_dir, tier)
+    if pipeline is None and workers == 1:
+        pipeline = load_pipeline(model_dir)
+
+    errors_path = options.errors_path
+    if errors_path is None and output != tio.STDIO:
+        errors_path = errors_path_for(output)
+    settings = {
+        "input": _input_identity(input),
+        "format": in_fmt,
+        "output_format": out_fmt,
+        "text_field": options.text_field,
+        "id_field": options.id_field,
+        "tier": tier.value,
+        "model": model_name,
+        "chunk_rows": options.chunk_rows,
+        "errors": errors_path,
+    }
+    saved = _load_checkpoint(output) if output != tio.STDIO else None
+    chunk_rows = options.chunk_rows
+    if options.resume:
+        if saved is None:
+            done = " (it is complete)" if os.path.exists(output) else ""
+            raise TriageError(f"nothing to resume: no checkpoint {checkpoint_path(output)}{done}",
+                              hint="run without --resume to score the file")
+        chunk_rows = saved["chunk_rows"]
+        settings["chunk_rows"] = chunk_rows
+        for key in ("input", "format", "output_format", "text_field", "id_field", "tier", "model",
+                    "errors"):
+            if saved.get(key) != settings[key]:
+                raise TriageError(
+                    f"cannot resume: {key} differs from the interrupted run "
+                    f"({saved.get(key)!r} then, {settings[key]!r} now)",
+                    hint="run with the same input, options and model, or start over with --overwrite")
+    elif saved is not None and not options.overwrite:
+        raise TriageError(
+            f"an interrupted run of {output} stopped after row {saved['rows']:,} "
+            f"(checkpoint {checkpoint_path(output)})",
+            hint="pass --resume to continue it, or --overwrite to start over")
+
+    spec = EncodeSpec(out_fmt, tio.is_gzip(output), options.text_field, options.id_field, tier.value)
+    out = _Output(output, out_fmt, errors_path, settings)
+    if options.resume:
+        assert saved is not None
+        out.open_resumed(saved)
+    else:
+        out.open_fresh()
+    state = out.state
+    if state.fieldnames is not None or state.schema is not None:
+        spec = EncodeSpec(spec.fmt, spec.gzip, spec.text_field, spec.id_field, spec.tier,
+                          state.fieldnames, state.schema)
+    decided = not (out_fmt in ("csv", "parquet") and spec.fieldnames is None and spec.schema is None)
+
+    total, unit = _input_total(input, in_fmt)
+    resumed_at = state.rows
+    progress = Progress(total, unit, options.progress, options.log_every, echo,
+                        done=state.in_offset, rows=state.rows)
+    started = time.monotonic()
+    if options.resume:
+        echo(f"resuming {output} after row {state.rows:,} (line {state.in_line:,})")
+    if workers > 1:
+        executor: Any = _pool(workers, str(model_dir))
+    else:
+        executor = _Inline(pipeline)
+    pending: deque[tuple[Future[ChunkOut], list[dict[str, Any]], int, int, int]] = deque()
+
+    def drain_one() -> None:
+        fut, bad, rows, end, next_line = pending.popleft()
+        result = fut.result()
+        bad_all = sorted(bad + result.bad, key=lambda b: b["line"]) if result.bad else bad
+        if options.strict and bad_all:
+            first = bad_all[0]
+            raise InputFormatError(first["reason"], path=first["file"], line=first["line"],
+                                   field=first["field"], kind=first["kind"])
+        out.write_chunk(result, bad_all, rows, end, next_line)
+        progress.update(state.rows, state.in_offset)
+
+    ok = False
+    try:
+        rows_iter = tio.scan_records(input, fmt=in_fmt, start=state.in_offset, start_line=state.in_line)
+        for chunk in chunked(rows_iter, chunk_rows):
+            good, errors = split_valid(input, chunk, spec)
+            if options.strict and errors:
+                while pending:
+                    drain_one()
+                raise errors[0]
+            if not decided and good:
+                fieldnames, schema = decide_columns(out_fmt, [r for _, r in good],
+                                                    input_path=input, in_fmt=in_fmt)
+                spec = EncodeSpec(spec.fmt, spec.gzip, spec.text_field, spec.id_field, spec.tier,
+                                  fieldnames, schema)
+                out.set_columns(fieldnames, schema)
+                decided = True
+            bad = [bad_record(input, e) for e in errors]
+            last = chunk[-1]
+            fut = executor.submit(_score_in_worker, input, good, spec) if good else _done(ChunkOut())
+            pending.append((fut, bad, len(chunk), last.end, last.next_line))
+            while len(pending) >= 2 * workers:
+                drain_one()
+        while pending:
+            drain_one()
+        if not decided:
+            fieldnames, schema = decide_columns(out_fmt, [], input_path=input, in_fmt=in_fmt)
+            out.set_columns(fieldnames, schema)
+        out.finish()
+        ok = True
+    except TriageError:
+        out.discard()  # a fatal input error: resuming would only meet it again
+        raise
+    except BrokenProcessPool:
+        out.close_files()
+        raise TriageError(
+            "a worker process died (out of memory, or killed)",
+            hint="continue with --resume; fewer --workers or a smaller --batch-size use less memory",
+        ) from None
+    except BaseException:
+        out.close_files()  # Ctrl-C, a bug: the checkpoint stays and --resume continues from it
+        raise
+    finally:
+        progress.close()
+        executor.shutdown(wait=ok, cancel_futures=True)
+    return Summary(output, state.rows, state.scored, state.bad, state.kinds,
+                   time.monotonic() - started, errors_path if state.bad else None, resumed_at)
+
+
+def _done(value: ChunkOut) -> Future[ChunkOut]:
+    fut: Future[ChunkOut] = Future()
+    fut.set_result(value)
+    return fut

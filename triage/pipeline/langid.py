@@ -1,0 +1,414 @@
+"""Language identification: an ISO 639-1 code and a confidence per comment, ``und`` when unsure.
+
+Two fastText models vote, restricted to the configured languages:
+
+* **lid.176** (Facebook, 176 languages, CC BY-SA 3.0) is the primary: good on anything of three
+  words or more that is spelled the way Wikipedia spells it.
+* **a second opinion** (``second_opinion.ftz``, built by ``training/build_langid.py``) is a small
+  char-n-gram fastText classifier trained on the project's labelled comments, plus copies of the
+  Vietnamese and Romanian ones with the diacritics stripped. It knows what users really type:
+  Vietnamese and Romanian without diacritics, romanized Hindi, Indonesian slang, Persian typed on
+  an Arabic keyboard, short shop comments.
+
+The votes are combined log-linearly over the configured languages, ``log(p_lid + lid_floor) +
+second_opinion_weight * log(p_second + second_opinion_floor)``, and renormalized; the script of
+the text limits the candidates (Cyrillic -> ru, Devanagari -> hi, Arabic script -> ar/fa, Latin ->
+the Latin-script languages and romanized Hindi). A language the second opinion was not trained
+on (Turkish) gets the constant ``unknown_language_prior`` from it instead of a probability.
+
+``und`` (:data:`triage.types.UNDETERMINED`) is returned when there is nothing to tell a language
+by: no letters (emoji, ``??``, a bare URL, a number, an @mention, empty), only letters of a script
+none of the configured languages uses, only words many languages share (``ok``, ``merci``,
+``super``, ``lol``, ``hello``; :data:`SHARED_WORDS`), or a best confidence below
+``min_confidence``. The score of a ``und`` is 1.0 when a rule decided it and ``1 - best`` when the
+confidence was too low.
+
+All defaults were tuned on dev data only (``benchmarks/bench_langid.py``, ``benchmarks/data``).
+Everything is deterministic, and a batch gives exactly the results of its texts one by one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from itertools import chain
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from triage.errors import ConfigError, ModelNotFoundError, UnsupportedLanguageError
+from triage.pipeline.text import has_letters
+from triage.types import UNDETERMINED, LanguageGuess
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+__all__ = [
+    "LID_MODEL_FILE",
+    "SECOND_OPINION_FILE",
+    "SHARED_WORDS",
+    "SUPPORTED_LANGUAGES",
+    "LanguageDetector",
+    "dominant_script",
+    "only_shared_words",
+    "prepare",
+    "strip_diacritics",
+]
+
+SUPPORTED_LANGUAGES: tuple[str, ...] = (
+    "en", "vi", "ro", "ar", "fa", "es", "fr", "de", "it", "pt", "hi", "id", "ru", "tr",
+)  # fmt: skip
+
+#: File names inside a model's ``langid/`` folder.
+LID_MODEL_FILE = "lid.176.ftz"
+SECOND_OPINION_FILE = "second_opinion.ftz"
+
+_LABEL = "__label__"
+
+# --------------------------------------------------------------------------------------------
+# Text view shared by both models (training uses the very same function).
+
+_URL = re.compile(
+    r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|ly|co|io|me|ro|vn|ir|info|biz|xyz)"
+    r"(?:/\S*)?\b",
+    re.IGNORECASE,
+)
+_URL_HINT = re.compile(
+    r"www\.|\.(?:com|net|org|ly|co|io|me|ro|vn|ir|info|biz|xyz)\b", re.IGNORECASE
+)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+_MENTION = re.compile(r"(?<!\w)@\w+")
+_HASHTAG = re.compile(r"(?<!\w)#\w+")
+_RETWEET = re.compile(r"\bRT\b")
+# Everything that is not a letter, a combining mark of the scripts we read, ZWNJ or an in-word
+# apostrophe/hyphen becomes a space (digits, punctuation, symbols, emoji).
+_NOT_TEXT = re.compile(
+    "(?:[^\\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0900-\u097f\u200c'’-]|[\\d_])+"
+)
+#: Only the start of a long text is read: its language shows well before this many characters
+#: (:meth:`LanguageDetector.detect` reads the first ``MAX_INPUT_CHARS`` of the raw text, of which
+#: :func:`prepare` keeps ``MAX_CHARS`` once URLs, mentions and punctuation are gone).
+MAX_INPUT_CHARS = 1000
+MAX_CHARS = 300
+_STRAY = re.compile(r"(?<!\w)['’-]+|['’-]+(?!\w)")
+_ELONGATION = re.compile(r"(.)\1{2,}")
+_SPACE = re.compile(r"\s+")
+
+
+def prepare(text: str) -> str:
+    """The view of a (normalized) text that both language models see.
+
+    URLs, e-mail addresses, @mentions, "RT" and hashtags (unless nothing else is left) are
+    dropped, digits, punctuation, symbols and emoji become spaces, letters are lower-cased (the
+    lid.176 model misreads ALL CAPS), elongations shortened and the text cut to about
+    :data:`MAX_CHARS` characters.
+
+    >>> prepare("RT @bob: SUPER TAREEEE!!! 👍 http://x.co #promo")
+    'super taree'
+    >>> prepare("#MasterChefBR")
+    'masterchefbr'
+    """
+    # The cheap membership tests skip regexes that cannot match (most comments have no URL).
+    if "/" in text or ("." in text and _URL_HINT.search(text)):
+        text = _URL.sub(" ", text)
+    if "@" in text:
+        text = _MENTION.sub(" ", _EMAIL.sub(" ", text))
+    if "RT" in text:
+        text = _RETWEET.sub(" ", text)
+    if "#" in text:
+        without_tags = _HASHTAG.sub(" ", text)
+        if any(ch.isalpha() for ch in without_tags):
+            text = without_tags
+    text = text.replace("İ", "i").lower()
+    text = _NOT_TEXT.sub(" ", text[:MAX_CHARS])
+    if "'" in text or "-" in text or "’" in text:
+        text = _SPACE.sub(" ", _STRAY.sub(" ", text))
+    return _ELONGATION.sub(r"\1\1", text).strip()
+
+
+def strip_diacritics(text: str) -> str:
+    """Latin text as typed on a keyboard without diacritics (Vietnamese, Romanian, Turkish).
+
+    >>> strip_diacritics("Mulțumesc, đẹp quá, şi ĂÂÎ")
+    'Multumesc, dep qua, si AAI'
+    """
+    text = text.replace("đ", "d").replace("Đ", "D").replace("ı", "i")
+    decomposed = unicodedata.normalize("NFD", text)
+    kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", kept)
+
+
+# --------------------------------------------------------------------------------------------
+# Scripts.
+
+_SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("Latin", re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")),
+    ("Arabic", re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")),
+    ("Cyrillic", re.compile("[\u0400-\u052f]")),
+    ("Devanagari", re.compile("[\u0900-\u097f]")),
+)
+_SCRIPT_NAMES = tuple(name for name, _ in _SCRIPTS) + ("Other",)
+
+#: Scripts a language is written in by the people who comment. Languages not listed are allowed
+#: in any script. Hindi is often typed in Latin letters ("bahut badhiya").
+LANGUAGE_SCRIPTS: Mapping[str, frozenset[str]] = {
+    **{
+        lang: frozenset({"Latin"})
+        for lang in ("en", "vi", "ro", "es", "fr", "de", "it", "pt", "id", "tr")
+    },
+    "ar": frozenset({"Arabic"}),
+    "fa": frozenset({"Arabic"}),
+    "ru": frozenset({"Cyrillic"}),
+    "hi": frozenset({"Devanagari", "Latin"}),
+}
+
+
+def dominant_script(text: str) -> str | None:
+    """The script at least half the letters of ``text`` are in, else ``Other``; None: no letters.
+
+    >>> [dominant_script(t) for t in ("привет, ok", "شكرا ok", "谢谢", "??")]
+    ['Cyrillic', 'Arabic', 'Other', None]
+    """
+    if text.isascii():
+        return "Latin" if any(ch.isalpha() for ch in text) else None
+    letters = sum(map(str.isalpha, text))
+    if not letters:
+        return None
+    for name, pattern in _SCRIPTS:
+        if 2 * len(pattern.findall(text)) >= letters:  # a majority (most texts: the first try)
+            return name
+    return "Other"
+
+
+# --------------------------------------------------------------------------------------------
+# Words many languages share.
+
+#: Words used alike in many languages; a comment made only of them gets ``und``.
+SHARED_WORDS: frozenset[str] = frozenset(
+    """ok okay okey okk k kk lol lool lmao omg wow woow xd xdd xoxo super top bravo merci taxi
+    hello helo hi hey bye cool like vip bingo ciao salut salam سلام oh eh uh hm hmm oops""".split()
+)
+_LAUGH = re.compile(r"(?:ha|he|hi|ah)+h?")
+
+
+def only_shared_words(prepared: str) -> bool:
+    """True if a :func:`prepare`-d text is only words many languages share (or one letter).
+
+    >>> [only_shared_words(t) for t in ("ok ok", "hahaha super", "aa", "ok shop")]
+    [True, True, True, False]
+    """
+    if len(set(prepared.replace(" ", ""))) < 2:
+        return True
+    words = prepared.split()
+    return all(w in SHARED_WORDS or _LAUGH.fullmatch(w) for w in words)
+
+
+# --------------------------------------------------------------------------------------------
+# The detector.
+
+
+def _load_fasttext(path: Path) -> Any:
+    """Load a fastText model file (the fastText format holds no code to execute)."""
+    import fasttext  # noqa: PLC0415 - imported on first load only, keeps `import triage` light
+
+    return fasttext.load_model(str(path))
+
+
+class LanguageDetector:
+    """Detects the language of comments among a configured set (see the module docstring).
+
+    The models are loaded here, once; :meth:`detect` does not change the detector's state.
+
+    Args:
+        model_path: ``lid.176.ftz``, or the folder that holds it (``models/<name>/langid``).
+        languages: ISO 639-1 codes to choose from (all must be lid.176 labels).
+        min_confidence: below this combined confidence the answer is ``und``.
+        second_opinion_path: the second-opinion model; by default ``second_opinion.ftz`` next to
+            lid.176 when that file exists.
+        use_second_opinion: False runs lid.176 alone (restricted, with the same ``und`` rules).
+        second_opinion_weight: weight of the second opinion's log-probability.
+        lid_floor: added to lid.176's restricted probabilities before the log (softens it);
+            by default 0.1 with a second opinion and 1e-6 (plain renormalization) without.
+        second_opinion_floor: the same for the second opinion.
+        unknown_language_prior: what the second opinion "says" for a configured language it was
+            not trained on.
+        top_k: how many lid.176 labels are read per text before filtering; by default 5 with a
+            second opinion (more changed nothing on the dev data) and 30 without.
+        lid_threshold: lid.176 labels below this probability are not read (speed).
+    """
+
+    def __init__(
+        self,
+        model_path: Path,
+        languages: Sequence[str] = SUPPORTED_LANGUAGES,
+        min_confidence: float = 0.4,
+        *,
+        second_opinion_path: Path | None = None,
+        use_second_opinion: bool = True,
+        second_opinion_weight: float = 1.5,
+        lid_floor: float | None = None,
+        second_opinion_floor: float = 0.01,
+        unknown_language_prior: float = 0.2,
+        top_k: int | None = None,
+        lid_threshold: float = 1e-3,
+    ) -> None:
+        model_path = Path(model_path)
+        lid_path = model_path / LID_MODEL_FILE if model_path.is_dir() else model_path
+        if not lid_path.is_file():
+            raise ModelNotFoundError(
+                f"language-ID model not found: {lid_path}",
+                hint="expected models/<name>/langid/lid.176.ftz (see its NOTICE.md)",
+            )
+        if not languages:
+            raise UnsupportedLanguageError("no languages configured for language ID")
+        if not 0.0 <= min_confidence <= 1.0:
+            raise ConfigError(f"min_confidence must be in [0, 1], got {min_confidence}")
+        if (lid_floor is not None and lid_floor <= 0) or second_opinion_floor <= 0:
+            raise ConfigError("lid_floor and second_opinion_floor must be > 0")
+        self.languages: tuple[str, ...] = tuple(dict.fromkeys(languages))
+        self.min_confidence = float(min_confidence)
+        self.second_opinion_weight = float(second_opinion_weight)
+        self.lid_floor = float(lid_floor) if lid_floor is not None else 0.0
+        self.second_opinion_floor = float(second_opinion_floor)
+        self.unknown_language_prior = float(unknown_language_prior)
+        self.top_k = int(top_k) if top_k is not None else 0
+        self.lid_threshold = float(lid_threshold)
+
+        self._lid = _load_fasttext(lid_path)
+        lid_labels = {label.removeprefix(_LABEL) for label in self._lid.get_labels()}
+        unknown = [lang for lang in self.languages if lang not in lid_labels]
+        if unknown:
+            raise UnsupportedLanguageError(
+                f"lid.176 does not know the language code(s) {', '.join(unknown)}",
+                hint="use ISO 639-1 codes such as en, vi, ro, ar, fa",
+            )
+        # Label -> column of the configured language, -1 for every other label of either model.
+        self._column: dict[str, int] = dict.fromkeys(self._lid.get_labels(), -1)
+        self._column.update({_LABEL + lang: i for i, lang in enumerate(self.languages)})
+        self._lid_prior_top = float(self._lid.predict("", k=1)[1][0])
+
+        self._second: Any = None
+        if use_second_opinion:
+            path = second_opinion_path or lid_path.parent / SECOND_OPINION_FILE
+            if second_opinion_path is not None and not path.is_file():
+                raise ModelNotFoundError(f"second-opinion language model not found: {path}")
+            if path.is_file():
+                self._second = _load_fasttext(path)
+                known = set(self._second.get_labels())
+                for label in known:
+                    self._column.setdefault(label, -1)
+                self._second_unknown = np.array(
+                    [_LABEL + lang not in known for lang in self.languages]
+                )
+
+        if lid_floor is None:
+            self.lid_floor = 0.1 if self._second is not None else 1e-6
+        if top_k is None:
+            self.top_k = 5 if self._second is not None else 30
+
+        # Which configured languages each script allows (None: none of them, the answer is und).
+        self._script_mask: dict[str, NDArray[np.bool_] | None] = {}
+        for script in _SCRIPT_NAMES:
+            allowed = np.array(
+                [
+                    script in LANGUAGE_SCRIPTS.get(lang, frozenset(_SCRIPT_NAMES))
+                    for lang in self.languages
+                ]
+            )
+            self._script_mask[script] = allowed if allowed.any() else None
+
+    @property
+    def has_second_opinion(self) -> bool:
+        """Whether a second-opinion model was loaded."""
+        return self._second is not None
+
+    def _probabilities(
+        self, model: Any, texts: list[str], k: int, threshold: float = 0.0
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Probabilities of the configured languages (a row per text) and each top-1 probability."""
+        labels, probs = model.predict(texts, k=k, threshold=threshold)
+        counts = [len(text_labels) for text_labels in labels]
+        cols = np.fromiter(
+            map(self._column.__getitem__, chain.from_iterable(labels)),
+            dtype=np.intp,
+            count=sum(counts),
+        )
+        rows = np.repeat(np.arange(len(texts)), counts)
+        values = np.concatenate(probs) if probs else np.zeros(0)
+        keep = cols >= 0
+        out = np.zeros((len(texts), len(self.languages)))
+        out[rows[keep], cols[keep]] = values[keep]
+        # fastText returns at least the top label (k >= 1, threshold < 1/labels), best first.
+        top = values[np.cumsum(counts) - counts]
+        return out, top
+
+    def detect(self, texts: Sequence[str]) -> list[LanguageGuess]:
+        """Language and confidence of each text (already passed through ``triage.pipeline.text.normalize``).
+
+        Returns one :class:`~triage.types.LanguageGuess` per text, in order: a configured code or
+        ``und``, and a score in [0, 1].
+        """
+        results: list[LanguageGuess] = [_RULE_UND] * len(texts)
+        rows: list[int] = []
+        prepared: list[str] = []
+        masks: list[NDArray[np.bool_]] = []
+        script_mask = self._script_mask
+        for i, text in enumerate(texts):
+            text = text[:MAX_INPUT_CHARS]
+            if not _has_letters(text):
+                continue
+            clean = prepare(text)
+            script = dominant_script(clean[:_SCRIPT_CHARS])
+            if script is None or only_shared_words(clean):
+                continue
+            mask = script_mask[script]
+            if mask is not None:
+                rows.append(i)
+                prepared.append(clean)
+                masks.append(mask)
+        if rows:
+            for i, guess in zip(rows, self._combine(prepared, np.array(masks)), strict=True):
+                results[i] = guess
+        return results
+
+    def _combine(self, prepared: list[str], masks: NDArray[np.bool_]) -> list[LanguageGuess]:
+        """Combine both models' votes for texts that passed the ``und`` rules."""
+        lid, lid_top = self._probabilities(self._lid, prepared, self.top_k, self.lid_threshold)
+        # lid.176 answers its prior (the output bias) when it knows no feature of the text.
+        known = np.abs(lid_top - self._lid_prior_top) > 1e-7
+        lid /= np.maximum(lid.sum(axis=1, keepdims=True), 1e-12)
+        scores = np.log(lid + self.lid_floor)
+        if self._second is not None:
+            second, _ = self._probabilities(self._second, prepared, -1)
+            second[:, self._second_unknown] = self.unknown_language_prior
+            scores += self.second_opinion_weight * np.log(second + self.second_opinion_floor)
+        else:
+            masks = masks & known[:, None]
+        scores = np.where(masks, scores, _EXCLUDED)
+        best = scores.argmax(axis=1)
+        rows = np.arange(len(prepared))
+        scores -= scores[rows, best][:, None]
+        confidence = np.where(masks[rows, best], 1.0 / np.exp(scores).sum(axis=1), 0.0)
+        confidence = np.clip(confidence, 0.0, 1.0)
+        threshold = max(self.min_confidence, np.finfo(np.float64).tiny)
+        languages = self.languages
+        return [
+            LanguageGuess(languages[b], conf)
+            if conf >= threshold
+            else LanguageGuess(UNDETERMINED, 1.0 - conf)
+            for b, conf in zip(best.tolist(), confidence.tolist(), strict=True)
+        ]
+
+
+_RULE_UND = LanguageGuess(UNDETERMINED, 1.0)
+_SCRIPT_CHARS = 120  # the script is judged on the start of a text
+_EXCLUDED = -1e9  # log-score of a language the script rules out (exp() of it is exactly 0)
+
+
+def _has_letters(text: str) -> bool:
+    """:func:`triage.pipeline.text.has_letters`, with a shortcut for texts that hold no URL or mention."""
+    if "/" in text or "@" in text or ("." in text and _URL_HINT.search(text)):
+        return has_letters(text)
+    return any(map(str.isalpha, text))

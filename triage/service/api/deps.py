@@ -1,0 +1,98 @@
+"""Dependencies shared by the routes, as ``Annotated`` aliases.
+
+The app's long-lived objects (settings, database, pipeline, metrics) live in one
+:class:`AppState` on ``app.state``, created by the lifespan in :mod:`triage.service.api.app`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPBearer
+
+from triage.errors import PermissionDeniedError
+from triage.pipeline.core import Pipeline
+from triage.service import moderation
+from triage.service.api.metrics import Metrics
+from triage.service.auth import CSRF_HEADER, SESSION_COOKIE, Principal
+from triage.service.settings import Settings
+from triage.service.store.db import Database
+from triage.training.registry import ActiveModel
+
+__all__ = ["AppState", "DatabaseDep", "PipelineDep", "PrincipalDep", "SettingsDep", "StateDep"]
+
+
+@dataclass
+class AppState:
+    """Everything a request may need, loaded once per process."""
+
+    settings: Settings
+    db: Database
+    model: ActiveModel
+    metrics: Metrics
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """The active model (follows ``triage models activate`` without a restart)."""
+        pipeline: Pipeline = self.model.get()
+        return pipeline
+
+
+def get_state(request: Request) -> AppState:
+    """The app's state (set up by the lifespan)."""
+    state: AppState = request.app.state.triage
+    return state
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def get_settings(state: StateDep) -> Settings:
+    """The app's settings."""
+    return state.settings
+
+
+def get_db(state: StateDep) -> Database:
+    """The app's database."""
+    return state.db
+
+
+def get_pipeline(state: StateDep) -> Pipeline:
+    """The loaded model."""
+    return state.pipeline
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+DatabaseDep = Annotated[Database, Depends(get_db)]
+PipelineDep = Annotated[Pipeline, Depends(get_pipeline)]
+
+# Declares the bearer scheme in the OpenAPI document (the "Authorize" button of /docs); the
+# header itself is checked in get_principal so that every failure gets our own 401 message.
+_bearer = HTTPBearer(auto_error=False, description="An API key from `triage keys create`.")
+
+
+_SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def get_principal(
+    request: Request, db: DatabaseDep, _: Annotated[object, Security(_bearer)] = None
+) -> Principal:
+    """The caller, from ``Authorization: Bearer <key>`` (401 if missing or unknown).
+
+    Without that header, the inbox's session cookie (set by ``POST /login``) stands in for it;
+    a request that changes something must then also send ``X-Triage-CSRF: 1`` (403 otherwise).
+    """
+    authorization = request.headers.get("authorization")
+    token = request.cookies.get(SESSION_COOKIE)
+    if authorization is None and token:
+        if request.method not in _SAFE_METHODS and request.headers.get(CSRF_HEADER) != "1":
+            raise PermissionDeniedError(
+                f"a request signed in by the session cookie must send the header '{CSRF_HEADER}: 1'"
+            )
+        authorization = f"Bearer {token}"
+    return moderation.authenticate(db, authorization)
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -1,0 +1,436 @@
+"""Request and response bodies of the HTTP API (pydantic v2).
+
+Inputs (``*In``) forbid unknown fields, so a typo is a 422 that names it rather than a silently
+ignored value. Strings refuse NUL characters and unpaired surrogates (neither survives a
+database round trip). Limits that depend on settings (batch size, text length) are checked by
+:mod:`triage.service.moderation`; the ones here are the hard ceilings shown in the OpenAPI schema.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from triage.service.store.db import naive_utc
+from triage.service.store.models import ApiKey, Campaign, Label, StoredComment
+from triage.types import Queue, SentimentLabel, Tag, Tier
+
+__all__ = [
+    "AnalyzeIn",
+    "AnalyzeOut",
+    "BulkResolveIn",
+    "BulkResolveOut",
+    "CampaignOut",
+    "CampaignPage",
+    "CampaignResolveIn",
+    "CampaignResolveOut",
+    "ClaimIn",
+    "ClaimOut",
+    "CommentIn",
+    "IngestIn",
+    "IngestOut",
+    "ItemOut",
+    "KeyIn",
+    "KeyInfoOut",
+    "KeyList",
+    "KeyOut",
+    "LabelIn",
+    "Lang",
+    "LabelOut",
+    "Name",
+    "QueueCountsOut",
+    "QueuePage",
+    "ResolveIn",
+    "ReviewPage",
+    "ScoredOut",
+    "Search",
+    "SkippedOut",
+]
+
+#: Hard ceilings (the configurable limits are lower by default).
+MAX_TEXT = 1_000_000
+MAX_ITEMS = 100_000
+
+
+def _clean(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode (found an unpaired surrogate)") from None
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty or only whitespace")
+    return value
+
+
+def _utc(value: datetime) -> datetime:
+    try:
+        return naive_utc(value)
+    except OverflowError:
+        raise ValueError("is out of range") from None
+
+
+Text = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_TEXT),
+    AfterValidator(_clean),
+    AfterValidator(_not_blank),
+]
+Name = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    AfterValidator(_clean),
+    AfterValidator(_not_blank),
+]
+Lang = Annotated[str, StringConstraints(pattern=r"^(?:[a-z]{2,3})$")]
+#: A text search (a substring; blank means no search).
+Search = Annotated[str, StringConstraints(max_length=200), AfterValidator(_clean)]
+Time = Annotated[datetime, AfterValidator(_utc)]
+Resolution = Literal["replied", "hidden", "deleted", "dismissed"]
+
+
+def _tag_set(tags: list[Tag]) -> list[Tag]:
+    return [t for t in Tag if t in tags]  # each once, in the canonical order
+
+
+def _out_time(value: datetime | None) -> datetime | None:
+    return None if value is None else value.replace(tzinfo=UTC)
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- analyze -----------------------------------------------------------------------------------
+
+
+class AnalyzeCommentIn(_In):
+    text: Text
+    id: Name | None = Field(None, description="Your id, echoed back.")
+
+
+class AnalyzeIn(_In):
+    comments: list[AnalyzeCommentIn] = Field(min_length=1, max_length=MAX_ITEMS)
+    tier: Tier | None = Field(None, description="fast (default) or accurate, if the model has it.")
+
+
+class ScoredOut(BaseModel):
+    """The output record of one comment (the same fields as `triage score` writes)."""
+
+    id: str | None = None
+    lang: str
+    lang_score: float
+    sentiment: SentimentLabel
+    sentiment_score: float
+    p_negative: float
+    p_neutral: float
+    p_positive: float
+    p_question: float
+    p_complaint: float
+    p_spam: float
+    p_praise: float
+    tags: list[Tag]
+    priority: int
+    queue: Queue
+    model: str
+    reasons: list[str]
+
+
+class AnalyzeOut(BaseModel):
+    results: list[ScoredOut]
+
+
+# --- comments and queues -----------------------------------------------------------------------
+
+
+class CommentIn(_In):
+    external_id: Name
+    text: Text
+    author: Name | None = None
+    created_at: Time | None = Field(
+        None, description="ISO 8601; naive times are UTC. Default: now."
+    )
+
+
+class IngestIn(_In):
+    channel: Name
+    comments: list[CommentIn] = Field(min_length=1, max_length=MAX_ITEMS)
+
+
+class ItemOut(ScoredOut):
+    """A stored comment: its text and record, moderation status, lease and campaign."""
+
+    id: int  # type: ignore[assignment]
+    external_id: str
+    channel: str
+    text: str
+    author: str | None
+    created_at: datetime
+    ingested_at: datetime
+    status: Literal["open", "replied", "hidden", "deleted", "dismissed"]
+    resolved_by: str | None
+    resolved_at: datetime | None
+    claimed_by: str | None
+    claim_expires_at: datetime | None
+    campaign_id: int | None
+    uncertainty: float | None = Field(
+        description="How unsure the model is about this comment: 0 sure .. 1 a coin toss (the "
+        "largest of the sentiment margin and each tag's distance from its threshold; see "
+        "GET /v1/queues/review). null for comments stored before it was computed."
+    )
+    uncertainty_reason: str | None = Field(
+        description="The head the model is least sure about, e.g. "
+        "'sentiment: negative 0.41 vs neutral 0.38' or 'complaint: 0.47 at threshold 0.45'."
+    )
+
+    @classmethod
+    def of(cls, row: tuple[StoredComment, str], now: datetime) -> ItemOut:
+        """Build from a stored comment and its channel name; expired leases show as unclaimed."""
+        c, channel = row
+        leased = (
+            c.claimed_by is not None and c.claim_expires_at is not None and c.claim_expires_at > now
+        )
+        return cls(
+            id=c.id,
+            external_id=c.external_id,
+            channel=channel,
+            text=c.text,
+            author=c.author,
+            created_at=c.created_at.replace(tzinfo=UTC),
+            ingested_at=c.ingested_at.replace(tzinfo=UTC),
+            lang=c.lang,
+            lang_score=c.lang_score,
+            sentiment=SentimentLabel(c.sentiment),
+            sentiment_score=c.sentiment_score,
+            p_negative=c.p_negative,
+            p_neutral=c.p_neutral,
+            p_positive=c.p_positive,
+            p_question=c.p_question,
+            p_complaint=c.p_complaint,
+            p_spam=c.p_spam,
+            p_praise=c.p_praise,
+            tags=[t for t in Tag if getattr(c, f"tag_{t.value}")],
+            priority=c.priority,
+            queue=Queue(c.queue),
+            model=c.model,
+            reasons=list(c.reasons),
+            status=c.status,  # type: ignore[arg-type]
+            resolved_by=c.resolved_by,
+            resolved_at=_out_time(c.resolved_at),
+            claimed_by=c.claimed_by if leased else None,
+            claim_expires_at=_out_time(c.claim_expires_at) if leased else None,
+            campaign_id=c.campaign_id,
+            uncertainty=c.uncertainty,
+            uncertainty_reason=c.uncertainty_reason,
+        )
+
+
+class IngestOut(BaseModel):
+    items: list[ItemOut] = Field(description="The stored record of each comment, in request order.")
+    created: int = Field(description="How many of them were new.")
+
+
+class QueuePage(BaseModel):
+    items: list[ItemOut]
+    next_cursor: str | None = Field(
+        description="Pass as ?cursor= for the next page; null on the last page."
+    )
+
+
+class ReviewPage(BaseModel):
+    items: list[ItemOut] = Field(
+        description="Comments nobody has labelled yet (any status), most uncertain first, then id."
+    )
+    next_cursor: str | None = Field(
+        description="Pass as ?cursor= for the next page; null on the last page."
+    )
+
+
+class QueueCount(BaseModel):
+    open: int
+    claimed: int
+
+
+class ChannelQueuesOut(BaseModel):
+    channel: str
+    queues: dict[Queue, QueueCount]
+
+
+class QueueCountsOut(BaseModel):
+    queues: list[Queue]
+    channels: list[ChannelQueuesOut]
+
+
+class ClaimIn(_In):
+    channel: Name | None = Field(
+        None, description="Only this channel (default: every channel of the key)."
+    )
+    lang: Lang | None = None
+    tag: Tag | None = None
+    limit: int = Field(10, ge=1, le=MAX_ITEMS)
+
+
+class ClaimOut(BaseModel):
+    items: list[ItemOut]
+    lease_expires_at: datetime
+
+
+class ResolveIn(_In):
+    action: Resolution
+
+
+CommentIdIn = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class BulkResolveIn(_In):
+    ids: list[CommentIdIn] = Field(
+        min_length=1, max_length=MAX_ITEMS, description="Comment ids (`id` of items)."
+    )
+    action: Resolution
+
+
+class SkippedOut(BaseModel):
+    id: int
+    detail: str
+
+
+class BulkResolveOut(BaseModel):
+    items: list[ItemOut] = Field(description="The comments this request resolved.")
+    skipped: list[SkippedOut] = Field(
+        description="Ids not resolved: unknown (or another channel's), or leased to another key."
+    )
+
+
+# --- labels ------------------------------------------------------------------------------------
+
+
+class LabelIn(_In):
+    sentiment: SentimentLabel | None = None
+    tags: Annotated[list[Tag], AfterValidator(_tag_set)] | None = Field(
+        None, max_length=len(Tag), description="The full set of tags that apply ([] for none)."
+    )
+    lang: Lang | None = None
+
+
+class LabelOut(BaseModel):
+    id: int
+    comment_id: int
+    lang: str | None
+    sentiment: SentimentLabel | None
+    tags: list[Tag] | None
+    labelled_by: str
+    labelled_at: datetime
+
+    @classmethod
+    def of(cls, label: Label) -> LabelOut:
+        """Build from a stored label."""
+        return cls(
+            id=label.id,
+            comment_id=label.comment_id,
+            lang=label.lang,
+            sentiment=SentimentLabel(label.sentiment) if label.sentiment else None,
+            tags=[Tag(t) for t in label.tags] if label.tags is not None else None,
+            labelled_by=label.labelled_by,
+            labelled_at=label.labelled_at.replace(tzinfo=UTC),
+        )
+
+
+# --- campaigns ---------------------------------------------------------------------------------
+
+
+class CampaignOut(BaseModel):
+    id: int
+    channel: str
+    status: Literal["open", "hidden", "deleted", "dismissed"]
+    size: int
+    authors: int
+    sample_text: str
+    first_seen: datetime
+    last_seen: datetime
+
+    @classmethod
+    def of(cls, campaign: Campaign, channel: str, size: int, authors: int) -> CampaignOut:
+        """Build from a stored campaign and its counts."""
+        return cls(
+            id=campaign.id,
+            channel=channel,
+            status=campaign.status,  # type: ignore[arg-type]  # the column holds only these
+            size=size,
+            authors=authors,
+            sample_text=campaign.sample_text,
+            first_seen=campaign.first_seen.replace(tzinfo=UTC),
+            last_seen=campaign.last_seen.replace(tzinfo=UTC),
+        )
+
+
+class CampaignPage(BaseModel):
+    items: list[CampaignOut]
+
+
+class CampaignResolveIn(_In):
+    action: Literal["hidden", "deleted", "dismissed"]
+
+
+class CampaignResolveOut(BaseModel):
+    id: int
+    status: str
+    resolved: int = Field(description="How many open comments this request resolved.")
+
+
+# --- keys --------------------------------------------------------------------------------------
+
+
+class KeyIn(_In):
+    role: Literal["score", "moderate", "admin"]
+    channels: list[Name] = Field(default_factory=list, max_length=1000)
+    name: Name | None = None
+
+
+class KeyOut(BaseModel):
+    name: str
+    role: str
+    channels: list[str]
+    key: str = Field(description="The API key. It is shown only once.")
+    created_at: datetime
+
+
+class KeyInfoOut(BaseModel):
+    """A stored key as listed: never its hash, and the key itself is not stored at all."""
+
+    name: str
+    role: Literal["score", "moderate", "admin"]
+    channels: list[str]
+    prefix: str = Field(
+        description="The key's public first part (`trg_` and 8 characters): tells which key a "
+        "leaked or logged `trg_...` string is."
+    )
+    created_at: datetime
+    revoked_at: datetime | None = Field(description="When it was revoked; null while it works.")
+
+    @classmethod
+    def of(cls, key: ApiKey) -> KeyInfoOut:
+        """Build from a stored key."""
+        return cls(
+            name=key.name,
+            role=key.role,  # type: ignore[arg-type]  # the column holds only these
+            channels=list(key.channels),
+            prefix=key.prefix,
+            created_at=key.created_at.replace(tzinfo=UTC),
+            revoked_at=_out_time(key.revoked_at),
+        )
+
+
+class KeyList(BaseModel):
+    items: list[KeyInfoOut]
+
+
+def record_of(result: Any, client_id: str | None = None) -> ScoredOut:
+    """A :class:`~triage.types.TriageResult` as a response record."""
+    return ScoredOut(id=client_id, **result.to_record(), reasons=list(result.priority.reasons))

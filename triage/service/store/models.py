@@ -1,0 +1,145 @@
+"""Database tables (SQLAlchemy 2 declarative). The schema itself is owned by the Alembic
+migrations in ``triage/store/migrations``; these classes must describe the same tables.
+
+Times are stored as naive UTC ``DateTime`` values (SQLite has no time zones); the API adds the
+``Z`` on the way out.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = ["ApiKey", "Base", "Campaign", "Channel", "Label", "StoredComment"]
+
+#: BIGINT on PostgreSQL, INTEGER (the rowid alias, so it auto-increments) on SQLite.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every triage table."""
+
+
+class Channel(Base):
+    """A page or group whose comments form their own queues."""
+
+    __tablename__ = "channels"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class Campaign(Base):
+    """Near-identical spam-ish comments posted by several authors within a time window."""
+
+    __tablename__ = "campaigns"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    channel_id: Mapped[int] = mapped_column(Id, ForeignKey("channels.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    sample_text: Mapped[str] = mapped_column(Text)
+    first_seen: Mapped[datetime] = mapped_column(DateTime())
+    last_seen: Mapped[datetime] = mapped_column(DateTime())
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class StoredComment(Base):
+    """An ingested comment with its triage record, moderation status, lease and campaign."""
+
+    __tablename__ = "comments"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "external_id", name="uq_comments_channel_external"),
+        Index(
+            "ix_comments_queue_rank",
+            "channel_id",
+            "status",
+            "queue",
+            "priority",
+            "created_at",
+            "id",
+        ),
+        Index("ix_comments_channel_time", "channel_id", "created_at"),
+        # The review list (GET /v1/queues/review): most uncertain first, per channel.
+        Index("ix_comments_review", "channel_id", "uncertainty", "id"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    channel_id: Mapped[int] = mapped_column(Id, ForeignKey("channels.id"))
+    external_id: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    ingested_at: Mapped[datetime] = mapped_column(DateTime())
+    # The output record of DESIGN.md; tags are flags so queues can filter on them in SQL.
+    lang: Mapped[str] = mapped_column(String(16))
+    lang_score: Mapped[float] = mapped_column(Float)
+    sentiment: Mapped[str] = mapped_column(String(16))
+    sentiment_score: Mapped[float] = mapped_column(Float)
+    p_negative: Mapped[float] = mapped_column(Float)
+    p_neutral: Mapped[float] = mapped_column(Float)
+    p_positive: Mapped[float] = mapped_column(Float)
+    p_question: Mapped[float] = mapped_column(Float)
+    p_complaint: Mapped[float] = mapped_column(Float)
+    p_spam: Mapped[float] = mapped_column(Float)
+    p_praise: Mapped[float] = mapped_column(Float)
+    tag_question: Mapped[bool] = mapped_column(Boolean)
+    tag_complaint: Mapped[bool] = mapped_column(Boolean)
+    tag_spam: Mapped[bool] = mapped_column(Boolean)
+    tag_praise: Mapped[bool] = mapped_column(Boolean)
+    priority: Mapped[int] = mapped_column(Integer)
+    queue: Mapped[str] = mapped_column(String(16))
+    model: Mapped[str] = mapped_column(String(200))
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    # Active learning (triage.pipeline.uncertainty): 0 sure .. 1 coin toss, and the head least sure about.
+    # NULL only for rows written by a triage older than migration 0002 after it ran.
+    uncertainty: Mapped[float | None] = mapped_column(Float)
+    uncertainty_reason: Mapped[str | None] = mapped_column(String(200))
+    # Moderation state.
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claim_expires_at: Mapped[datetime | None] = mapped_column(DateTime())
+    # Campaign detection: the text skeleton of campaign candidates (NULL for the rest).
+    campaign_key: Mapped[str | None] = mapped_column(Text)
+    campaign_id: Mapped[int | None] = mapped_column(Id, ForeignKey("campaigns.id"), index=True)
+
+
+class Label(Base):
+    """A moderator's correction of one comment: who, when, and the labels they set."""
+
+    __tablename__ = "labels"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(Id, ForeignKey("comments.id"), index=True)
+    channel_id: Mapped[int] = mapped_column(Id, ForeignKey("channels.id"), index=True)
+    lang: Mapped[str | None] = mapped_column(String(16))
+    sentiment: Mapped[str | None] = mapped_column(String(16))
+    tags: Mapped[list[str] | None] = mapped_column(JSON)
+    labelled_by: Mapped[str] = mapped_column(String(200))
+    labelled_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class ApiKey(Base):
+    """An API key: only its SHA-256 is stored; ``prefix`` finds it without scanning."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    prefix: Mapped[str] = mapped_column(String(32), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    channels: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime())

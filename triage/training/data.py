@@ -1,0 +1,118 @@
+"""Labelled data: the shared public datasets and the project's own seed sets.
+
+The public datasets live outside the repository (``$TRIAGE_DATA``, default ``../shared/datasets``
+next to the checkout); they are read, never copied. Each line is
+``{"id", "text", "lang", "label", "source", ...}`` and the task is the folder name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from triage.errors import ConfigError, InputFormatError
+from triage.paths import DEFAULT_MODEL_DIR, REPO_ROOT  # noqa: F401  (re-exported)
+
+__all__ = [
+    "DEFAULT_MODEL_DIR",
+    "TASKS",
+    "Example",
+    "data_root",
+    "dataset_names",
+    "read_examples",
+    "sample",
+    "seed_examples",
+]
+
+TASKS = ("sentiment", "spam", "complaint", "question")
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One labelled text. ``label`` uses the shared datasets' vocabulary for its task."""
+
+    id: str
+    text: str
+    lang: str
+    label: str
+    source: str
+    task: str
+
+
+def data_root(path: str | Path | None = None) -> Path:
+    """The shared datasets folder: ``path``, else ``$TRIAGE_DATA``, else ``../shared/datasets``."""
+    root = Path(path or os.environ.get("TRIAGE_DATA") or REPO_ROOT.parent / "shared" / "datasets")
+    if not (root / "sentiment").is_dir():
+        raise ConfigError(
+            f"no labelled datasets at {root}",
+            hint="set TRIAGE_DATA to the folder that holds sentiment/, spam/, complaint/, question/",
+        )
+    return root
+
+
+def dataset_names(root: Path, task: str, split: str) -> list[str]:
+    """Names of the datasets of a task that have the given split."""
+    return sorted(p.name.removesuffix(f".{split}.jsonl") for p in (root / task).glob(f"*.{split}.jsonl"))
+
+
+def read_examples(root: Path, task: str, name: str, split: str) -> Iterator[Example]:
+    """Examples of one dataset split."""
+    path = root / task / f"{name}.{split}.jsonl"
+    with path.open(encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, 1):
+            try:
+                row = json.loads(line)
+                yield Example(row["id"], row["text"], row["lang"], row["label"], row["source"], task)
+            except (json.JSONDecodeError, KeyError) as exc:
+                raise InputFormatError(f"bad dataset row: {exc}", path=str(path), line=line_no) from exc
+
+
+def _rank(key: str) -> str:
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+
+def sample(examples: list[Example], limit: int | None) -> list[Example]:
+    """A deterministic subset of at most ``limit`` examples (by hash of id), in input order."""
+    if limit is None or len(examples) <= limit:
+        return examples
+    keep = set(sorted((_rank(e.id) for e in examples))[:limit])
+    return [e for e in examples if _rank(e.id) in keep]
+
+
+@dataclass(frozen=True, slots=True)
+class SeedExample:
+    """A hand-written multi-label seed comment (all four tags annotated)."""
+
+    id: str
+    text: str
+    lang: str
+    tags: frozenset[str]
+    sentiment: str
+
+    @property
+    def is_dev(self) -> bool:
+        """Every third seed (by hash) is held out to measure tags in languages without public data."""
+        return int(_rank(self.id), 16) % 3 == 0
+
+
+def seed_examples(directory: Path | None = None) -> list[SeedExample]:
+    """All seed examples in ``datasets/seed/tags.*.jsonl``."""
+    directory = directory or REPO_ROOT / "datasets" / "seed"
+    out: list[SeedExample] = []
+    for path in sorted(directory.glob("tags.*.jsonl")):
+        with path.open(encoding="utf-8") as fh:
+            for line_no, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                    out.append(
+                        SeedExample(row["id"], row["text"], row["lang"], frozenset(row["tags"]), row["sentiment"])
+                    )
+                except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                    raise InputFormatError(f"bad seed row: {exc}", path=str(path), line=line_no) from exc
+    return out
