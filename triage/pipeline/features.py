@@ -7,6 +7,13 @@
 
 Saved as plain JSON (vocabularies) and ``.npz`` (IDF weights), so loading a model runs no code
 from the model files.
+
+``fit`` is scikit-learn's. ``transform`` runs the compiled featurizer of
+:mod:`triage.pipeline._native` (``_native.c``): the very n-grams, counts, sublinear TF, IDF and L2
+norms scikit-learn's ``TfidfVectorizer.transform`` computes, with the same float32 roundings, in
+one pass per text instead of a Python object per n-gram (``tests/unit/test_native.py`` compares
+the two on awkward multilingual text). :meth:`Featurizer.transform_reference` is the
+scikit-learn path, kept as the tests' reference and as the fallback when the module is not built.
 """
 
 from __future__ import annotations
@@ -15,17 +22,20 @@ import json
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-import sklearn
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from triage.pipeline.lexicon import CueMatcher
-from triage.pipeline.text import fold, normalize
+from triage.pipeline.text import _native, fold, normalize
 
-__all__ = ["CUE_FEATURES", "Featurizer", "cue_features"]
+if TYPE_CHECKING:  # scikit-learn is imported when fitting or by the reference path only
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+__all__ = ["CUE_FEATURES", "Featurizer", "cue_features", "cue_features_reference"]
 
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\U0001f1e6-\U0001f1ff]")
 _ELONGATED = re.compile(r"(\w)\1{2,}")
@@ -51,8 +61,24 @@ CUE_FEATURES = (
 )
 
 
+#: the tags of the four cue-word columns, in CUE_FEATURES order
+_CUE_TAGS = ("question", "complaint", "praise", "spam")
+
+
 def cue_features(raw: Sequence[str], folded: Sequence[str], cues: CueMatcher) -> np.ndarray:
-    """Dense cue matrix (n, len(CUE_FEATURES)), each column scaled to about [0, 1]."""
+    """Dense cue matrix (n, len(CUE_FEATURES)), each column scaled to about [0, 1].
+
+    ``raw``: the normalized texts, ``folded``: their :func:`~triage.pipeline.text.fold`. Exactly
+    :func:`cue_features_reference`, computed by the compiled module.
+    """
+    if _native is None:  # pragma: no cover
+        return cue_features_reference(raw, folded, cues)
+    data = _native.cue_matrix(cues.native(_CUE_TAGS), list(raw), list(folded))
+    return np.frombuffer(data, dtype=np.float32).reshape(len(raw), len(CUE_FEATURES))
+
+
+def cue_features_reference(raw: Sequence[str], folded: Sequence[str], cues: CueMatcher) -> np.ndarray:
+    """:func:`cue_features` in Python (tests compare the two)."""
     out = np.zeros((len(raw), len(CUE_FEATURES)), dtype=np.float32)
     for i, (text, low) in enumerate(zip(raw, folded, strict=True)):
         qm = low.count("?") + low.count("؟")
@@ -81,6 +107,8 @@ def cue_features(raw: Sequence[str], folded: Sequence[str], cues: CueMatcher) ->
 
 
 def _char_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415 - 0.6 s, fit only
+
     return TfidfVectorizer(
         analyzer="char_wb", ngram_range=(1, 4), lowercase=False, sublinear_tf=True, dtype=np.float32,
         min_df=3, max_features=400_000, vocabulary=vocabulary,
@@ -88,36 +116,95 @@ def _char_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorize
 
 
 def _word_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415 - 0.6 s, fit only
+
     return TfidfVectorizer(
         analyzer="word", ngram_range=(1, 2), lowercase=False, sublinear_tf=True, dtype=np.float32,
         min_df=2, max_features=200_000, token_pattern=_WORD_PATTERN, vocabulary=vocabulary,
     )
 
 
+@dataclass(frozen=True)
+class _Fitted:
+    """What ``transform`` needs: term -> column of each block, and the IDF weights."""
+
+    char_vocab: dict[str, int]
+    word_vocab: dict[str, int]
+    char_idf: np.ndarray
+    word_idf: np.ndarray
+
+
 class Featurizer:
-    """Sparse TF-IDF n-grams plus dense cues; ``fit`` once, then ``transform`` any batch."""
+    """Sparse TF-IDF n-grams plus dense cues; ``fit`` once, then ``transform`` any batch.
+
+    A loaded featurizer keeps its vocabularies and weights as plain dicts and arrays and does not
+    import scikit-learn (0.6 s, a fifth of a batch worker's start) until :attr:`char` or
+    :attr:`word` is asked for: ``fit`` and the reference path.
+    """
 
     def __init__(self) -> None:
-        self.char = _char_vectorizer()
-        self.word = _word_vectorizer()
         self.cues = CueMatcher()
+        self._vectorizers: tuple[TfidfVectorizer, TfidfVectorizer] | None = None
+        self._loaded: _Fitted | None = None  # what load() read, while no vectorizer holds it
+        self._word_terms: list[str] | None = None
+
+    @property
+    def char(self) -> TfidfVectorizer:
+        """scikit-learn's character n-gram vectorizer (fitted or loaded)."""
+        return self._sklearn()[0]
+
+    @property
+    def word(self) -> TfidfVectorizer:
+        """scikit-learn's word n-gram vectorizer (fitted or loaded)."""
+        return self._sklearn()[1]
+
+    def _sklearn(self) -> tuple[TfidfVectorizer, TfidfVectorizer]:
+        if self._vectorizers is None:
+            loaded = self._loaded
+            char = _char_vectorizer(None if loaded is None else loaded.char_vocab)
+            word = _word_vectorizer(None if loaded is None else loaded.word_vocab)
+            if loaded is not None:
+                char.idf_, word.idf_ = loaded.char_idf, loaded.word_idf
+            self._vectorizers = (char, word)
+        return self._vectorizers
+
+    def _fitted(self) -> _Fitted:
+        """The vocabularies and weights (AttributeError or NotFittedError before ``fit``)."""
+        if self._loaded is not None:
+            return self._loaded
+        char, word = self._sklearn()
+        return _Fitted(char.vocabulary_, word.vocabulary_, char.idf_, word.idf_)
 
     @property
     def n_features(self) -> int:
-        return len(self.char.vocabulary_) + len(self.word.vocabulary_) + len(CUE_FEATURES)
+        fitted = self._fitted()
+        return len(fitted.char_vocab) + len(fitted.word_vocab) + len(CUE_FEATURES)
+
+    def word_block(self) -> tuple[int, list[str]]:
+        """Where the word n-gram columns start, and the n-gram of each (to explain a decision)."""
+        fitted = self._fitted()
+        terms = self._word_terms
+        if terms is None:
+            terms = sorted(fitted.word_vocab, key=fitted.word_vocab.__getitem__)
+            self._word_terms = terms
+        return len(fitted.char_vocab), terms
 
     def fit(self, texts: Sequence[str]) -> Featurizer:
         """Learn vocabularies and IDF weights from raw texts."""
         folded = [fold(t) for t in texts]
-        self.char.fit(folded)
-        self.word.fit(folded)
+        char, word = self._sklearn()
+        char.fit(folded)
+        word.fit(folded)
+        self._loaded, self._word_terms = None, None
         return self
 
     def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """``fit`` then ``transform`` the same texts, reading each text once (training's hot path)."""
         raw = [normalize(t) for t in texts]
         folded = [fold(t) for t in raw]
-        X = self._stack(raw, folded, self.char.fit_transform(folded), self.word.fit_transform(folded))
+        char, word = self._sklearn()
+        X = self._stack(raw, folded, char.fit_transform(folded), word.fit_transform(folded))
+        self._loaded, self._word_terms = None, None
         X.sort_indices()  # as transform() leaves them: same sums in the same order, same model
         return X
 
@@ -125,25 +212,55 @@ class Featurizer:
         """Feature matrix (n, n_features) of raw texts, float32 CSR."""
         raw = [normalize(t) for t in texts]
         folded = [fold(t) for t in raw]
+        compiled = self._compiled()
+        if compiled is None:
+            return self.transform_reference(raw, folded)
+        return compiled.transform(raw, folded)
+
+    def transform_reference(self, raw: list[str], folded: list[str]) -> sp.csr_matrix:
+        """:meth:`transform` of normalized and folded texts by scikit-learn (the tests' reference)."""
+        import sklearn  # noqa: PLC0415
+
         # The inputs are our own lists of strings: scikit-learn's argument checks cost a fifth of
         # the time of scoring one comment (benchmarks/results/pipeline.md) and find nothing here.
         with sklearn.config_context(skip_parameter_validation=True, assume_finite=True):
             chars, words = self.char.transform(folded), self.word.transform(folded)
-        return self._stack(raw, folded, chars, words)
+        cues = sp.csr_matrix(cue_features_reference(raw, folded, self.cues))
+        return sp.hstack([chars, words, cues], format="csr", dtype=np.float32)
 
-    def _stack(self, raw: list[str], folded: list[str], chars: sp.spmatrix, words: sp.spmatrix) -> sp.csr_matrix:
+    def _stack(
+        self, raw: list[str], folded: list[str], chars: sp.spmatrix, words: sp.spmatrix
+    ) -> sp.csr_matrix:
         cues = sp.csr_matrix(cue_features(raw, folded, self.cues))
         return sp.hstack([chars, words, cues], format="csr", dtype=np.float32)
+
+    def _compiled(self) -> _Compiled | None:
+        """The compiled featurizer of the current vocabularies (made on first use, after ``fit``)."""
+        if _native is None:  # pragma: no cover
+            return None
+        try:
+            fitted = self._fitted()
+        except AttributeError:  # not fitted (NotFittedError is one): scikit-learn says so
+            return None
+        compiled = self.__dict__.get("_compiled_cache")
+        if compiled is None or not compiled.made_of(fitted):
+            compiled = _Compiled(fitted, self.cues) if _Compiled.supports(fitted) else None
+            self.__dict__["_compiled_cache"] = compiled
+        return compiled
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k != "_compiled_cache"}
 
     def save(self, directory: Path) -> None:
         """Write ``vocab.json`` and ``idf.npz`` into ``directory``."""
         directory.mkdir(parents=True, exist_ok=True)
+        fitted = self._fitted()
         vocab = {
-            name: sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
-            for name, vec in (("char", self.char), ("word", self.word))
+            name: sorted(v, key=v.__getitem__)
+            for name, v in (("char", fitted.char_vocab), ("word", fitted.word_vocab))
         }
         (directory / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-        np.savez_compressed(directory / "idf.npz", char=self.char.idf_, word=self.word.idf_)
+        np.savez_compressed(directory / "idf.npz", char=fitted.char_idf, word=fitted.word_idf)
 
     @classmethod
     def load(cls, directory: Path) -> Featurizer:
@@ -151,8 +268,68 @@ class Featurizer:
         vocab = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
         self = cls()
         with np.load(directory / "idf.npz") as idf:
-            self.char = _char_vectorizer({t: i for i, t in enumerate(vocab["char"])})
-            self.word = _word_vectorizer({t: i for i, t in enumerate(vocab["word"])})
-            self.char.idf_ = idf["char"]
-            self.word.idf_ = idf["word"]
+            char_idf, word_idf = idf["char"], idf["word"]
+        for name, weights in (("char", char_idf), ("word", word_idf)):
+            terms = vocab[name]
+            if len(terms) != len(weights) or len(set(terms)) != len(terms):
+                raise ValueError(f"{directory}: the {name} vocabulary has {len(terms)} terms "
+                                 f"({len(set(terms))} distinct) and {len(weights)} IDF weights")
+        self._loaded = _Fitted(
+            {t: i for i, t in enumerate(vocab["char"])},
+            {t: i for i, t in enumerate(vocab["word"])},
+            char_idf,
+            word_idf,
+        )
+        self._word_terms = vocab["word"]  # already in column order
+        self._compiled()  # build the lookup tables now, not on the first comment
         return self
+
+
+class _Compiled:
+    """A fitted :class:`Featurizer`'s vocabularies and IDF weights as compiled lookup tables."""
+
+    def __init__(self, fitted: _Fitted, cues: CueMatcher) -> None:
+        self._of = fitted
+        self.char = _native.Vocab(fitted.char_vocab, np.ascontiguousarray(fitted.char_idf), packed=True)
+        self.word = _native.Vocab(fitted.word_vocab, np.ascontiguousarray(fitted.word_idf), packed=False)
+        self.cues = cues.native(_CUE_TAGS)
+        self.n_features = len(fitted.char_vocab) + len(fitted.word_vocab) + len(CUE_FEATURES)
+        self.log_tf = _log_tf(1024)
+
+    @staticmethod
+    def supports(fitted: _Fitted) -> bool:
+        """Whether the compiled path reproduces scikit-learn's: float32 IDF, as ``fit`` makes."""
+        return fitted.char_idf.dtype == fitted.word_idf.dtype == np.float32
+
+    def made_of(self, fitted: _Fitted) -> bool:
+        """True while the featurizer still holds the vocabularies and weights of these tables."""
+        of = self._of
+        return (
+            of.char_vocab is fitted.char_vocab and of.word_vocab is fitted.word_vocab
+            and of.char_idf is fitted.char_idf and of.word_idf is fitted.word_idf
+        )
+
+    def transform(self, raw: list[str], folded: list[str]) -> sp.csr_matrix:
+        # A term cannot occur more often in a text than the text has characters (plus its padding).
+        longest = max(map(len, folded), default=0) + 2
+        if longest >= len(self.log_tf):
+            self.log_tf = _log_tf(2 * longest)
+        indptr, indices, data = _native.featurize(
+            self.char, self.word, self.cues, raw, folded, self.log_tf
+        )
+        arrays = (
+            np.frombuffer(data, np.float32),
+            np.frombuffer(indices, np.int32),
+            np.frombuffer(indptr, np.int32),
+        )
+        return sp.csr_matrix(arrays, shape=(len(raw), self.n_features))
+
+
+def _log_tf(n: int) -> np.ndarray:
+    """Sublinear TF of the counts 0..n-1 as scikit-learn computes it: float32 log, then + 1."""
+    table = np.zeros(n, dtype=np.float32)
+    tf = np.arange(1, n, dtype=np.float32)
+    np.log(tf, tf)
+    tf += 1.0
+    table[1:] = tf
+    return table

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from triage.errors import ConfigError, ModelNotFoundError, UnsupportedLanguageError
-from triage.pipeline.text import has_letters
+from triage.pipeline.text import _native, has_letters
 from triage.types import UNDETERMINED, LanguageGuess
 
 if TYPE_CHECKING:
@@ -52,8 +52,11 @@ __all__ = [
     "SUPPORTED_LANGUAGES",
     "LanguageDetector",
     "dominant_script",
+    "dominant_script_reference",
     "only_shared_words",
+    "only_shared_words_reference",
     "prepare",
+    "prepare_reference",
     "strip_diacritics",
 ]
 
@@ -111,7 +114,7 @@ def prepare(text: str) -> str:
     'masterchefbr'
     """
     # The cheap membership tests skip regexes that cannot match (most comments have no URL).
-    if "/" in text or ("." in text and _URL_HINT.search(text)):
+    if "/" in text or ("." in text and _url_hint(text)):
         text = _URL.sub(" ", text)
     if "@" in text:
         text = _MENTION.sub(" ", _EMAIL.sub(" ", text))
@@ -122,7 +125,28 @@ def prepare(text: str) -> str:
         if any(ch.isalpha() for ch in without_tags):
             text = without_tags
     text = text.replace("İ", "i").lower()
-    text = _NOT_TEXT.sub(" ", text[:MAX_CHARS])
+    if _native is None:  # pragma: no cover
+        return _prepare_tail(text[:MAX_CHARS])
+    return _native.lid_tail(text[:MAX_CHARS])  # exactly _prepare_tail, in one compiled pass
+
+
+def prepare_reference(text: str) -> str:
+    """:func:`prepare` with its last steps spelled out as regular expressions (tests compare)."""
+    if "/" in text or ("." in text and _URL_HINT.search(text)):
+        text = _URL.sub(" ", text)
+    if "@" in text:
+        text = _MENTION.sub(" ", _EMAIL.sub(" ", text))
+    if "RT" in text:
+        text = _RETWEET.sub(" ", text)
+    if "#" in text:
+        without_tags = _HASHTAG.sub(" ", text)
+        if any(ch.isalpha() for ch in without_tags):
+            text = without_tags
+    return _prepare_tail(text.replace("İ", "i").lower()[:MAX_CHARS])
+
+
+def _prepare_tail(text: str) -> str:
+    text = _NOT_TEXT.sub(" ", text)
     if "'" in text or "-" in text or "’" in text:
         text = _SPACE.sub(" ", _STRAY.sub(" ", text))
     return _ELONGATION.sub(r"\1\1", text).strip()
@@ -171,6 +195,13 @@ def dominant_script(text: str) -> str | None:
     >>> [dominant_script(t) for t in ("привет, ok", "شكرا ok", "谢谢", "??")]
     ['Cyrillic', 'Arabic', 'Other', None]
     """
+    if _native is None:  # pragma: no cover
+        return dominant_script_reference(text)
+    return _SCRIPT_OF_INDEX[_native.lid_script(text)]
+
+
+def dominant_script_reference(text: str) -> str | None:
+    """:func:`dominant_script` with regular expressions (tests compare the two)."""
     if text.isascii():
         return "Latin" if any(ch.isalpha() for ch in text) else None
     letters = sum(map(str.isalpha, text))
@@ -180,6 +211,10 @@ def dominant_script(text: str) -> str | None:
         if 2 * len(pattern.findall(text)) >= letters:  # a majority (most texts: the first try)
             return name
     return "Other"
+
+
+#: lid_script()'s answer -> script name (index -1: no letters)
+_SCRIPT_OF_INDEX: dict[int, str | None] = {**dict(enumerate(_SCRIPT_NAMES)), -1: None}
 
 
 # --------------------------------------------------------------------------------------------
@@ -199,6 +234,15 @@ def only_shared_words(prepared: str) -> bool:
     >>> [only_shared_words(t) for t in ("ok ok", "hahaha super", "aa", "ok shop")]
     [True, True, True, False]
     """
+    letters = prepared.replace(" ", "")
+    if not letters.strip(letters[:1]):  # fewer than two distinct characters (no set built)
+        return True
+    words = prepared.split()
+    return all(w in SHARED_WORDS or _LAUGH.fullmatch(w) for w in words)
+
+
+def only_shared_words_reference(prepared: str) -> bool:
+    """:func:`only_shared_words` as first written (tests compare the two)."""
     if len(set(prepared.replace(" ", ""))) < 2:
         return True
     words = prepared.split()
@@ -407,8 +451,15 @@ _SCRIPT_CHARS = 120  # the script is judged on the start of a text
 _EXCLUDED = -1e9  # log-score of a language the script rules out (exp() of it is exactly 0)
 
 
+def _url_hint(text: str) -> bool:
+    """``_URL_HINT.search(text)``, compiled (a URL may be in there)."""
+    if _native is None:  # pragma: no cover
+        return _URL_HINT.search(text) is not None
+    return _native.url_hint(text)
+
+
 def _has_letters(text: str) -> bool:
     """:func:`triage.pipeline.text.has_letters`, with a shortcut for texts that hold no URL or mention."""
-    if "/" in text or "@" in text or ("." in text and _URL_HINT.search(text)):
+    if "/" in text or "@" in text or ("." in text and _url_hint(text)):
         return has_letters(text)
     return any(map(str.isalpha, text))

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
-from triage.pipeline.text import fold
+from triage.pipeline.text import _native, fold
 
 __all__ = ["CUES", "CueMatcher"]
 
@@ -158,14 +159,34 @@ class CueMatcher:
 
     def __init__(self, cues: Mapping[str, Mapping[str, tuple[str, ...]]] = CUES) -> None:
         self.words: dict[str, frozenset[str]] = {}
+        #: the multi-word or punctuated cues of each tag, longest first (the regex's order)
+        self.multi: dict[str, tuple[str, ...]] = {}
         self.phrases: dict[str, re.Pattern[str] | None] = {}
         for tag, by_lang in cues.items():
             folded = {fold(w) for words in by_lang.values() for w in words} - {""}
             single = {w for w in folded if _TOKEN.fullmatch(w)}
             multi = sorted(folded - single, key=len, reverse=True)
             self.words[tag] = frozenset(single)
+            self.multi[tag] = tuple(multi)
             body = "|".join(re.escape(w) for w in multi)
             self.phrases[tag] = re.compile(rf"(?<!\w)(?:{body})(?!\w)") if multi else None
+        self._table: tuple[tuple[str, ...], Any] | None = None
+
+    def native(self, tags: tuple[str, ...]) -> Any:
+        """The same cues as a compiled table for ``tags`` (in that order; made once, then kept).
+
+        Counts exactly what :meth:`count` counts: a token of a single-word cue, and each
+        non-overlapping phrase match, longest first, not inside a word.
+        """
+        if self._table is None or self._table[0] != tags:
+            masks: dict[str, int] = {}
+            for i, tag in enumerate(tags):
+                for w in self.words[tag]:
+                    masks[w] = masks.get(w, 0) | 1 << i
+            phrases = [(p, i) for i, tag in enumerate(tags) for p in self.multi[tag]]
+            assert _native is not None, "the compiled module is not built (scripts/setup)"
+            self._table = (tags, _native.CueTable(len(tags), masks, phrases))
+        return self._table[1]
 
     def count(self, tag: str, tokens: list[str], folded: str) -> int:
         """Number of cue occurrences of ``tag``; ``tokens`` are ``\\w+`` runs of ``folded``."""

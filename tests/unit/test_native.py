@@ -1,0 +1,227 @@
+"""The compiled fast tier (``triage/pipeline/_native.c``) against its references.
+
+The shipped model's heads were trained on scikit-learn's TF-IDF of ``fold()``-ed text and on the
+Python cue features: the compiled featurizer must give the same matrix (same columns, values equal
+to float32 rounding), and the compiled ``fold``, ``normalize``, cue features and language-ID text
+view the very same strings and numbers as the regular-expression versions they replace, or every
+score would drift. Awkward multilingual text by hand, then generated text (hypothesis).
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import unicodedata
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.property.strategies import comment_text
+from triage.paths import DEFAULT_MODEL_DIR
+from triage.pipeline import _native, langid
+from triage.pipeline import text as text_module
+from triage.pipeline.features import Featurizer, cue_features, cue_features_reference
+from triage.pipeline.lexicon import CueMatcher
+from triage.pipeline.text import fold, fold_reference, normalize, normalize_reference
+
+VIETNAMESE = "Sản phẩm rất tốt, cảm ơn shop!! Giao hàng nhanhhhh quá 😍 bao nhiêu tiền vậy ạ?"
+AWKWARD = [
+    VIETNAMESE,
+    langid.strip_diacritics(VIETNAMESE),  # Vietnamese typed without diacritics
+    unicodedata.normalize("NFD", VIETNAMESE),  # decomposed: combining marks after the letters
+    "كَيفَ حالـــك؟ الطلب لم يصل بعد!!! أريد استرجاع المبلغ",  # harakat, tatweel, Arabic ? mark
+    "می‌خواهم سفارش بدهم، کی می‌رسه؟ خیلی بد بود\u200c",  # Persian with ZWNJ (and one at the end)
+    "ي ى ك ة أ إ آ ٠١٢٣٤٥٦٧٨٩ ۰۱۲",  # Arabic letter variants, Arabic-Indic and Persian digits
+    "\u200fمرحبا\u200e hello \u202bembedded\u202c \u2067isolate\u2069 \u202eevil\u202c",  # bidi
+    "👍🏽❤️‍🔥 🇻🇳🇷🇴 love it😂😂😂 👨‍👩‍👧‍👦 family",  # modifiers, ZWJ sequences, flags
+    "这个产品很好，但是快递太慢了？配送が遅い！！ 배송이 너무 느려요",  # CJK, no spaces
+    "a" * 10_000,  # a very long word
+    "word " + "x" * 3000 + "y" * 2000 + " https://example.com/" + "z" * 1000,
+    "😀" * 3000,  # a long word of characters outside the BMP
+    "",
+    " \t\n\u3000\u2028 ",
+    "\u200b\u200e\u00ad",  # nothing but invisible characters
+    "RT @bob: WIN a FREE iPhone http://spam.example www.x.com call +40 721 234 567 or a.b@c.de #promo",
+    "ＷＷＷ．ＥＸＡＭＰＬＥ．ＣＯＭ ｆｕｌｌｗｉｄｔｈ １２３",  # NFKC folds these to ASCII
+    "see a.ınfo now",  # re.IGNORECASE lets the dotless ı match i: a URL
+    "x.İO b.\u212aom K.CO",  # case-insensitive URL matching, Turkish and Kelvin letters
+    "क्या यह उपलब्ध है? कितना है १२३ kya ye available hai??",
+    "Где мой заказ??? Ужасно!!! İade ne zaman? Çok kötü ııı",
+    "a\x00b c\x1fd\x85e\x1cf",  # NUL, control and odd whitespace characters
+    "don't rock'n'roll --dash-- 'quoted' ’curly’ e-mail a--b _under_score_",
+    "???", "؟!", "!!!!!!", "@user httpurl phonenum emailaddr", "really?)", "چرا؟ !.) ",
+    "word\u2060joiner soft\u00adhyphen",
+    "how much is it? can you ship? is it available? cât costă? چقدر؟ هل يوجد توصيل",
+    "lone \ud83d surrogate",
+]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Featurizer:
+    return Featurizer.load(DEFAULT_MODEL_DIR / "fast")
+
+
+@pytest.fixture(scope="module")
+def fitted() -> Featurizer:
+    """Fitted on the awkward texts and generated text like the property tests', so that most of
+    their n-grams are in its vocabulary (min_df 3 and 2)."""
+    rng = random.Random(0)
+    corpus = AWKWARD * 3 + ["".join(rng.choices(_PIECES, k=rng.randint(0, 25))) for _ in range(1500)]
+    return Featurizer().fit(corpus)
+
+
+def _reference(f: Featurizer, texts: list[str]) -> sp.csr_matrix:
+    raw = [normalize_reference(t) for t in texts]
+    return f.transform_reference(raw, [fold_reference(t) for t in raw])
+
+
+def _assert_same_features(A: sp.csr_matrix, B: sp.csr_matrix) -> None:
+    assert A.shape == B.shape
+    assert A.dtype == B.dtype == np.float32
+    np.testing.assert_array_equal(A.indptr, B.indptr, err_msg="different number of features in a row")
+    np.testing.assert_array_equal(A.indices, B.indices, err_msg="different columns")
+    assert np.abs(A.data - B.data).max(initial=0.0) <= 1e-6
+    assert A.has_sorted_indices
+
+
+def test_the_compiled_module_is_built() -> None:
+    """scripts/setup (pip install -e .) builds it; without it scoring is ten times slower."""
+    assert text_module._native is not None
+
+
+@pytest.mark.parametrize("which", ["shipped", "fitted"])
+def test_compiled_features_equal_scikit_learn_on_awkward_text(which: str, request: pytest.FixtureRequest) -> None:
+    f: Featurizer = request.getfixturevalue(which)
+    assert f._compiled() is not None  # the compiled path is the one measured
+    X = f.transform(AWKWARD)
+    _assert_same_features(X, _reference(f, AWKWARD))
+    assert X.nnz > 1000  # the texts do hit the vocabulary
+
+
+def test_a_comment_gets_the_same_features_alone_and_in_a_batch(fitted: Featurizer) -> None:
+    batch = fitted.transform(AWKWARD)
+    for i, text in enumerate(AWKWARD):
+        _assert_same_features(fitted.transform([text]), batch[i])
+
+
+def test_refitting_rebuilds_the_compiled_tables() -> None:
+    f = Featurizer().fit(["alpha beta gamma"] * 3)
+    f.transform(["alpha"])
+    f.fit(["delta epsilon zeta eta"] * 3)
+    _assert_same_features(f.transform(["delta eta alpha"]), _reference(f, ["delta eta alpha"]))
+
+
+def test_cue_features_equal_the_python_ones_on_awkward_text() -> None:
+    raw = [normalize(t) for t in AWKWARD]
+    folded = [fold(t) for t in raw]
+    cues = CueMatcher()
+    np.testing.assert_array_equal(cue_features(raw, folded, cues), cue_features_reference(raw, folded, cues))
+
+
+def test_loading_and_scoring_features_does_not_import_scikit_learn() -> None:
+    """Scikit-learn takes 0.6 s to import: only fitting and the reference path need it."""
+    code = (
+        "import sys\n"
+        "from triage.paths import DEFAULT_MODEL_DIR\n"
+        "from triage.pipeline.features import Featurizer\n"
+        "Featurizer.load(DEFAULT_MODEL_DIR / 'fast').transform(['where is my refund?'])\n"
+        "assert 'sklearn' not in sys.modules, 'sklearn was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --------------------------------------------------------------------------- generated text
+
+_CHARS = (
+    "abcxyzABCXYZ İıſK ăâđơưạảấầẩẫậ \u0300\u0301\u0303\u0309\u0323"
+    "ابتثكيىةأإآـ\u064b\u064c\u064e\u0650\u0651\u0652\u0670"
+    "پچژگکی\u200c\u200d क्याहैं привет 这个好 😀👍🏽❤️🔥🇻🇳"
+    "?؟!.,:;()'’-_@#/+% \t\n\r\x0b\x0c\x1c\x85\xa0\u2000\u2028\u3000"
+    "\u200b\u200e\u200f\ufeff\u00ad\u2066\u202e\u2060"
+    "0123456789٠١٢٣۴۵\x00"
+)
+_SNIPPETS = [
+    "http://", "https://x.co/a", "www.", "WWW.", ".com", ".io", ".ınfo", ".xyzz", "@bob", "a.b@c.de",
+    "RT ", "#tag", "+40 721 234 567", "0912-345-6789", "12.345,6", "sooooo", "!!!", "???", "aaaa",
+    "httpurl", "phonenum", "emailaddr", "@user", "don't", "--", "' ", " ’", "   ", "ok", "hahaha",
+    "super", "lol", "merci", "?)", "؟ !.)", "? )",
+]
+_CUE_PHRASES = sorted({p for phrases in CueMatcher().multi.values() for p in phrases}
+                      | {w for words in CueMatcher().words.values() for w in words})
+_PIECES = list(_CHARS) + _SNIPPETS + _CUE_PHRASES
+
+_char = st.sampled_from(list(_CHARS))
+_piece = st.one_of(_char, _char, st.sampled_from(_SNIPPETS), st.sampled_from(_CUE_PHRASES))
+awkward_text = st.one_of(
+    st.lists(_piece, max_size=30).map("".join),
+    comment_text,
+    st.text(max_size=40),
+)
+_SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@_SETTINGS
+@given(awkward_text)
+def test_normalize_and_fold_equal_the_regex_versions(text: str) -> None:
+    assert normalize(text) == normalize_reference(text)
+    assert fold(text) == fold_reference(text)
+
+
+@_SETTINGS
+@given(awkward_text)
+def test_compiled_steps_equal_their_regexes_on_any_text(text: str) -> None:
+    """The compiled steps alone, on text that did not pass NFKC (any whitespace, any runs)."""
+    t = text_module
+    assert _native.clean(text) == t._SPACE.sub(" ", t._INVISIBLE.sub("", text)).strip()
+    tail = t._ELONGATION.sub(r"\1\1", t._ARABIC_DIACRITICS.sub("", text.translate(t._ARABIC_FOLD)))
+    assert _native.fold_tail(text) == t._SPACE.sub(" ", tail).strip()
+    assert _native.lid_tail(text) == langid._prepare_tail(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["a.ınfo", "x.İO", "x.\u212aom", "WWW.", "wWw.x", "ww.x", "x.comx", "x.com_", "x.co.", ".xyz", "a.me/"]
+)
+def test_url_hint_follows_re_ignorecase(text: str) -> None:
+    assert _native.url_hint(text) == (text_module._URL_HINT.search(text) is not None)
+
+
+@pytest.mark.parametrize("text", ["", "a", "1 a", "é", "aé", "ок", "ok ок", "١", "a١", "कa", "中"])
+def test_dominant_script_on_short_text(text: str) -> None:
+    assert langid.dominant_script(text) == langid.dominant_script_reference(text)
+
+
+@_SETTINGS
+@given(awkward_text)
+def test_url_hint_equals_the_regex(text: str) -> None:
+    assert _native.url_hint(text) == (text_module._URL_HINT.search(text) is not None)
+    assert _native.url_hint(text) == (langid._URL_HINT.search(text) is not None)
+
+
+@_SETTINGS
+@given(awkward_text)
+def test_language_id_text_view_equals_the_regex_version(text: str) -> None:
+    clean = normalize(text)
+    prepared = langid.prepare(clean)
+    assert prepared == langid.prepare_reference(clean)
+    assert langid.dominant_script(prepared) == langid.dominant_script_reference(prepared)
+    assert langid.dominant_script(clean) == langid.dominant_script_reference(clean)
+    assert langid.only_shared_words(prepared) == langid.only_shared_words_reference(prepared)
+
+
+@_SETTINGS
+@given(st.lists(awkward_text, min_size=1, max_size=5))
+def test_cue_features_equal_the_python_ones(texts: list[str]) -> None:
+    raw = [normalize(t) for t in texts]
+    folded = [fold(t) for t in raw]
+    cues = CueMatcher()
+    np.testing.assert_array_equal(cue_features(raw, folded, cues), cue_features_reference(raw, folded, cues))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(awkward_text, min_size=1, max_size=6))
+def test_compiled_features_equal_scikit_learn(fitted: Featurizer, texts: list[str]) -> None:
+    _assert_same_features(fitted.transform(texts), _reference(fitted, texts))

@@ -1,0 +1,1451 @@
+/* Compiled hot paths of the fast tier (built by setup.py on `pip install -e .`).
+ *
+ * Everything here computes exactly what the Python reference in triage/pipeline/reference.py
+ * computes (tests/unit/test_native.py checks it on generated and awkward multilingual text):
+ *
+ *   clean(text)          the tail of text.normalize after NFKC: invisible characters removed,
+ *                        whitespace runs collapsed to one space, stripped
+ *   fold_flags(text)     which of fold's regexes can match at all (bit set)
+ *   fold_tail(text)      the tail of text.fold after lower(): Arabic-script letter variants
+ *                        unified, harakat and tatweel dropped, elongations shortened, whitespace
+ *                        collapsed, stripped
+ *   Vocab(vocabulary)    a fitted n-gram vocabulary (term -> column) as an open-addressing table
+ *   CueTable(...)        the cue words and phrases of lexicon.CueMatcher
+ *   featurize(...)       char_wb 1-4 and word 1-2 n-gram counts -> sublinear TF x IDF, L2 per
+ *                        block (scikit-learn's TfidfVectorizer.transform, operation for
+ *                        operation) plus the 16 cue features, as one CSR matrix
+ *   cue_matrix(...)      the 16 cue features alone (dense)
+ *
+ * Character classes are CPython's own (Py_UNICODE_ISALNUM, ISSPACE, ...), i.e. what the `re`
+ * module's \w, \s, \d and str.isalpha/isupper/split use, so tokens and words split alike.
+ * Float arithmetic follows numpy/scikit-learn step by step (float32 products, a double sum of
+ * float32 squares for the norm); build with -ffp-contract=off so no FMA changes a rounding.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+/* ------------------------------------------------------------------ big tables
+ * The lookup tables are megabytes and read at random: on 4 KiB pages most lookups would also miss
+ * the TLB, so on Linux they live on transparent huge pages where the system allows it. */
+
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+static void *big_alloc(size_t n)
+{
+    const size_t huge = (size_t)2 << 20;
+    size_t size = n < huge ? (n ? n : 1) : (n + huge - 1) & ~(huge - 1);
+    void *p = NULL;
+    if (posix_memalign(&p, n < huge ? 64 : huge, size)) return NULL;
+    if (n >= huge) madvise(p, size, MADV_HUGEPAGE);
+    return p;
+}
+#else
+static void *big_alloc(size_t n) { return malloc(n ? n : 1); }
+#endif
+static void big_free(void *p) { free(p); }
+
+/* ------------------------------------------------------------------ character classes */
+
+enum { C_WORD = 1, C_SPACE = 2, C_ALPHA = 4, C_UPPER = 8, C_DECIMAL = 16 };
+
+static uint8_t ctab[0x10000];
+
+static inline uint8_t classify(Py_UCS4 c)
+{
+    uint8_t f = 0;
+    if (Py_UNICODE_ISALNUM(c) || c == '_') f |= C_WORD; /* re's \w (and \b) */
+    if (Py_UNICODE_ISSPACE(c)) f |= C_SPACE;            /* re's \s, str.split, str.strip */
+    if (Py_UNICODE_ISALPHA(c)) f |= C_ALPHA;            /* str.isalpha of one character */
+    if (Py_UNICODE_ISUPPER(c)) f |= C_UPPER;            /* str.isupper of one character */
+    if (Py_UNICODE_ISDECIMAL(c)) f |= C_DECIMAL;        /* re's \d */
+    return f;
+}
+
+static inline uint8_t cclass(Py_UCS4 c) { return c < 0x10000 ? ctab[c] : classify(c); }
+static inline int is_word(Py_UCS4 c) { return cclass(c) & C_WORD; }
+static inline int is_space(Py_UCS4 c) { return cclass(c) & C_SPACE; }
+
+/* text.normalize's _INVISIBLE */
+static inline int is_invisible(Py_UCS4 c)
+{
+    return c == 0x00ad || c == 0x200b || c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
+           (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x2069) || c == 0xfeff;
+}
+
+/* ------------------------------------------------------------------ growable buffers */
+
+typedef struct {
+    Py_UCS4 *p;
+    Py_ssize_t len, cap;
+} Buf;
+
+static int buf_reserve(Buf *b, Py_ssize_t n)
+{
+    if (n <= b->cap) return 0;
+    Py_ssize_t cap = b->cap ? b->cap : 256;
+    while (cap < n) cap *= 2;
+    Py_UCS4 *p = PyMem_Realloc(b->p, (size_t)cap * sizeof(Py_UCS4));
+    if (!p) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    b->p = p;
+    b->cap = cap;
+    return 0;
+}
+
+static void buf_free(Buf *b)
+{
+    PyMem_Free(b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
+
+/* Copy a str's code points into b (b->len = its length). */
+static int buf_load(Buf *b, PyObject *s)
+{
+    if (!PyUnicode_Check(s)) {
+        PyErr_Format(PyExc_TypeError, "expected str, got %.100s", Py_TYPE(s)->tp_name);
+        return -1;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    if (buf_reserve(b, n + 2) < 0) return -1;
+    if (n && !PyUnicode_AsUCS4(s, b->p, b->cap, 0)) return -1;
+    b->len = n;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ clean / fold helpers */
+
+/* normalize()'s tail: _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip() */
+static PyObject *py_clean(PyObject *Py_UNUSED(mod), PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "clean() expects a str");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    int change = 0, prev_space = 1;
+    for (Py_ssize_t i = 0; i < n && !change; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (is_space(c)) {
+            if (c != ' ' || prev_space) change = 1;
+            prev_space = 1;
+        }
+        else {
+            if (c >= 0x00ad && is_invisible(c)) change = 1;
+            prev_space = 0;
+        }
+    }
+    if (n && prev_space) change = 1; /* trailing whitespace */
+    if (!change) {
+        Py_INCREF(text);
+        return text;
+    }
+    Py_UCS4 *out = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_UCS4));
+    if (!out) return PyErr_NoMemory();
+    Py_ssize_t m = 0;
+    int pending = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 0x00ad && is_invisible(c)) continue;
+        if (is_space(c)) {
+            pending = 1;
+            continue;
+        }
+        if (pending && m) out[m++] = ' ';
+        pending = 0;
+        out[m++] = c;
+    }
+    PyObject *res = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, m);
+    PyMem_Free(out);
+    return res;
+}
+
+enum { F_AT = 1, F_SLASH = 2, F_DOT = 4, F_DIGIT = 8, F_DIGITS8 = 16, F_ARABIC = 32 };
+
+/* Which of fold()'s substitutions can match: '@' (e-mail, mention), '/' and '.' (URLs),
+ * decimal digits (numbers; 8 or more for phone numbers). */
+static PyObject *py_fold_flags(PyObject *Py_UNUSED(mod), PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "fold_flags() expects a str");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), digits = 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    long flags = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == '@') flags |= F_AT;
+        else if (c == '/') flags |= F_SLASH;
+        else if (c == '.') flags |= F_DOT;
+        else if (cclass(c) & C_DECIMAL) digits++;
+    }
+    if (digits) flags |= F_DIGIT;
+    if (digits >= 8) flags |= F_DIGITS8;
+    return PyLong_FromLong(flags);
+}
+
+/* text._ARABIC_FOLD and _ARABIC_DIACRITICS: the replacement, 0 to drop, or c itself */
+static inline Py_UCS4 arabic_fold(Py_UCS4 c)
+{
+    switch (c) {
+    case 0x064a: case 0x0649: return 0x06cc;
+    case 0x0643: return 0x06a9;
+    case 0x0623: case 0x0625: case 0x0622: return 0x0627;
+    case 0x0629: return 0x0647;
+    case 0x0640: return 0;
+    default:
+        if ((c >= 0x064b && c <= 0x0652) || c == 0x0670) return 0;
+        return c;
+    }
+}
+
+/* fold()'s tail after lower(): translate(_ARABIC_FOLD), _ARABIC_DIACRITICS.sub(""),
+ * _ELONGATION.sub(r"\1\1"), _SPACE.sub(" ").strip() */
+static PyObject *py_fold_tail(PyObject *Py_UNUSED(mod), PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "fold_tail() expects a str");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    /* fast check: nothing to do? */
+    int change = 0, prev_space = 1;
+    Py_UCS4 p1 = 0, p2 = 0; /* the two previous characters */
+    for (Py_ssize_t i = 0; i < n && !change; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 0x0622 && c <= 0x0670 && arabic_fold(c) != c) change = 1;
+        if (is_space(c)) {
+            if (c != ' ' || prev_space) change = 1;
+            prev_space = 1;
+        }
+        else prev_space = 0;
+        if (i >= 2 && c == p1 && c == p2) change = 1;
+        p2 = p1;
+        p1 = c;
+    }
+    if (n && prev_space) change = 1;
+    if (!change) {
+        Py_INCREF(text);
+        return text;
+    }
+    Py_UCS4 *a = PyMem_Malloc((size_t)(2 * (n ? n : 1)) * sizeof(Py_UCS4));
+    if (!a) return PyErr_NoMemory();
+    Py_UCS4 *out = a + n;
+    Py_ssize_t la = 0, m = 0;
+    for (Py_ssize_t i = 0; i < n; i++) { /* translate + drop diacritics */
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 0x0622 && c <= 0x0670) {
+            c = arabic_fold(c);
+            if (!c) continue;
+        }
+        a[la++] = c;
+    }
+    int pending = 0;
+    for (Py_ssize_t i = 0; i < la;) { /* runs: elongation, then whitespace collapse + strip */
+        Py_UCS4 c = a[i];
+        Py_ssize_t j = i + 1;
+        while (j < la && a[j] == c) j++;
+        if (is_space(c)) pending = 1;
+        else {
+            if (pending && m) out[m++] = ' ';
+            pending = 0;
+            Py_ssize_t keep = j - i >= 3 ? 2 : j - i; /* (.)\1{2,}: '.' is not '\n', a space */
+            for (Py_ssize_t k = 0; k < keep; k++) out[m++] = c;
+        }
+        i = j;
+    }
+    PyObject *res = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, m);
+    PyMem_Free(a);
+    return res;
+}
+
+/* _URL_HINT.search(text) is not None, for
+ *   re.compile(r"www\.|\.(?:com|net|org|ly|co|io|me|ro|vn|ir|info|biz|xyz)\b", re.IGNORECASE)
+ * IGNORECASE as the re module does it: a character matches a pattern letter when its simple
+ * lower case is that letter, and 'i' also matches dotless 'ı' (re._casefix). */
+static const char *const url_tlds[] = {"com", "net", "org", "ly", "co", "io", "me", "ro", "vn", "ir",
+                                       "info", "biz", "xyz", NULL};
+
+static inline int ci_eq(Py_UCS4 c, char letter)
+{
+    Py_UCS4 lo = c < 0x80 ? (Py_UCS4)((c >= 'A' && c <= 'Z') ? c + 32 : c) : Py_UNICODE_TOLOWER(c);
+    return lo == (Py_UCS4)letter || (letter == 'i' && c == 0x0131);
+}
+
+static PyObject *py_url_hint(PyObject *Py_UNUSED(mod), PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "url_hint() expects a str");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *d = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, d, i);
+        if (c == '.') {
+            for (int t = 0; url_tlds[t]; t++) {
+                const char *tld = url_tlds[t];
+                Py_ssize_t k = 0, len = (Py_ssize_t)strlen(tld);
+                if (i + 1 + len > n) continue;
+                while (k < len && ci_eq(PyUnicode_READ(kind, d, i + 1 + k), tld[k])) k++;
+                if (k == len && (i + 1 + len == n || !is_word(PyUnicode_READ(kind, d, i + 1 + len)))) Py_RETURN_TRUE;
+            }
+        }
+        else if ((c == 'w' || c == 'W') && i + 3 < n && ci_eq(PyUnicode_READ(kind, d, i + 1), 'w') &&
+                 ci_eq(PyUnicode_READ(kind, d, i + 2), 'w') && PyUnicode_READ(kind, d, i + 3) == '.')
+            Py_RETURN_TRUE;
+    }
+    Py_RETURN_FALSE;
+}
+
+/* ------------------------------------------------------------------ language ID helpers */
+
+/* langid._NOT_TEXT's complement: a letter or mark of the scripts we read, ZWNJ or an in-word
+ * apostrophe/hyphen, and not a digit or '_' */
+static inline int lid_is_text(Py_UCS4 c)
+{
+    uint8_t k = cclass(c);
+    if ((k & C_DECIMAL) || c == '_') return 0;
+    if (k & C_WORD) return 1;
+    return (c >= 0x0300 && c <= 0x036f) || (c >= 0x0610 && c <= 0x061a) || (c >= 0x064b && c <= 0x065f) ||
+           c == 0x0670 || (c >= 0x06d6 && c <= 0x06ed) || (c >= 0x0900 && c <= 0x097f) || c == 0x200c ||
+           c == '\'' || c == 0x2019 || c == '-';
+}
+
+static inline int lid_stray(Py_UCS4 c) { return c == '\'' || c == 0x2019 || c == '-'; }
+
+/* langid.prepare's tail, on the lower-cased text cut to MAX_CHARS:
+ *   _NOT_TEXT.sub(" "); _SPACE.sub(" ", _STRAY.sub(" ")); _ELONGATION.sub(r"\1\1"); strip()
+ * _STRAY = (?<!\w)['’-]+|['’-]+(?!\w) turns a run of apostrophes/hyphens into spaces unless it is
+ * a single one between two word characters. */
+static PyObject *py_lid_tail(PyObject *Py_UNUSED(mod), PyObject *text)
+{
+    Buf b = {0};
+    if (buf_load(&b, text) < 0) return NULL;
+    Py_ssize_t n = b.len, m = 0;
+    Py_UCS4 *a = b.p; /* in place: every step only shortens */
+    int in_gap = 0;
+    for (Py_ssize_t i = 0; i < n; i++) { /* _NOT_TEXT: each run of other characters -> one space */
+        Py_UCS4 c = a[i];
+        if (lid_is_text(c)) {
+            a[m++] = c;
+            in_gap = 0;
+        }
+        else if (!in_gap) {
+            a[m++] = ' ';
+            in_gap = 1;
+        }
+    }
+    n = m;
+    for (Py_ssize_t i = 0; i < n;) { /* _STRAY, decided on this text */
+        if (!lid_stray(a[i])) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i;
+        while (j < n && lid_stray(a[j])) j++;
+        int keep = j - i == 1 && i > 0 && is_word(a[i - 1]) && j < n && is_word(a[j]);
+        if (!keep)
+            for (Py_ssize_t k = i; k < j; k++) a[k] = ' ';
+        i = j;
+    }
+    m = 0;
+    int pending = 0;
+    for (Py_ssize_t i = 0; i < n;) { /* spaces collapsed and stripped, elongations shortened */
+        Py_UCS4 c = a[i];
+        Py_ssize_t j = i + 1;
+        while (j < n && a[j] == c) j++;
+        if (is_space(c)) pending = 1;
+        else {
+            if (pending && m) a[m++] = ' ';
+            pending = 0;
+            Py_ssize_t keep = j - i >= 3 ? 2 : j - i;
+            for (Py_ssize_t k = 0; k < keep; k++) a[m++] = c;
+        }
+        i = j;
+    }
+    PyObject *res = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, a, m);
+    buf_free(&b);
+    return res;
+}
+
+/* langid.dominant_script: 0 Latin, 1 Arabic, 2 Cyrillic, 3 Devanagari, 4 Other, -1 no letters */
+static PyObject *py_lid_script(PyObject *Py_UNUSED(mod), PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "lid_script() expects a str");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), letters = 0, in[4] = {0, 0, 0, 0};
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    int ascii = 1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 0x80) ascii = 0;
+        if (cclass(c) & C_ALPHA) letters++;
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= 0x00c0 && c <= 0x024f) ||
+            (c >= 0x1e00 && c <= 0x1eff))
+            in[0]++;
+        else if ((c >= 0x0600 && c <= 0x06ff) || (c >= 0x0750 && c <= 0x077f) || (c >= 0x08a0 && c <= 0x08ff) ||
+                 (c >= 0xfb50 && c <= 0xfdff) || (c >= 0xfe70 && c <= 0xfeff))
+            in[1]++;
+        else if (c >= 0x0400 && c <= 0x052f) in[2]++;
+        else if (c >= 0x0900 && c <= 0x097f) in[3]++;
+    }
+    if (!letters) return PyLong_FromLong(-1);
+    if (ascii) return PyLong_FromLong(0);
+    for (int k = 0; k < 4; k++)
+        if (2 * in[k] >= letters) return PyLong_FromLong(k);
+    return PyLong_FromLong(4);
+}
+
+/* ------------------------------------------------------------------ hash tables */
+
+#define FNV_OFFSET 1469598103934665603ULL
+#define FNV_PRIME 1099511628211ULL
+
+static inline uint64_t fnv_step(uint64_t h, Py_UCS4 c) { return (h ^ (uint64_t)c) * FNV_PRIME; }
+
+static inline uint64_t fnv(const Py_UCS4 *s, Py_ssize_t n)
+{
+    uint64_t h = FNV_OFFSET;
+    for (Py_ssize_t i = 0; i < n; i++) h = fnv_step(h, s[i]);
+    return h;
+}
+
+static inline uint64_t mix64(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ULL;
+    k ^= k >> 33;
+    return k;
+}
+
+/* Power of two, at most 3/4 full: linear probing stays short and a table of half a million
+ * terms fits in 8 MB (the lookups are memory-bound, so smaller is faster). */
+static uint64_t table_size(Py_ssize_t n)
+{
+    uint64_t size = 16;
+    while (size * 3 < (uint64_t)n * 4 + 4) size <<= 1;
+    return size;
+}
+
+/* Packed map: n-grams of 1-4 code points in 1..0xFFFF, packed 16 bits each, exact keys. */
+typedef struct {
+    uint64_t key;
+    int32_t val;
+    int32_t cnt; /* the term's count in the current document (featurize), zero between documents */
+} PSlot;
+
+typedef struct {
+    PSlot *slots;
+    uint64_t mask;
+} PMap;
+
+static int pmap_init(PMap *m, Py_ssize_t n)
+{
+    uint64_t size = table_size(n);
+    m->slots = big_alloc(size * sizeof(PSlot));
+    if (!m->slots) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (uint64_t i = 0; i < size; i++) {
+        m->slots[i].val = -1;
+        m->slots[i].cnt = 0;
+    }
+    m->mask = size - 1;
+    return 0;
+}
+
+static void pmap_put(PMap *m, uint64_t key, int32_t val)
+{
+    uint64_t i = mix64(key) & m->mask;
+    while (m->slots[i].val >= 0 && m->slots[i].key != key) i = (i + 1) & m->mask;
+    m->slots[i].key = key;
+    m->slots[i].val = val;
+}
+
+static inline int32_t pmap_get(const PMap *m, uint64_t key)
+{
+    uint64_t i = mix64(key) & m->mask;
+    for (;;) {
+        const PSlot *s = &m->slots[i];
+        if (s->val < 0) return -1;
+        if (s->key == key) return s->val;
+        i = (i + 1) & m->mask;
+    }
+}
+
+/* String map: any string, by FNV-1a hash of its code points, verified against the stored text. */
+typedef struct {
+    uint64_t hash;
+    int32_t id;
+    int32_t len;
+} SSlot;
+
+typedef struct {
+    SSlot *slots;
+    uint64_t mask;
+    Py_UCS4 *chars;
+    Py_ssize_t *off; /* id -> start in chars */
+    int32_t *val;    /* id -> value */
+    Py_ssize_t n, nchars;
+} SMap;
+
+static int smap_init(SMap *m, Py_ssize_t n, Py_ssize_t nchars)
+{
+    uint64_t size = table_size(n);
+    m->slots = big_alloc(size * sizeof(SSlot));
+    m->chars = big_alloc((size_t)nchars * sizeof(Py_UCS4));
+    m->off = big_alloc((size_t)(n + 1) * sizeof(Py_ssize_t));
+    m->val = big_alloc((size_t)n * sizeof(int32_t));
+    if (!m->slots || !m->chars || !m->off || !m->val) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (uint64_t i = 0; i < size; i++) m->slots[i].id = -1;
+    m->mask = size - 1;
+    m->n = m->nchars = 0;
+    m->off[0] = 0;
+    return 0;
+}
+
+static void smap_free(SMap *m)
+{
+    big_free(m->slots);
+    big_free(m->chars);
+    big_free(m->off);
+    big_free(m->val);
+    memset(m, 0, sizeof(*m));
+}
+
+/* Matches s[0:la] (+ ' ' + b[0:lb] when b) against entry id. */
+static inline int same(const Py_UCS4 *a, const Py_UCS4 *b, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
+
+static inline int smap_eq(const SMap *m, int32_t id, const Py_UCS4 *a, Py_ssize_t la, const Py_UCS4 *b,
+                          Py_ssize_t lb)
+{
+    const Py_UCS4 *t = m->chars + m->off[id];
+    if (!same(t, a, la)) return 0;
+    if (!b) return 1;
+    return t[la] == ' ' && same(t + la + 1, b, lb);
+}
+
+static inline int32_t smap_find(const SMap *m, uint64_t h, const Py_UCS4 *a, Py_ssize_t la, const Py_UCS4 *b,
+                                Py_ssize_t lb)
+{
+    Py_ssize_t len = b ? la + 1 + lb : la;
+    uint64_t i = mix64(h) & m->mask;
+    for (;;) {
+        const SSlot *s = &m->slots[i];
+        if (s->id < 0) return -1;
+        if (s->hash == h && s->len == len && smap_eq(m, s->id, a, la, b, lb)) return s->id;
+        i = (i + 1) & m->mask;
+    }
+}
+
+/* Adds a string (or finds it); returns its id. */
+static int32_t smap_add(SMap *m, const Py_UCS4 *s, Py_ssize_t len, int32_t val)
+{
+    uint64_t h = fnv(s, len);
+    int32_t id = smap_find(m, h, s, len, NULL, 0);
+    if (id >= 0) return id;
+    id = (int32_t)m->n++;
+    memcpy(m->chars + m->nchars, s, (size_t)len * sizeof(Py_UCS4));
+    m->nchars += len;
+    m->off[m->n] = m->nchars;
+    m->val[id] = val;
+    uint64_t i = mix64(h) & m->mask;
+    while (m->slots[i].id >= 0) i = (i + 1) & m->mask;
+    m->slots[i].hash = h;
+    m->slots[i].id = id;
+    m->slots[i].len = (int32_t)len;
+    return id;
+}
+
+static inline int32_t smap_get(const SMap *m, uint64_t h, const Py_UCS4 *a, Py_ssize_t la, const Py_UCS4 *b,
+                               Py_ssize_t lb)
+{
+    int32_t id = smap_find(m, h, a, la, b, lb);
+    return id < 0 ? -1 : m->val[id];
+}
+
+/* ------------------------------------------------------------------ Vocab */
+
+typedef struct {
+    PyObject_HEAD
+    int packed;
+    PMap pm;
+    SMap sm;
+    Py_ssize_t n_terms;
+    float *idf;         /* per column (float32, as scikit-learn's idf_) */
+    int32_t *counts;    /* per column of the string map's terms, zero between documents */
+    int32_t *touched;   /* string-map columns seen in the current document */
+    uint32_t *ptouched; /* packed-map slots seen in the current document */
+    uint64_t *pairs;    /* (column << 32 | count) of the current document, and sort scratch */
+    uint64_t *keys;     /* packed n-grams of the current document and their first slots */
+    uint64_t *slot;
+    Py_ssize_t kcap;
+} VocabObject;
+
+static void Vocab_dealloc(VocabObject *self)
+{
+    big_free(self->pm.slots);
+    smap_free(&self->sm);
+    big_free(self->counts);
+    big_free(self->idf);
+    PyMem_Free(self->touched);
+    PyMem_Free(self->ptouched);
+    PyMem_Free(self->pairs);
+    PyMem_Free(self->keys);
+    PyMem_Free(self->slot);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static inline int packable(const Py_UCS4 *s, Py_ssize_t n)
+{
+    if (n < 1 || n > 4) return 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (s[i] == 0 || s[i] > 0xFFFF) return 0;
+    return 1;
+}
+
+static inline uint64_t pack(const Py_UCS4 *s, Py_ssize_t n)
+{
+    uint64_t k = 0;
+    for (Py_ssize_t i = 0; i < n; i++) k |= (uint64_t)s[i] << (16 * i);
+    return k;
+}
+
+/* Vocab(vocabulary: dict[str, int], idf: float32 buffer, packed: bool) */
+static int Vocab_init(VocabObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"vocabulary", "idf", "packed", NULL};
+    PyObject *vocab, *idf_o;
+    int packed = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!Op", kwlist, &PyDict_Type, &vocab, &idf_o, &packed)) return -1;
+    if (self->counts) {
+        PyErr_SetString(PyExc_RuntimeError, "Vocab is already initialized");
+        return -1;
+    }
+    Py_ssize_t n = PyDict_Size(vocab), pos = 0, nchars = 0, npacked = 0;
+    PyObject *key, *value;
+    Buf b = {0};
+    Py_buffer idf;
+    if (PyObject_GetBuffer(idf_o, &idf, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
+    if (idf.itemsize != 4 || !idf.format || strcmp(idf.format, "f") || idf.len != n * 4) {
+        PyBuffer_Release(&idf);
+        PyErr_SetString(PyExc_ValueError, "idf must be float32, one weight per term");
+        return -1;
+    }
+    while (PyDict_Next(vocab, &pos, &key, &value)) {
+        if (buf_load(&b, key) < 0) goto fail;
+        long col = PyLong_AsLong(value);
+        if (col == -1 && PyErr_Occurred()) goto fail;
+        if (col < 0 || col >= n) {
+            PyErr_Format(PyExc_ValueError, "column %ld out of range for %zd terms", col, n);
+            goto fail;
+        }
+        if (packed && packable(b.p, b.len)) npacked++;
+        else nchars += b.len;
+    }
+    self->packed = packed;
+    self->n_terms = n;
+    if (pmap_init(&self->pm, packed ? npacked : 0) < 0) goto fail;
+    if (smap_init(&self->sm, n - npacked, nchars) < 0) goto fail;
+    pos = 0;
+    while (PyDict_Next(vocab, &pos, &key, &value)) {
+        if (buf_load(&b, key) < 0) goto fail;
+        int32_t col = (int32_t)PyLong_AsLong(value);
+        if (packed && packable(b.p, b.len)) pmap_put(&self->pm, pack(b.p, b.len), col);
+        else self->sm.val[smap_add(&self->sm, b.p, b.len, col)] = col;
+    }
+    self->counts = big_alloc((size_t)n * sizeof(int32_t));
+    if (self->counts) memset(self->counts, 0, (size_t)n * sizeof(int32_t));
+    self->idf = big_alloc((size_t)n * sizeof(float));
+    if (self->idf) memcpy(self->idf, idf.buf, (size_t)n * sizeof(float));
+    self->touched = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(int32_t));
+    self->ptouched = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(uint32_t));
+    self->pairs = PyMem_Malloc((size_t)(n ? n : 1) * 2 * sizeof(uint64_t));
+    if (!self->counts || !self->idf || !self->touched || !self->ptouched || !self->pairs) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    buf_free(&b);
+    PyBuffer_Release(&idf);
+    return 0;
+fail:
+    buf_free(&b);
+    PyBuffer_Release(&idf);
+    return -1;
+}
+
+static PyObject *Vocab_len(VocabObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return PyLong_FromSsize_t(self->n_terms);
+}
+
+static PyMethodDef Vocab_methods[] = {
+    {"n_terms", (PyCFunction)Vocab_len, METH_NOARGS, "Number of terms (columns)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject VocabType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "triage.pipeline._native.Vocab",
+    .tp_doc = "A fitted n-gram vocabulary (term -> column).",
+    .tp_basicsize = sizeof(VocabObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Vocab_init,
+    .tp_dealloc = (destructor)Vocab_dealloc,
+    .tp_methods = Vocab_methods,
+};
+
+static inline void hit(VocabObject *v, int32_t col, Py_ssize_t *nt)
+{
+    if (v->counts[col]++ == 0) v->touched[(*nt)++] = col;
+}
+
+/* Sort (column << 32 | count) pairs by column: insertion sort when short, else LSD radix on the
+ * column's bytes. Columns are unique within a document. */
+static void sort_pairs(uint64_t *a, Py_ssize_t n, uint64_t *tmp)
+{
+    if (n < 48) {
+        for (Py_ssize_t i = 1; i < n; i++) {
+            uint64_t x = a[i];
+            Py_ssize_t j = i;
+            while (j > 0 && a[j - 1] > x) {
+                a[j] = a[j - 1];
+                j--;
+            }
+            a[j] = x;
+        }
+        return;
+    }
+    uint64_t mx = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (a[i] > mx) mx = a[i];
+    mx >>= 32;
+    uint64_t *src = a, *dst = tmp;
+    for (int shift = 0; shift < 32 && (mx >> shift); shift += 8) {
+        Py_ssize_t cnt[257] = {0};
+        for (Py_ssize_t i = 0; i < n; i++) cnt[((src[i] >> (32 + shift)) & 0xff) + 1]++;
+        for (int k = 0; k < 256; k++) cnt[k + 1] += cnt[k];
+        for (Py_ssize_t i = 0; i < n; i++) dst[cnt[(src[i] >> (32 + shift)) & 0xff]++] = src[i];
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a) memcpy(a, src, (size_t)n * sizeof(uint64_t));
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)0)
+#endif
+#define PREFETCH_AHEAD 12
+
+/* char_wb 1-4 n-grams of f[0:m]: words are runs of non-space; each is padded with one space.
+ * N-grams of code points 1..0xFFFF (nearly all) are packed into 64-bit keys, collected for the
+ * whole text, then looked up with the table slots prefetched a few keys ahead (the tables are
+ * megabytes: the lookups are memory-bound). The rest go through the string map at once. */
+static int count_char_wb(VocabObject *v, const Py_UCS4 *f, Py_ssize_t m, Buf *pad, Py_ssize_t *nt,
+                         Py_ssize_t *np)
+{
+    Py_ssize_t need = 8 * m + 8, nk = 0;
+    if (need > v->kcap) {
+        uint64_t *k = PyMem_Realloc(v->keys, (size_t)need * sizeof(uint64_t));
+        if (k) v->keys = k;
+        uint64_t *sl = k ? PyMem_Realloc(v->slot, (size_t)need * sizeof(uint64_t)) : NULL;
+        if (sl) v->slot = sl;
+        if (!k || !sl) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        v->kcap = need;
+    }
+    uint64_t *keys = v->keys, *slot = v->slot, mask = v->pm.mask;
+    Py_ssize_t i = 0;
+    while (i < m) {
+        while (i < m && is_space(f[i])) i++;
+        if (i >= m) break;
+        Py_ssize_t s = i;
+        while (i < m && !is_space(f[i])) i++;
+        Py_ssize_t L = i - s + 2;
+        if (buf_reserve(pad, L) < 0) return -1;
+        Py_UCS4 *w = pad->p;
+        w[0] = ' ';
+        memcpy(w + 1, f + s, (size_t)(i - s) * sizeof(Py_UCS4));
+        w[L - 1] = ' ';
+        for (Py_ssize_t a = 0; a < L; a++) {
+            uint64_t key = 0;
+            int ok = 1; /* still packable */
+            Py_ssize_t top = L - a < 4 ? L - a : 4;
+            for (Py_ssize_t n = 1; n <= top; n++) {
+                Py_UCS4 c = w[a + n - 1];
+                if (ok && c && c <= 0xFFFF) {
+                    key |= (uint64_t)c << (16 * (n - 1));
+                    keys[nk] = key;
+                    slot[nk++] = mix64(key) & mask;
+                }
+                else {
+                    ok = 0;
+                    int32_t col = smap_get(&v->sm, fnv(w + a, n), w + a, n, NULL, 0);
+                    if (col >= 0) hit(v, col, nt);
+                }
+            }
+        }
+    }
+    PSlot *slots = v->pm.slots;
+    for (Py_ssize_t k = 0; k < nk; k++) {
+        if (k + PREFETCH_AHEAD < nk) PREFETCH(&slots[slot[k + PREFETCH_AHEAD]]);
+        uint64_t key = keys[k], j = slot[k];
+        for (;;) {
+            PSlot *e = &slots[j];
+            if (e->val < 0) break;
+            if (e->key == key) {
+                if (e->cnt++ == 0) v->ptouched[(*np)++] = (uint32_t)j;
+                break;
+            }
+            j = (j + 1) & mask;
+        }
+    }
+    return 0;
+}
+
+typedef struct {
+    Py_ssize_t start, len;
+    uint64_t hash;
+    int word; /* a \w+ run (not one of ? ؟ !) */
+} Token;
+
+typedef struct {
+    Token *t;
+    Py_ssize_t n, cap;
+} Tokens;
+
+/* token_pattern r"(?u)\b\w+\b|[?؟!]": maximal \w runs, and ? ؟ ! one by one */
+static int tokenize(const Py_UCS4 *f, Py_ssize_t m, Tokens *tk)
+{
+    tk->n = 0;
+    Py_ssize_t i = 0;
+    while (i < m) {
+        Py_UCS4 c = f[i];
+        Py_ssize_t s = i, len;
+        int word;
+        if (is_word(c)) {
+            while (i < m && is_word(f[i])) i++;
+            len = i - s;
+            word = 1;
+        }
+        else if (c == '?' || c == 0x061f || c == '!') {
+            i++;
+            len = 1;
+            word = 0;
+        }
+        else {
+            i++;
+            continue;
+        }
+        if (tk->n == tk->cap) {
+            Py_ssize_t cap = tk->cap ? 2 * tk->cap : 64;
+            Token *t = PyMem_Realloc(tk->t, (size_t)cap * sizeof(Token));
+            if (!t) {
+                PyErr_NoMemory();
+                return -1;
+            }
+            tk->t = t;
+            tk->cap = cap;
+        }
+        Token *t = &tk->t[tk->n++];
+        t->start = s;
+        t->len = len;
+        t->hash = fnv(f + s, len);
+        t->word = word;
+    }
+    return 0;
+}
+
+/* word 1-2 n-grams: every token, and every two neighbours joined by one space (hashes first,
+ * then the lookups with the slots prefetched, as for characters) */
+static int count_words(VocabObject *v, const Py_UCS4 *f, const Tokens *tk, Py_ssize_t *nt)
+{
+    Py_ssize_t n = tk->n, nk = 2 * n;
+    if (nk > v->kcap) {
+        uint64_t *k = PyMem_Realloc(v->keys, (size_t)nk * sizeof(uint64_t));
+        if (k) v->keys = k;
+        uint64_t *sl = k ? PyMem_Realloc(v->slot, (size_t)nk * sizeof(uint64_t)) : NULL;
+        if (sl) v->slot = sl;
+        if (!k || !sl) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        v->kcap = nk;
+    }
+    uint64_t *hash = v->keys, *slot = v->slot, mask = v->sm.mask;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        const Token *a = &tk->t[k];
+        hash[2 * k] = a->hash;
+        if (k + 1 < n) {
+            const Token *b = &tk->t[k + 1];
+            uint64_t h = fnv_step(a->hash, ' ');
+            for (Py_ssize_t i = 0; i < b->len; i++) h = fnv_step(h, f[b->start + i]);
+            hash[2 * k + 1] = h;
+        }
+    }
+    for (Py_ssize_t k = 0; k < nk; k++) slot[k] = mix64(hash[k]) & mask;
+    const SSlot *slots = v->sm.slots;
+    for (Py_ssize_t k = 0; k < nk; k++) {
+        if (k + PREFETCH_AHEAD < nk) PREFETCH(&slots[slot[k + PREFETCH_AHEAD]]);
+        const Token *a = &tk->t[k / 2];
+        int32_t col;
+        if (k % 2 == 0) col = smap_get(&v->sm, hash[k], f + a->start, a->len, NULL, 0);
+        else if (k / 2 + 1 < n) {
+            const Token *b = &tk->t[k / 2 + 1];
+            col = smap_get(&v->sm, hash[k], f + a->start, a->len, f + b->start, b->len);
+        }
+        else continue;
+        if (col >= 0) hit(v, col, nt);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ cue table */
+
+#define MAX_TAGS 8
+
+typedef struct {
+    PyObject_HEAD
+    int ntags;
+    SMap words; /* token -> bit mask of tags */
+    /* phrases, grouped by first code point, longest first within a group */
+    Py_ssize_t nphr;
+    Py_UCS4 *pchars;
+    Py_ssize_t *poff;
+    Py_ssize_t *plen;
+    int32_t *ptag;
+    PMap first; /* first code point + 1 -> group */
+    Py_ssize_t *gstart, *gend;
+} CueObject;
+
+static void Cue_dealloc(CueObject *self)
+{
+    smap_free(&self->words);
+    PyMem_Free(self->pchars);
+    PyMem_Free(self->poff);
+    PyMem_Free(self->plen);
+    PyMem_Free(self->ptag);
+    big_free(self->first.slots);
+    PyMem_Free(self->gstart);
+    PyMem_Free(self->gend);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+typedef struct {
+    Py_UCS4 first;
+    Py_ssize_t len, idx;
+} PhraseKey;
+
+static int phrase_cmp(const void *x, const void *y)
+{
+    const PhraseKey *a = x, *b = y;
+    if (a->first != b->first) return a->first < b->first ? -1 : 1;
+    if (a->len != b->len) return a->len > b->len ? -1 : 1;
+    return a->idx < b->idx ? -1 : (a->idx > b->idx);
+}
+
+/* CueTable(ntags: int, words: dict[str, int mask], phrases: list[tuple[str, int tag]]) */
+static int Cue_init(CueObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"ntags", "words", "phrases", NULL};
+    int ntags;
+    PyObject *words, *phrases;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "iO!O!", kwlist, &ntags, &PyDict_Type, &words, &PyList_Type,
+                                     &phrases))
+        return -1;
+    if (self->words.slots) {
+        PyErr_SetString(PyExc_RuntimeError, "CueTable is already initialized");
+        return -1;
+    }
+    if (ntags < 1 || ntags > MAX_TAGS) {
+        PyErr_SetString(PyExc_ValueError, "ntags must be in 1..8");
+        return -1;
+    }
+    self->ntags = ntags;
+    Buf b = {0};
+    PhraseKey *keys = NULL;
+    Py_ssize_t pos = 0, nchars = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(words, &pos, &key, &value)) {
+        if (!PyUnicode_Check(key)) {
+            PyErr_SetString(PyExc_TypeError, "cue words must be str");
+            goto fail;
+        }
+        nchars += PyUnicode_GET_LENGTH(key);
+    }
+    if (smap_init(&self->words, PyDict_Size(words), nchars) < 0) goto fail;
+    pos = 0;
+    while (PyDict_Next(words, &pos, &key, &value)) {
+        long mask = PyLong_AsLong(value);
+        if (mask == -1 && PyErr_Occurred()) goto fail;
+        if (buf_load(&b, key) < 0) goto fail;
+        self->words.val[smap_add(&self->words, b.p, b.len, (int32_t)mask)] = (int32_t)mask;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(phrases);
+    self->nphr = n;
+    nchars = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PyList_GET_ITEM(phrases, i), *text;
+        int tag;
+        if (!PyArg_ParseTuple(item, "Ui", &text, &tag)) goto fail;
+        if (tag < 0 || tag >= ntags || PyUnicode_GET_LENGTH(text) < 1) {
+            PyErr_SetString(PyExc_ValueError, "bad phrase");
+            goto fail;
+        }
+        nchars += PyUnicode_GET_LENGTH(text);
+    }
+    keys = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(PhraseKey));
+    self->pchars = PyMem_Malloc((size_t)(nchars ? nchars : 1) * sizeof(Py_UCS4));
+    self->poff = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    self->plen = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    self->ptag = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(int32_t));
+    self->gstart = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    self->gend = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    Py_UCS4 *raw = PyMem_Malloc((size_t)(nchars ? nchars : 1) * sizeof(Py_UCS4));
+    Py_ssize_t *raw_off = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    int32_t *raw_tag = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(int32_t));
+    if (!keys || !self->pchars || !self->poff || !self->plen || !self->ptag || !self->gstart || !self->gend || !raw ||
+        !raw_off || !raw_tag) {
+        PyMem_Free(raw);
+        PyMem_Free(raw_off);
+        PyMem_Free(raw_tag);
+        PyErr_NoMemory();
+        goto fail;
+    }
+    Py_ssize_t at = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PyList_GET_ITEM(phrases, i), *text;
+        int tag;
+        PyArg_ParseTuple(item, "Ui", &text, &tag);
+        if (buf_load(&b, text) < 0) {
+            PyMem_Free(raw);
+            PyMem_Free(raw_off);
+            PyMem_Free(raw_tag);
+            goto fail;
+        }
+        memcpy(raw + at, b.p, (size_t)b.len * sizeof(Py_UCS4));
+        raw_off[i] = at;
+        raw_tag[i] = tag;
+        keys[i].first = b.p[0];
+        keys[i].len = b.len;
+        keys[i].idx = i;
+        at += b.len;
+    }
+    qsort(keys, (size_t)n, sizeof(PhraseKey), phrase_cmp);
+    Py_ssize_t ngroups = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (i == 0 || keys[i].first != keys[i - 1].first) ngroups++;
+    if (pmap_init(&self->first, ngroups) < 0) {
+        PyMem_Free(raw);
+        PyMem_Free(raw_off);
+        PyMem_Free(raw_tag);
+        goto fail;
+    }
+    at = 0;
+    Py_ssize_t g = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t src = keys[i].idx;
+        memcpy(self->pchars + at, raw + raw_off[src], (size_t)keys[i].len * sizeof(Py_UCS4));
+        self->poff[i] = at;
+        self->plen[i] = keys[i].len;
+        self->ptag[i] = raw_tag[src];
+        at += keys[i].len;
+        if (i == 0 || keys[i].first != keys[i - 1].first) {
+            g++;
+            self->gstart[g] = i;
+            pmap_put(&self->first, (uint64_t)keys[i].first + 1, (int32_t)g);
+        }
+        self->gend[g] = i + 1;
+    }
+    PyMem_Free(raw);
+    PyMem_Free(raw_off);
+    PyMem_Free(raw_tag);
+    PyMem_Free(keys);
+    buf_free(&b);
+    return 0;
+fail:
+    PyMem_Free(keys);
+    buf_free(&b);
+    return -1;
+}
+
+static PyTypeObject CueType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "triage.pipeline._native.CueTable",
+    .tp_doc = "Cue words (token -> tags) and phrases of lexicon.CueMatcher.",
+    .tp_basicsize = sizeof(CueObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Cue_init,
+    .tp_dealloc = (destructor)Cue_dealloc,
+};
+
+#define N_CUES 16
+
+/* Non-overlapping occurrences of pat in s (str.count; our patterns cannot overlap themselves). */
+static Py_ssize_t count_sub(const Py_UCS4 *s, Py_ssize_t n, const char *pat)
+{
+    Py_ssize_t k = (Py_ssize_t)strlen(pat), c = 0;
+    for (Py_ssize_t i = 0; i + k <= n;) {
+        Py_ssize_t j = 0;
+        while (j < k && s[i + j] == (Py_UCS4)(unsigned char)pat[j]) j++;
+        if (j == k) {
+            c++;
+            i += k;
+        }
+        else i++;
+    }
+    return c;
+}
+
+static inline int is_emoji(Py_UCS4 c)
+{
+    return (c >= 0x1f300 && c <= 0x1faff) || (c >= 0x2600 && c <= 0x27bf) || (c >= 0x1f1e6 && c <= 0x1f1ff);
+}
+
+/* features.cue_features for one text: r = the normalized text, f = its fold() */
+static void cue_values(const CueObject *cue, const Py_UCS4 *r, Py_ssize_t nr, const Py_UCS4 *f, Py_ssize_t m,
+                       const Tokens *tk, double *out)
+{
+    Py_ssize_t qm = 0, excl = 0;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        Py_UCS4 c = f[i];
+        if (c == '?' || c == 0x061f) qm++;
+        else if (c == '!') excl++;
+    }
+    Py_ssize_t e = m; /* low.rstrip(" !.)").endswith(("?", "؟")) */
+    while (e > 0 && (f[e - 1] == ' ' || f[e - 1] == '!' || f[e - 1] == '.' || f[e - 1] == ')')) e--;
+    int ends_q = e > 0 && (f[e - 1] == '?' || f[e - 1] == 0x061f);
+
+    Py_ssize_t tags[MAX_TAGS] = {0};
+    for (Py_ssize_t k = 0; k < tk->n; k++) { /* single-word cues: the \w+ tokens */
+        const Token *t = &tk->t[k];
+        if (!t->word) continue;
+        int32_t mask = smap_get(&cue->words, t->hash, f + t->start, t->len, NULL, 0);
+        if (mask > 0)
+            for (int g = 0; g < cue->ntags; g++)
+                if (mask & (1 << g)) tags[g]++;
+    }
+    if (cue->nphr) { /* phrases: (?<!\w)(?:longest|...|shortest)(?!\w), per tag, non-overlapping */
+        Py_ssize_t next[MAX_TAGS] = {0};
+        for (Py_ssize_t p = 0; p < m; p++) {
+            if (p > 0 && is_word(f[p - 1])) continue;
+            int32_t g = pmap_get(&cue->first, (uint64_t)f[p] + 1);
+            if (g < 0) continue;
+            int done = 0;
+            for (Py_ssize_t i = cue->gstart[g]; i < cue->gend[g]; i++) {
+                int32_t tag = cue->ptag[i];
+                Py_ssize_t len = cue->plen[i];
+                if ((done & (1 << tag)) || next[tag] > p || p + len > m) continue;
+                if (!same(f + p, cue->pchars + cue->poff[i], len)) continue;
+                if (p + len < m && is_word(f[p + len])) continue;
+                tags[tag]++;
+                next[tag] = p + len;
+                done |= 1 << tag;
+            }
+        }
+    }
+    Py_ssize_t letters = 0, upper = 0, emoji = 0;
+    int elongated = 0;
+    for (Py_ssize_t i = 0; i < nr; i++) {
+        Py_UCS4 c = r[i];
+        uint8_t k = cclass(c);
+        if (k & C_ALPHA) letters++;
+        if (k & C_UPPER) upper++;
+        if (c >= 0x2600 && is_emoji(c)) emoji++;
+        if (!elongated && (k & C_WORD) && i + 2 < nr && r[i + 1] == c && r[i + 2] == c) elongated = 1;
+    }
+#define CAP(x, k) ((double)((x) < (k) ? (x) : (k)) / (k))
+    out[0] = CAP(qm, 3);
+    out[1] = ends_q ? 1.0 : 0.0;
+    for (int g = 0; g < 4; g++) out[2 + g] = g < cue->ntags ? CAP(tags[g], 3) : 0.0;
+    out[6] = CAP(count_sub(f, m, "httpurl"), 2);
+    out[7] = count_sub(f, m, "phonenum") ? 1.0 : 0.0;
+    out[8] = count_sub(f, m, "emailaddr") ? 1.0 : 0.0;
+    out[9] = CAP(count_sub(f, m, "@user"), 3);
+    out[10] = CAP(excl, 3);
+    out[11] = CAP(emoji, 5);
+    out[12] = letters >= 4 ? (double)upper / (double)letters : 0.0;
+    out[13] = elongated ? 1.0 : 0.0;
+    double ll = log1p((double)nr) / 7;
+    out[14] = ll < 1.0 ? ll : 1.0;
+    out[15] = letters == 0 ? 1.0 : 0.0;
+#undef CAP
+}
+
+/* ------------------------------------------------------------------ featurize */
+
+typedef struct {
+    PyObject *obj; /* bytearray */
+    Py_ssize_t n, cap; /* in elements of 4 bytes */
+} Out;
+
+static int out_reserve(Out *o, Py_ssize_t n)
+{
+    if (n <= o->cap) return 0;
+    Py_ssize_t cap = o->cap ? o->cap : 4096;
+    while (cap < n) cap *= 2;
+    if (PyByteArray_Resize(o->obj, cap * 4) < 0) return -1;
+    o->cap = cap;
+    return 0;
+}
+
+static inline void *out_ptr(Out *o) { return PyByteArray_AS_STRING(o->obj); }
+
+typedef struct {
+    Py_buffer view;
+    int held;
+} Buffer;
+
+static int get_f32(PyObject *obj, Buffer *b, const char *what)
+{
+    if (PyObject_GetBuffer(obj, &b->view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
+    b->held = 1;
+    if (b->view.itemsize != 4 || !b->view.format || strcmp(b->view.format, "f")) {
+        PyErr_Format(PyExc_TypeError, "%s must be a contiguous float32 buffer", what);
+        return -1;
+    }
+    return 0;
+}
+
+static void release(Buffer *b)
+{
+    if (b->held) PyBuffer_Release(&b->view);
+    b->held = 0;
+}
+
+/* Emit one block: the touched columns in order, sublinear TF x IDF, L2-normalized, + offset. */
+static int emit_block(VocabObject *v, Py_ssize_t nt, Py_ssize_t np, const float *logtab, Py_ssize_t n_log,
+                      int32_t offset, Out *oi, Out *od)
+{
+    const float *idf = v->idf;
+    Py_ssize_t nn = nt + np;
+    uint64_t *pairs = v->pairs;
+    for (Py_ssize_t k = 0; k < np; k++) {
+        PSlot *e = &v->pm.slots[v->ptouched[k]];
+        pairs[k] = (uint64_t)(uint32_t)e->val << 32 | (uint32_t)e->cnt;
+        e->cnt = 0;
+    }
+    for (Py_ssize_t k = 0; k < nt; k++) {
+        int32_t col = v->touched[k];
+        pairs[np + k] = (uint64_t)(uint32_t)col << 32 | (uint32_t)v->counts[col];
+        v->counts[col] = 0;
+    }
+    if (out_reserve(oi, oi->n + nn) < 0 || out_reserve(od, od->n + nn) < 0) return -1;
+    int32_t *idx = (int32_t *)out_ptr(oi) + oi->n;
+    float *val = (float *)out_ptr(od) + od->n;
+    sort_pairs(pairs, nn, pairs + v->n_terms);
+    double sum = 0.0;
+    for (Py_ssize_t k = 0; k < nn; k++) {
+        int32_t col = (int32_t)(pairs[k] >> 32);
+        uint32_t c = (uint32_t)pairs[k];
+        if ((Py_ssize_t)c >= n_log) {
+            PyErr_SetString(PyExc_ValueError, "term count beyond the log table");
+            return -1;
+        }
+        float x = logtab[c] * idf[col]; /* (log(tf) + 1) * idf, both float32 (numpy) */
+        idx[k] = col + offset;
+        val[k] = x;
+        sum += (double)(x * x); /* sklearn's _inplace_csr_row_normalize_l2 */
+    }
+    if (sum != 0.0) {
+        sum = sqrt(sum);
+        for (Py_ssize_t k = 0; k < nn; k++) val[k] = (float)((double)val[k] / sum);
+    }
+    oi->n += nn;
+    od->n += nn;
+    return 0;
+}
+
+static void clear_counts(VocabObject *v)
+{
+    memset(v->counts, 0, (size_t)(v->n_terms ? v->n_terms : 1) * sizeof(int32_t));
+    for (uint64_t i = 0; v->pm.slots && i <= v->pm.mask; i++) v->pm.slots[i].cnt = 0;
+}
+
+/* featurize(char_vocab, word_vocab, cues, raw, folded, logtab)
+ *   -> (indptr: bytearray int32, indices: bytearray int32, data: bytearray float32)
+ * Columns: char block, word block (+ len(char)), cue block (+ len(char) + len(word)). */
+static PyObject *py_featurize(PyObject *Py_UNUSED(mod), PyObject *args)
+{
+    VocabObject *cv, *wv;
+    CueObject *cue;
+    PyObject *raw, *folded, *log_o;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O", &VocabType, &cv, &VocabType, &wv, &CueType, &cue, &PyList_Type,
+                          &raw, &PyList_Type, &folded, &log_o))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(folded);
+    if (PyList_GET_SIZE(raw) != n) {
+        PyErr_SetString(PyExc_ValueError, "raw and folded differ in length");
+        return NULL;
+    }
+    if ((int64_t)cv->n_terms + wv->n_terms + N_CUES > INT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "too many columns for int32 indices");
+        return NULL;
+    }
+    Buffer logb = {0};
+    Buf fb = {0}, rb = {0}, pad = {0};
+    Tokens tk = {0};
+    Out op = {0}, oi = {0}, od = {0};
+    PyObject *result = NULL;
+    if (get_f32(log_o, &logb, "logtab") < 0) goto done;
+    op.obj = PyByteArray_FromStringAndSize(NULL, 0);
+    oi.obj = PyByteArray_FromStringAndSize(NULL, 0);
+    od.obj = PyByteArray_FromStringAndSize(NULL, 0);
+    if (!op.obj || !oi.obj || !od.obj) goto done;
+    if (out_reserve(&op, n + 1) < 0) goto done;
+    ((int32_t *)out_ptr(&op))[0] = 0;
+    op.n = 1;
+    const float *lt = logb.view.buf;
+    Py_ssize_t nlt = logb.view.len / 4;
+    int32_t woff = (int32_t)cv->n_terms, qoff = (int32_t)(cv->n_terms + wv->n_terms);
+    for (Py_ssize_t d = 0; d < n; d++) {
+        if (buf_load(&fb, PyList_GET_ITEM(folded, d)) < 0 || buf_load(&rb, PyList_GET_ITEM(raw, d)) < 0) goto done;
+        Py_ssize_t nt = 0, np = 0;
+        if (count_char_wb(cv, fb.p, fb.len, &pad, &nt, &np) < 0) goto done;
+        if (emit_block(cv, nt, np, lt, nlt, 0, &oi, &od) < 0) goto done;
+        if (tokenize(fb.p, fb.len, &tk) < 0) goto done;
+        nt = 0;
+        if (count_words(wv, fb.p, &tk, &nt) < 0) goto done;
+        if (emit_block(wv, nt, 0, lt, nlt, woff, &oi, &od) < 0) goto done;
+        double cues[N_CUES];
+        cue_values(cue, rb.p, rb.len, fb.p, fb.len, &tk, cues);
+        if (out_reserve(&oi, oi.n + N_CUES) < 0 || out_reserve(&od, od.n + N_CUES) < 0) goto done;
+        int32_t *idx = (int32_t *)out_ptr(&oi);
+        float *val = (float *)out_ptr(&od);
+        for (int k = 0; k < N_CUES; k++) {
+            float x = (float)cues[k];
+            if (x != 0.0f) {
+                idx[oi.n++] = qoff + k;
+                val[od.n++] = x;
+            }
+        }
+        if (oi.n > INT32_MAX) {
+            PyErr_SetString(PyExc_OverflowError, "batch too large for int32 indices");
+            goto done;
+        }
+        ((int32_t *)out_ptr(&op))[op.n++] = (int32_t)oi.n;
+    }
+    if (PyByteArray_Resize(op.obj, op.n * 4) < 0 || PyByteArray_Resize(oi.obj, oi.n * 4) < 0 ||
+        PyByteArray_Resize(od.obj, od.n * 4) < 0)
+        goto done;
+    result = PyTuple_Pack(3, op.obj, oi.obj, od.obj);
+done:
+    /* a failed document may leave counts behind: clear them */
+    if (!result) {
+        clear_counts(cv);
+        clear_counts(wv);
+    }
+    release(&logb);
+    buf_free(&fb);
+    buf_free(&rb);
+    buf_free(&pad);
+    PyMem_Free(tk.t);
+    Py_XDECREF(op.obj);
+    Py_XDECREF(oi.obj);
+    Py_XDECREF(od.obj);
+    return result;
+}
+
+/* cue_matrix(cues, raw, folded) -> bytearray of float32 (n, 16), row-major */
+static PyObject *py_cue_matrix(PyObject *Py_UNUSED(mod), PyObject *args)
+{
+    CueObject *cue;
+    PyObject *raw, *folded;
+    if (!PyArg_ParseTuple(args, "O!O!O!", &CueType, &cue, &PyList_Type, &raw, &PyList_Type, &folded)) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(folded);
+    if (PyList_GET_SIZE(raw) != n) {
+        PyErr_SetString(PyExc_ValueError, "raw and folded differ in length");
+        return NULL;
+    }
+    PyObject *res = PyByteArray_FromStringAndSize(NULL, n * N_CUES * 4);
+    if (!res) return NULL;
+    float *out = (float *)PyByteArray_AS_STRING(res);
+    Buf fb = {0}, rb = {0};
+    Tokens tk = {0};
+    for (Py_ssize_t d = 0; d < n; d++) {
+        if (buf_load(&fb, PyList_GET_ITEM(folded, d)) < 0 || buf_load(&rb, PyList_GET_ITEM(raw, d)) < 0 ||
+            tokenize(fb.p, fb.len, &tk) < 0) {
+            Py_CLEAR(res);
+            break;
+        }
+        double cues[N_CUES];
+        cue_values(cue, rb.p, rb.len, fb.p, fb.len, &tk, cues);
+        for (int k = 0; k < N_CUES; k++) out[d * N_CUES + k] = (float)cues[k];
+    }
+    buf_free(&fb);
+    buf_free(&rb);
+    PyMem_Free(tk.t);
+    return res;
+}
+
+/* ------------------------------------------------------------------ module */
+
+static PyMethodDef methods[] = {
+    {"clean", py_clean, METH_O, "normalize()'s tail: invisible characters removed, whitespace collapsed, stripped."},
+    {"fold_flags", py_fold_flags, METH_O, "Bit set of what fold()'s substitutions may find."},
+    {"fold_tail", py_fold_tail, METH_O, "fold()'s tail after lower()."},
+    {"url_hint", py_url_hint, METH_O, "Whether text._URL_HINT finds something."},
+    {"lid_tail", py_lid_tail, METH_O, "langid.prepare()'s tail after lower()."},
+    {"lid_script", py_lid_script, METH_O, "langid.dominant_script() as an index."},
+    {"featurize", py_featurize, METH_VARARGS, "TF-IDF n-grams and cue features as CSR arrays."},
+    {"cue_matrix", py_cue_matrix, METH_VARARGS, "The dense cue features."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef moduledef = {
+    PyModuleDef_HEAD_INIT, "_native", "Compiled hot paths of the fast tier.", -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__native(void)
+{
+    for (Py_UCS4 c = 0; c < 0x10000; c++) ctab[c] = classify(c);
+    if (PyType_Ready(&VocabType) < 0 || PyType_Ready(&CueType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&moduledef);
+    if (!m) return NULL;
+    Py_INCREF(&VocabType);
+    Py_INCREF(&CueType);
+    if (PyModule_AddObject(m, "Vocab", (PyObject *)&VocabType) < 0 ||
+        PyModule_AddObject(m, "CueTable", (PyObject *)&CueType) < 0 ||
+        PyModule_AddIntConstant(m, "F_AT", F_AT) < 0 || PyModule_AddIntConstant(m, "F_SLASH", F_SLASH) < 0 ||
+        PyModule_AddIntConstant(m, "F_DOT", F_DOT) < 0 || PyModule_AddIntConstant(m, "F_DIGIT", F_DIGIT) < 0 ||
+        PyModule_AddIntConstant(m, "F_DIGITS8", F_DIGITS8) < 0 || PyModule_AddIntConstant(m, "N_CUES", N_CUES) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
