@@ -9,6 +9,7 @@ score would drift. Awkward multilingual text by hand, then generated text (hypot
 
 from __future__ import annotations
 
+import json
 import random
 import subprocess
 import sys
@@ -225,3 +226,23 @@ def test_cue_features_equal_the_python_ones(texts: list[str]) -> None:
 @given(st.lists(awkward_text, min_size=1, max_size=6))
 def test_compiled_features_equal_scikit_learn(fitted: Featurizer, texts: list[str]) -> None:
     _assert_same_features(fitted.transform(texts), _reference(fitted, texts))
+
+
+def test_saved_and_loaded_featurizer_gives_the_same_features(tmp_path) -> None:
+    # (a lone surrogate cannot be written to vocab.json as UTF-8: leave it out of the fit)
+    fitted = Featurizer().fit([t for t in AWKWARD if "\ud83d" not in t] * 3)
+    fitted.save(tmp_path)
+    loaded = Featurizer.load(tmp_path)
+    assert loaded.n_features == fitted.n_features
+    assert loaded.word_block() == fitted.word_block()
+    _assert_same_features(loaded.transform(AWKWARD), fitted.transform(AWKWARD))
+    _assert_same_features(loaded.transform(AWKWARD), _reference(loaded, AWKWARD))
+
+
+def test_a_vocabulary_with_a_repeated_term_is_refused(tmp_path) -> None:
+    Featurizer().fit(["alpha beta gamma"] * 3).save(tmp_path)
+    vocab = json.loads((tmp_path / "vocab.json").read_text(encoding="utf-8"))
+    vocab["word"][1] = vocab["word"][0]
+    (tmp_path / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+    with pytest.raises(ValueError, match="repeats a term"):
+        Featurizer.load(tmp_path)

@@ -476,12 +476,15 @@ static int pmap_init(PMap *m, Py_ssize_t n)
     return 0;
 }
 
-static void pmap_put(PMap *m, uint64_t key, int32_t val)
+/* Sets key -> val; returns 1 if the key is new, 0 if it was there (its value is replaced). */
+static int pmap_put(PMap *m, uint64_t key, int32_t val)
 {
     uint64_t i = mix64(key) & m->mask;
     while (m->slots[i].val >= 0 && m->slots[i].key != key) i = (i + 1) & m->mask;
+    int fresh = m->slots[i].val < 0;
     m->slots[i].key = key;
     m->slots[i].val = val;
+    return fresh;
 }
 
 static inline int32_t pmap_get(const PMap *m, uint64_t key)
@@ -641,19 +644,41 @@ static inline uint64_t pack(const Py_UCS4 *s, Py_ssize_t n)
     return k;
 }
 
-/* Vocab(vocabulary: dict[str, int], idf: float32 buffer, packed: bool) */
+/* The i-th (term, column) of a vocabulary: a dict term -> column, or a list of terms in column
+ * order. Returns 0 at the end, -1 on error. */
+static int vocab_next(PyObject *vocab, Py_ssize_t *pos, PyObject **term, long *col)
+{
+    if (PyList_Check(vocab)) {
+        if (*pos >= PyList_GET_SIZE(vocab)) return 0;
+        *term = PyList_GET_ITEM(vocab, *pos);
+        *col = (long)(*pos)++;
+        return 1;
+    }
+    PyObject *value;
+    if (!PyDict_Next(vocab, pos, term, &value)) return 0;
+    *col = PyLong_AsLong(value);
+    return *col == -1 && PyErr_Occurred() ? -1 : 1;
+}
+
+/* Vocab(vocabulary: dict[str, int] | list[str], idf: float32 buffer, packed: bool) */
 static int Vocab_init(VocabObject *self, PyObject *args, PyObject *kwds)
 {
     static char *kwlist[] = {"vocabulary", "idf", "packed", NULL};
-    PyObject *vocab, *idf_o;
+    PyObject *vocab, *idf_o, *term;
     int packed = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!Op", kwlist, &PyDict_Type, &vocab, &idf_o, &packed)) return -1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOp", kwlist, &vocab, &idf_o, &packed)) return -1;
+    if (!PyDict_Check(vocab) && !PyList_Check(vocab)) {
+        PyErr_SetString(PyExc_TypeError, "vocabulary must be a dict (term -> column) or a list of terms");
+        return -1;
+    }
     if (self->counts) {
         PyErr_SetString(PyExc_RuntimeError, "Vocab is already initialized");
         return -1;
     }
-    Py_ssize_t n = PyDict_Size(vocab), pos = 0, nchars = 0, npacked = 0;
-    PyObject *key, *value;
+    Py_ssize_t n = PyList_Check(vocab) ? PyList_GET_SIZE(vocab) : PyDict_Size(vocab);
+    Py_ssize_t pos = 0, nchars = 0, npacked = 0;
+    long col;
+    int more;
     Buf b = {0};
     Py_buffer idf;
     if (PyObject_GetBuffer(idf_o, &idf, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
@@ -662,10 +687,8 @@ static int Vocab_init(VocabObject *self, PyObject *args, PyObject *kwds)
         PyErr_SetString(PyExc_ValueError, "idf must be float32, one weight per term");
         return -1;
     }
-    while (PyDict_Next(vocab, &pos, &key, &value)) {
-        if (buf_load(&b, key) < 0) goto fail;
-        long col = PyLong_AsLong(value);
-        if (col == -1 && PyErr_Occurred()) goto fail;
+    while ((more = vocab_next(vocab, &pos, &term, &col)) > 0) {
+        if (buf_load(&b, term) < 0) goto fail;
         if (col < 0 || col >= n) {
             PyErr_Format(PyExc_ValueError, "column %ld out of range for %zd terms", col, n);
             goto fail;
@@ -673,16 +696,26 @@ static int Vocab_init(VocabObject *self, PyObject *args, PyObject *kwds)
         if (packed && packable(b.p, b.len)) npacked++;
         else nchars += b.len;
     }
+    if (more < 0) goto fail;
     self->packed = packed;
     self->n_terms = n;
     if (pmap_init(&self->pm, packed ? npacked : 0) < 0) goto fail;
     if (smap_init(&self->sm, n - npacked, nchars) < 0) goto fail;
     pos = 0;
-    while (PyDict_Next(vocab, &pos, &key, &value)) {
-        if (buf_load(&b, key) < 0) goto fail;
-        int32_t col = (int32_t)PyLong_AsLong(value);
-        if (packed && packable(b.p, b.len)) pmap_put(&self->pm, pack(b.p, b.len), col);
-        else self->sm.val[smap_add(&self->sm, b.p, b.len, col)] = col;
+    Py_ssize_t added = 0;
+    while ((more = vocab_next(vocab, &pos, &term, &col)) > 0) {
+        if (buf_load(&b, term) < 0) goto fail;
+        if (packed && packable(b.p, b.len)) added += pmap_put(&self->pm, pack(b.p, b.len), (int32_t)col);
+        else {
+            Py_ssize_t before = self->sm.n;
+            smap_add(&self->sm, b.p, b.len, (int32_t)col);
+            added += self->sm.n > before;
+        }
+    }
+    if (more < 0) goto fail;
+    if (added != n) {
+        PyErr_Format(PyExc_ValueError, "the vocabulary repeats a term (%zd distinct of %zd)", added, n);
+        goto fail;
     }
     self->counts = big_alloc((size_t)n * sizeof(int32_t));
     if (self->counts) memset(self->counts, 0, (size_t)n * sizeof(int32_t));

@@ -124,14 +124,47 @@ def _word_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorize
     )
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Fitted:
-    """What ``transform`` needs: term -> column of each block, and the IDF weights."""
+    """What ``transform`` needs: the terms of each block (term -> column, or the terms in column
+    order, as ``vocab.json`` holds them: the other form is made when asked for) and the IDF weights."""
 
-    char_vocab: dict[str, int]
-    word_vocab: dict[str, int]
     char_idf: np.ndarray
     word_idf: np.ndarray
+    _char_vocab: dict[str, int] | None = None
+    _word_vocab: dict[str, int] | None = None
+    _char_terms: list[str] | None = None
+    _word_terms: list[str] | None = None
+
+    @property
+    def char_vocab(self) -> dict[str, int]:
+        if self._char_vocab is None:
+            self._char_vocab = {t: i for i, t in enumerate(self.char_terms)}
+        return self._char_vocab
+
+    @property
+    def word_vocab(self) -> dict[str, int]:
+        if self._word_vocab is None:
+            self._word_vocab = {t: i for i, t in enumerate(self.word_terms)}
+        return self._word_vocab
+
+    @property
+    def char_terms(self) -> list[str]:
+        if self._char_terms is None:
+            assert self._char_vocab is not None
+            self._char_terms = sorted(self._char_vocab, key=self._char_vocab.__getitem__)
+        return self._char_terms
+
+    @property
+    def word_terms(self) -> list[str]:
+        if self._word_terms is None:
+            assert self._word_vocab is not None
+            self._word_terms = sorted(self._word_vocab, key=self._word_vocab.__getitem__)
+        return self._word_terms
+
+    def sizes(self) -> tuple[int, int]:
+        """Number of char and word columns."""
+        return len(self.char_idf), len(self.word_idf)
 
 
 class Featurizer:
@@ -173,21 +206,20 @@ class Featurizer:
         if self._loaded is not None:
             return self._loaded
         char, word = self._sklearn()
-        return _Fitted(char.vocabulary_, word.vocabulary_, char.idf_, word.idf_)
+        return _Fitted(char.idf_, word.idf_, _char_vocab=char.vocabulary_, _word_vocab=word.vocabulary_)
 
     @property
     def n_features(self) -> int:
-        fitted = self._fitted()
-        return len(fitted.char_vocab) + len(fitted.word_vocab) + len(CUE_FEATURES)
+        return sum(self._fitted().sizes()) + len(CUE_FEATURES)
 
     def word_block(self) -> tuple[int, list[str]]:
         """Where the word n-gram columns start, and the n-gram of each (to explain a decision)."""
         fitted = self._fitted()
         terms = self._word_terms
         if terms is None:
-            terms = sorted(fitted.word_vocab, key=fitted.word_vocab.__getitem__)
+            terms = fitted.word_terms
             self._word_terms = terms
-        return len(fitted.char_vocab), terms
+        return fitted.sizes()[0], terms
 
     def fit(self, texts: Sequence[str]) -> Featurizer:
         """Learn vocabularies and IDF weights from raw texts."""
@@ -255,10 +287,7 @@ class Featurizer:
         """Write ``vocab.json`` and ``idf.npz`` into ``directory``."""
         directory.mkdir(parents=True, exist_ok=True)
         fitted = self._fitted()
-        vocab = {
-            name: sorted(v, key=v.__getitem__)
-            for name, v in (("char", fitted.char_vocab), ("word", fitted.word_vocab))
-        }
+        vocab = {"char": fitted.char_terms, "word": fitted.word_terms}
         (directory / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
         np.savez_compressed(directory / "idf.npz", char=fitted.char_idf, word=fitted.word_idf)
 
@@ -270,18 +299,10 @@ class Featurizer:
         with np.load(directory / "idf.npz") as idf:
             char_idf, word_idf = idf["char"], idf["word"]
         for name, weights in (("char", char_idf), ("word", word_idf)):
-            terms = vocab[name]
-            if len(terms) != len(weights) or len(set(terms)) != len(terms):
-                raise ValueError(f"{directory}: the {name} vocabulary has {len(terms)} terms "
-                                 f"({len(set(terms))} distinct) and {len(weights)} IDF weights")
-        self._loaded = _Fitted(
-            {t: i for i, t in enumerate(vocab["char"])},
-            {t: i for i, t in enumerate(vocab["word"])},
-            char_idf,
-            word_idf,
-        )
-        self._word_terms = vocab["word"]  # already in column order
-        self._compiled()  # build the lookup tables now, not on the first comment
+            if len(vocab[name]) != len(weights):
+                raise ValueError(f"{directory}: {len(vocab[name])} {name} terms but {len(weights)} IDF weights")
+        self._loaded = _Fitted(char_idf, word_idf, _char_terms=vocab["char"], _word_terms=vocab["word"])
+        self._compiled()  # build the lookup tables now, not on the first comment (a repeated term raises)
         return self
 
 
@@ -289,11 +310,14 @@ class _Compiled:
     """A fitted :class:`Featurizer`'s vocabularies and IDF weights as compiled lookup tables."""
 
     def __init__(self, fitted: _Fitted, cues: CueMatcher) -> None:
-        self._of = fitted
-        self.char = _native.Vocab(fitted.char_vocab, np.ascontiguousarray(fitted.char_idf), packed=True)
-        self.word = _native.Vocab(fitted.word_vocab, np.ascontiguousarray(fitted.word_idf), packed=False)
+        self._of = (fitted, fitted._char_vocab, fitted._word_vocab, fitted.char_idf, fitted.word_idf)
+        # the dicts when scikit-learn made them, else the term lists as read (no dict built)
+        char = fitted._char_vocab if fitted._char_vocab is not None else fitted.char_terms
+        word = fitted._word_vocab if fitted._word_vocab is not None else fitted.word_terms
+        self.char = _native.Vocab(char, np.ascontiguousarray(fitted.char_idf), packed=True)
+        self.word = _native.Vocab(word, np.ascontiguousarray(fitted.word_idf), packed=False)
         self.cues = cues.native(_CUE_TAGS)
-        self.n_features = len(fitted.char_vocab) + len(fitted.word_vocab) + len(CUE_FEATURES)
+        self.n_features = sum(fitted.sizes()) + len(CUE_FEATURES)
         self.log_tf = _log_tf(1024)
 
     @staticmethod
@@ -303,10 +327,12 @@ class _Compiled:
 
     def made_of(self, fitted: _Fitted) -> bool:
         """True while the featurizer still holds the vocabularies and weights of these tables."""
-        of = self._of
+        if self._of[0] is fitted:  # the loaded state: it never changes
+            return True
+        _, char, word, char_idf, word_idf = self._of
         return (
-            of.char_vocab is fitted.char_vocab and of.word_vocab is fitted.word_vocab
-            and of.char_idf is fitted.char_idf and of.word_idf is fitted.word_idf
+            char is fitted._char_vocab and word is fitted._word_vocab
+            and char_idf is fitted.char_idf and word_idf is fitted.word_idf
         )
 
     def transform(self, raw: list[str], folded: list[str]) -> sp.csr_matrix:
