@@ -14,6 +14,8 @@ exits non-zero, the API maps it to a 4xx JSON body. Nothing else is translated a
   + PermissionDeniedError       the key's role or channels do not allow this             -> 403
   + NotFoundError               no such item, or one the key may not know exists         -> 404
   + ConflictError               the item is leased to someone else, or similar           -> 409
+  + RateLimitedError            the key sent too many requests, or too many at once       -> 429
+  + UnavailableError            the database stayed locked too long; try again            -> 503
 
 The HTTP status codes are applied in one place, ``triage.service.api.app``.
 """
@@ -29,7 +31,9 @@ __all__ = [
     "ModelNotFoundError",
     "NotFoundError",
     "PermissionDeniedError",
+    "RateLimitedError",
     "TriageError",
+    "UnavailableError",
     "UnknownComponentError",
     "UnsupportedLanguageError",
 ]
@@ -108,3 +112,20 @@ class NotFoundError(TriageError):
 
 class ConflictError(TriageError):
     """A request that clashes with the item's current state (e.g. leased to another moderator)."""
+
+
+class RateLimitedError(TriageError):
+    """A key over its request rate or its requests-in-flight limit; ``retry_after`` seconds."""
+
+    def __init__(self, message: str, *, retry_after: int, hint: str | None = None) -> None:
+        self.retry_after = max(1, int(retry_after))
+        super().__init__(message, hint=hint)
+
+
+class UnavailableError(TriageError):
+    """A momentary condition (a database lock held too long): the same request may succeed
+    after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, *, retry_after: int = 1, hint: str | None = None) -> None:
+        self.retry_after = max(1, int(retry_after))
+        super().__init__(message, hint=hint)

@@ -37,7 +37,8 @@ __all__ = [
     "token_prefix",
 ]
 
-#: The inbox's sign-in cookie: it holds the API key (HttpOnly, SameSite=Strict; see triage.service.web).
+#: The inbox's sign-in cookie: it holds a server-side session's random id, never the API key
+#: (HttpOnly, SameSite=Strict; see triage.service.web).
 SESSION_COOKIE = "triage_session"
 #: Requests that change something and are authorised by the cookie must carry this header
 #: (value ``1``). A page of another site cannot send it without a CORS preflight, which fails.

@@ -10,13 +10,24 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
+import secrets
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from triage.errors import AuthError, ConfigError, ConflictError, InvalidRequestError, NotFoundError
+from sqlalchemy.exc import IntegrityError
+
+from triage.errors import (
+    AuthError,
+    ConfigError,
+    ConflictError,
+    InvalidRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from triage.pipeline.core import Pipeline
 from triage.pipeline.uncertainty import Uncertainty, uncertainty
 from triage.service import campaigns as camp
@@ -62,6 +73,10 @@ __all__ = [
     "resolve_many",
     "review_records",
     "revoke_key",
+    "session_principal",
+    "sign_in",
+    "sign_out",
+    "strip_bidi",
 ]
 
 Row = tuple[StoredComment, str]
@@ -97,6 +112,27 @@ class Page:
 def iso(t: datetime) -> str:
     """A stored (naive UTC) time as ISO 8601 with ``Z``."""
     return t.isoformat() + "Z"
+
+
+#: Bidirectional controls: embeddings, overrides, isolates and marks (LRE RLE PDF LRO RLO, LRI
+#: RLI FSI PDI, LRM RLM ALM). In a name they reorder the text shown around it ("U+202E shop").
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def strip_bidi(name: str) -> str:
+    """A channel, author or key name without bidi control characters (and outer spaces).
+
+    >>> strip_bidi("shop\u202e-a")
+    'shop-a'
+    """
+    return _BIDI.sub("", name).strip()
+
+
+def _name(value: str, field: str) -> str:
+    cleaned = strip_bidi(value)
+    if not cleaned:
+        raise InvalidRequestError("must not be only bidirectional control characters", field=field)
+    return cleaned
 
 
 # --- limits and scoring ------------------------------------------------------------------------
@@ -178,12 +214,22 @@ def ingest(
 
     A comment already stored (or repeated within the request) is not scored again: every
     position gets the stored record. Concurrent ingests of the same comment store it once.
+    Bidi control characters are removed from the channel and author names.
+
+    Three short steps, none of them holding a lock while it computes: scoring (no
+    transaction), one write transaction that stores the comments with their campaign buckets
+    (the ingest is acknowledged once it committed), then campaign grouping: the comparison runs
+    outside any write transaction and only its result is written (:func:`_group_campaigns`).
     """
+    channel = _name(channel, "channel")
     principal.require_channel(channel)
     check_batch([c.text for c in comments], settings)
     first: dict[str, NewComment] = {}
     for c in comments:
-        first.setdefault(c.external_id, c)
+        author = strip_bidi(c.author) if c.author is not None else None
+        first.setdefault(
+            c.external_id, NewComment(c.external_id, c.text, author or None, c.created_at)
+        )
     with db.read() as s:
         known = repo.channel_ids(s, [channel])
         existing = repo.comments_by_external_id(s, next(iter(known)), first) if known else {}
@@ -196,23 +242,48 @@ def ingest(
     thresholds = pipeline.tiers[tier].thresholds
     unsure = [uncertainty(r.sentiment, r.tags, thresholds) for r in results]
     now = utcnow()
+    rows = [_row(0, c, r, now, settings, u) for c, r, u in zip(todo, results, unsure, strict=True)]
+    keys = {r["external_id"]: r["campaign_key"] for r in rows if r["campaign_key"]}
+    bands = {eid: camp.buckets(key) for eid, key in keys.items()}
     with db.write() as s:
         channel_id = repo.get_or_create_channel(s, channel, now)
-        rows = [
-            _row(channel_id, c, r, now, settings, u)
-            for c, r, u in zip(todo, results, unsure, strict=True)
-        ]
+        for r in rows:
+            r["channel_id"] = channel_id
         inserted = repo.insert_comments(s, rows)
-        new = [
-            camp.Candidate(
-                inserted[r["external_id"]], r["author"], r["created_at"], r["campaign_key"]
-            )
-            for r in rows
-            if r["campaign_key"] and r["external_id"] in inserted
-        ]
-        if new:
-            _group_campaigns(s, channel_id, new, settings, now)
+        repo.insert_buckets(
+            s,
+            [
+                {
+                    "comment_id": inserted[r["external_id"]],
+                    "band": band,
+                    "channel_id": channel_id,
+                    "bucket": bucket,
+                    "created_at": r["created_at"],
+                }
+                for r in rows
+                if r["external_id"] in inserted and r["external_id"] in bands
+                for band, bucket in enumerate(bands[r["external_id"]])
+            ],
+        )
         stored = repo.comments_by_external_id(s, channel_id, first)
+    # Candidates of this request not in a campaign yet: new ones, and ones a failed or
+    # concurrent earlier request stored without grouping them.
+    new = [
+        camp.Candidate(
+            c.id,
+            c.author,
+            c.created_at,
+            c.campaign_key,
+            None,
+            tuple(bands[c.external_id]) if c.external_id in bands else None,
+        )
+        for c in stored.values()
+        if c.campaign_key and c.campaign_id is None
+    ]
+    if new:
+        if _group_campaigns(db, channel_id, new, settings, now):
+            with db.read() as s:
+                stored = repo.comments_by_external_id(s, channel_id, first)
     return IngestResult([(stored[c.external_id], channel) for c in comments], created=len(inserted))
 
 
@@ -224,24 +295,56 @@ def _shift(t: datetime, delta: timedelta) -> datetime:
 
 
 def _group_campaigns(
-    s: Any, channel_id: int, new: list[camp.Candidate], settings: Settings, now: datetime
-) -> None:
-    repo.lock_channel(s, channel_id)
+    db: Database, channel_id: int, new: list[camp.Candidate], settings: Settings, now: datetime
+) -> bool:
+    """Group new candidates into campaigns; True if any comment joined one.
+
+    The pool is what the bucket index finds (comments of the channel within the window that
+    share an LSH bucket with a new one, bounded), read without a lock; :func:`campaigns.group`
+    compares only those. The write transaction then re-reads the members under the channel
+    lock, so a comment that a concurrent request put into a campaign meanwhile makes this
+    group join that campaign instead of starting a second one.
+    """
     window = timedelta(seconds=settings.campaign_window_seconds)
     times = [c.created_at for c in new]
-    pool = repo.campaign_pool(
-        s, channel_id, _shift(min(times), -window), _shift(max(times), window)
-    )
-    for a in camp.group(
+    start, end = _shift(min(times), -window), _shift(max(times), window)
+    with db.read() as s:
+        matches = repo.bucket_matches(
+            s, channel_id, {b for c in new for b in c.buckets or camp.buckets(c.key)}, start, end
+        )
+        found = {c.id: c for c in repo.campaign_candidates(s, matches)}
+    pool = [
+        camp.Candidate(c.id, c.author, c.created_at, c.key, c.campaign_id, tuple(matches[c.id]))
+        for c in found.values()
+    ]
+    assignments = camp.group(
         new,
         pool,
         window=window,
         threshold=settings.campaign_similarity,
         min_authors=settings.campaign_min_authors,
-    ):
-        found = repo.get_campaign(s, a.campaign_id) if a.campaign_id is not None else None
-        campaign = found[0] if found else repo.create_campaign(s, channel_id, "", now)
-        repo.join_campaign(s, campaign, a.members)
+    )
+    if not assignments:
+        return False
+    with db.write() as s:
+        repo.lock_channel(s, channel_id)
+        current = repo.campaign_ids(s, [i for a in assignments for i in a.members])
+        for a in assignments:
+            free = [i for i in a.members if current.get(i) is None]
+            taken = sorted({current[i] for i in a.members if current.get(i) is not None})
+            target = a.campaign_id if a.campaign_id is not None else (taken[0] if taken else None)
+            if not free:
+                continue
+            found_campaign = repo.get_campaign(s, target) if target is not None else None
+            campaign = (
+                found_campaign[0]
+                if found_campaign
+                else repo.create_campaign(s, channel_id, "", now)
+            )
+            repo.join_campaign(s, campaign, free)
+            for i in free:
+                current[i] = campaign.id
+    return True
 
 
 # --- queues ------------------------------------------------------------------------------------
@@ -590,15 +693,25 @@ def list_campaigns(
 
 def resolve_campaign(
     db: Database, principal: Principal, campaign_id: int, action: str
-) -> tuple[Campaign, str, int]:
-    """Hide, delete or dismiss every open comment of a campaign in one transaction."""
+) -> tuple[Campaign, str, int, list[tuple[int, str]]]:
+    """Hide, delete or dismiss every open comment of a campaign in one transaction.
+
+    Comments another key holds a lease on are left to that key (as a single resolve would
+    answer 409): they stay open and come back as ``(id, why)``. Returns the campaign, its
+    channel, how many comments were resolved, and the skipped ones.
+    """
     principal.require(Role.MODERATE)
+    now = utcnow()
     with db.write() as s:
         found = repo.get_campaign(s, campaign_id)
         if found is None or not principal.may_see(found[1]):
             raise NotFoundError(f"no campaign with id {campaign_id}")
-        n = repo.resolve_campaign(s, found[0], action, principal.name, utcnow())
-    return found[0], found[1], n
+        n, held = repo.resolve_campaign(s, found[0], action, principal.name, now)
+    skipped = [
+        (cid, f"comment {cid} is claimed by {who} until {until:%H:%M:%S}Z")
+        for cid, who, until in held
+    ]
+    return found[0], found[1], n, skipped
 
 
 # --- keys --------------------------------------------------------------------------------------
@@ -608,24 +721,32 @@ def create_key(
     db: Database, role: Role, channels: Collection[str], name: str | None = None
 ) -> tuple[ApiKey, str]:
     """Create an API key; returns the stored row and the key itself (shown only now)."""
-    scope = check_key_request(role, list(channels))
+    scope = check_key_request(role, [_name(c, "channels") for c in channels])
     token = new_token()
     prefix = token_prefix(token)
     if prefix is None:  # pragma: no cover - new_token always makes a valid key
         raise ConfigError("generated an invalid key")
-    name = name or f"{role.value}-{prefix.removeprefix('trg_')}"
-    with db.write() as s:
-        if repo.key_name_taken(s, name):
-            raise ConflictError(f"a key named {name!r} exists; choose another --name")
-        key = repo.add_key(
-            s,
-            name=name,
-            prefix=prefix,
-            key_hash=hash_token(token),
-            role=role.value,
-            channels=scope,
-            now=utcnow(),
-        )
+    if name is None:
+        name = f"{role.value}-{prefix.removeprefix('trg_')}"
+    name = _name(name, "name")
+    taken = ConflictError(f"a key named {name!r} exists; choose another --name")
+    try:
+        with db.write() as s:
+            if repo.key_name_taken(s, name):
+                raise taken
+            key = repo.add_key(
+                s,
+                name=name,
+                prefix=prefix,
+                key_hash=hash_token(token),
+                role=role.value,
+                channels=scope,
+                now=utcnow(),
+            )
+    except IntegrityError:
+        # A concurrent request stored the same name between the check and the insert
+        # (PostgreSQL's unique index answers UniqueViolation): the same answer as the check.
+        raise taken from None
     return key, token
 
 
@@ -639,7 +760,7 @@ def list_keys(db: Database, principal: Principal) -> list[ApiKey]:
 
 def revoke_key(db: Database, principal: Principal, name: str) -> tuple[ApiKey, bool]:
     """Revoke the key named ``name`` (admin): from now on it authenticates nothing, neither in
-    the ``Authorization`` header nor in the inbox's session cookie (which holds the key).
+    the ``Authorization`` header nor through the inbox sessions signed in with it (ended too).
 
     Returns the key and whether this call revoked it: revoking a revoked key changes nothing
     and is no error. 404 for an unknown name; 409 for the last admin key that is not revoked
@@ -666,7 +787,9 @@ def revoke_key(db: Database, principal: Principal, name: str) -> tuple[ApiKey, b
                     hint="create another admin key first (triage keys create --role admin), "
                     "switch to it, then revoke this one",
                 )
-        revoked = repo.revoke_key(s, key.id, utcnow())
+        now = utcnow()
+        revoked = repo.revoke_key(s, key.id, now)
+        repo.revoke_key_sessions(s, key.id, now)
         s.refresh(key)
     return key, revoked
 
@@ -684,4 +807,56 @@ def authenticate(db: Database, authorization: str | None) -> Principal:
         key = repo.key_by_prefix(s, prefix) if prefix else None
     if key is None or not token_matches(token, key.key_hash):
         raise AuthError("unknown or revoked API key")
+    return _principal(key)
+
+
+# --- inbox sessions ------------------------------------------------------------------------------
+
+
+def _principal(key: ApiKey) -> Principal:
     return Principal(key.id, key.name, Role(key.role), frozenset(key.channels))
+
+
+def sign_in(db: Database, settings: Settings, token: str) -> tuple[Principal, str]:
+    """Start an inbox session for an API key of role moderate or admin.
+
+    Returns the principal and the session's own random id (what the cookie holds; only its
+    SHA-256 is stored). 401 for an unknown or revoked key, 403 for a ``score`` key.
+    """
+    principal = authenticate(db, f"Bearer {token}")
+    if principal.role is Role.SCORE:
+        raise PermissionDeniedError(
+            "This key has role score: it may only analyze text. "
+            "Sign in with a key of role moderate or admin."
+        )
+    session_token = secrets.token_urlsafe(32)
+    now = utcnow()
+    with db.write() as s:
+        repo.add_session(
+            s,
+            token_hash=hash_token(session_token),
+            key_id=principal.key_id,
+            now=now,
+            expires=now + timedelta(seconds=settings.session_seconds),
+        )
+    return principal, session_token
+
+
+def session_principal(db: Database, session_token: str) -> Principal:
+    """The caller of an inbox session (401 once it expired, was signed out, or its key was
+    revoked)."""
+    if not session_token or len(session_token) > 200:
+        raise AuthError("not signed in")
+    with db.read() as s:
+        key = repo.session_key(s, hash_token(session_token), utcnow())
+    if key is None:
+        raise AuthError("the session has ended (signed out, expired, or its key was revoked)")
+    return _principal(key)
+
+
+def sign_out(db: Database, session_token: str) -> bool:
+    """End an inbox session; True if it was in force."""
+    if not session_token or len(session_token) > 200:
+        return False
+    with db.write() as s:
+        return repo.revoke_session(s, hash_token(session_token), utcnow())

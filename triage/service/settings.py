@@ -62,6 +62,24 @@ class Settings(BaseSettings):
     campaign_similarity: float = Field(
         0.7, gt=0.0, le=1.0, description="Shingle Jaccard for 'near-identical'."
     )
+    db_lock_timeout_seconds: float = Field(
+        10.0,
+        gt=0.0,
+        le=600.0,
+        description="Longest wait for a database lock; then 503 with Retry-After.",
+    )
+    rate_limit_per_minute: int = Field(
+        600, ge=0, description="Requests per minute per API key (0: no limit); over it 429."
+    )
+    rate_limit_burst: int = Field(
+        100, ge=1, description="Requests a key may send at once before the per-minute rate applies."
+    )
+    max_in_flight_per_key: int = Field(
+        4, ge=0, description="Requests of one API key served at the same time (0: no limit)."
+    )
+    session_seconds: int = Field(
+        12 * 3600, ge=60, le=90 * 86400, description="How long an inbox sign-in lasts."
+    )
     campaign_min_p_spam: float = Field(
         0.5,
         ge=0.0,

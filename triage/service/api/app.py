@@ -2,8 +2,10 @@
 
 The lifespan loads the model and opens the database once per process. Errors are translated
 here and nowhere else: a :class:`~triage.errors.TriageError` becomes a 4xx JSON body
-``{"detail": ...}``, and request-validation errors become 422s whose messages start with the
-field they are about (``comments.0.text: ...``).
+``{"detail": ...}`` (429 and 503 with ``Retry-After``), and request-validation errors become
+422s whose messages start with the field they are about (``comments.0.text: ...``), bodies
+that cannot be parsed as JSON at all (nested too deeply, a number with thousands of digits)
+included.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from triage import __version__
 from triage.errors import (
@@ -24,14 +28,25 @@ from triage.errors import (
     InvalidRequestError,
     NotFoundError,
     PermissionDeniedError,
+    RateLimitedError,
     TriageError,
+    UnavailableError,
 )
 from triage.pipeline.core import Pipeline, load_pipeline
 from triage.service import web
 from triage.service.api.deps import AppState
 from triage.service.api.limits import BodyLimitMiddleware
 from triage.service.api.metrics import Metrics, MetricsMiddleware
-from triage.service.api.routes import analyze, campaigns, comments, health, keys, labels, queues
+from triage.service.api.routes import (
+    analyze,
+    api_docs,
+    campaigns,
+    comments,
+    health,
+    keys,
+    labels,
+    queues,
+)
 from triage.service.settings import Settings, get_settings
 from triage.service.store.db import Database
 from triage.training.registry import ActiveModel, Registry, resolve_model_dir
@@ -44,6 +59,8 @@ _STATUS: tuple[tuple[type[TriageError], int], ...] = (
     (NotFoundError, 404),
     (ConflictError, 409),
     (InvalidRequestError, 422),
+    (RateLimitedError, 429),
+    (UnavailableError, 503),
 )
 
 
@@ -94,8 +111,36 @@ async def _triage_error(_: Request, exc: Exception) -> JSONResponse:
     else:
         detail = str(exc)
     body = {"detail": detail} | ({"hint": exc.hint} if exc.hint else {})
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, headers=headers)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    if isinstance(exc, RateLimitedError | UnavailableError):
+        headers["Retry-After"] = str(exc.retry_after)
+    return JSONResponse(body, status_code=status, headers=headers or None)
+
+
+def _unparseable(cause: BaseException | None) -> str | None:
+    """Why a JSON body could not be parsed, when FastAPI's parser gave up with a generic 400."""
+    if isinstance(cause, RecursionError):
+        return "not parseable JSON: nested too deeply"
+    if isinstance(cause, ValueError):
+        return f"not parseable JSON: {str(cause).split('; ')[0]}"
+    return None
+
+
+async def _http_error(request: Request, exc: Exception) -> Any:
+    """FastAPI answers a body its JSON parser raised on (other than a syntax error) with a bare
+    400 "There was an error parsing the body"; it is a 422 naming ``body`` like the rest."""
+    assert isinstance(exc, StarletteHTTPException)
+    why = _unparseable(exc.__cause__) if exc.status_code == 400 else None
+    if why is None:
+        return await http_exception_handler(request, exc)
+    return JSONResponse(
+        {
+            "detail": [
+                {"loc": ["body"], "field": "body", "msg": f"body: {why}", "type": "json_invalid"}
+            ]
+        },
+        status_code=422,
+    )
 
 
 def freeze_long_lived_objects() -> None:
@@ -113,7 +158,7 @@ def create_app(settings: Settings | None = None, *, pipeline: Pipeline | None = 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, lock_timeout=settings.db_lock_timeout_seconds)
         # An explicit model directory is fixed; otherwise follow the registry's active pointer.
         registry = Registry() if settings.model_dir is None else None
         model = ActiveModel(pipeline or load_pipeline(resolve_model_dir(settings.model_dir)), registry)
@@ -129,12 +174,17 @@ def create_app(settings: Settings | None = None, *, pipeline: Pipeline | None = 
         version=__version__,
         summary="Multilingual comment triage: language, sentiment, tags, ranked moderation queues.",
         lifespan=lifespan,
+        # /docs is served by routes.api_docs from packaged assets (no CDN); no /redoc.
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     app.add_exception_handler(TriageError, _triage_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
-    for module in (analyze, comments, queues, labels, campaigns, keys, health, web):
+    for module in (analyze, comments, queues, labels, campaigns, keys, health, api_docs, web):
         app.include_router(module.router)
     return app
 

@@ -6,7 +6,8 @@ The app's long-lived objects (settings, database, pipeline, metrics) live in one
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
@@ -15,6 +16,7 @@ from fastapi.security import HTTPBearer
 from triage.errors import PermissionDeniedError
 from triage.pipeline.core import Pipeline
 from triage.service import moderation
+from triage.service.api.limits import KeyLimiter
 from triage.service.api.metrics import Metrics
 from triage.service.auth import CSRF_HEADER, SESSION_COOKIE, Principal
 from triage.service.settings import Settings
@@ -32,6 +34,14 @@ class AppState:
     db: Database
     model: ActiveModel
     metrics: Metrics
+    limiter: KeyLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.limiter = KeyLimiter(
+            per_minute=self.settings.rate_limit_per_minute,
+            burst=self.settings.rate_limit_burst,
+            in_flight=self.settings.max_in_flight_per_key,
+        )
 
     @property
     def pipeline(self) -> Pipeline:
@@ -77,12 +87,14 @@ _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def get_principal(
-    request: Request, db: DatabaseDep, _: Annotated[object, Security(_bearer)] = None
-) -> Principal:
+    request: Request, state: StateDep, _: Annotated[object, Security(_bearer)] = None
+) -> Iterator[Principal]:
     """The caller, from ``Authorization: Bearer <key>`` (401 if missing or unknown).
 
     Without that header, the inbox's session cookie (set by ``POST /login``) stands in for it;
     a request that changes something must then also send ``X-Triage-CSRF: 1`` (403 otherwise).
+    The request then counts against its key's rate and in-flight limits until it is answered
+    (429 with ``Retry-After`` over them; :class:`~triage.service.api.limits.KeyLimiter`).
     """
     authorization = request.headers.get("authorization")
     token = request.cookies.get(SESSION_COOKIE)
@@ -91,8 +103,11 @@ def get_principal(
             raise PermissionDeniedError(
                 f"a request signed in by the session cookie must send the header '{CSRF_HEADER}: 1'"
             )
-        authorization = f"Bearer {token}"
-    return moderation.authenticate(db, authorization)
+        principal = moderation.session_principal(state.db, token)
+    else:
+        principal = moderation.authenticate(state.db, authorization)
+    with state.limiter.hold(principal.key_id):
+        yield principal
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

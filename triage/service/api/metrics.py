@@ -11,6 +11,7 @@ from time import perf_counter
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from starlette.routing import Match
 
 __all__ = ["Metrics", "MetricsMiddleware"]
 
@@ -81,6 +82,24 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            route = getattr(scope.get("route"), "path", "unmatched")
+            route = _route(scope)
             self.metrics.latency.labels(scope["method"], route).observe(perf_counter() - start)
             self.metrics.requests.labels(scope["method"], route, str(status[0])).inc()
+
+
+def _route(scope: dict[str, Any]) -> str:
+    """The path template of the route that served the request (``/v1/queues/{queue}``).
+
+    FastAPI records it for its own routes; ``/openapi.json`` and other plain Starlette routes
+    are looked up in the app's routes. Paths no route knows are ``unmatched`` (one label, not
+    one per address a scanner tries).
+    """
+    path = getattr(scope.get("route"), "path", None)
+    if path is not None:
+        return str(path)
+    app = scope.get("app")
+    for route in getattr(app, "routes", ()):
+        match, _ = route.matches(scope)
+        if match is Match.FULL and hasattr(route, "path"):
+            return str(route.path)
+    return "unmatched"

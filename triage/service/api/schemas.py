@@ -1,8 +1,9 @@
 """Request and response bodies of the HTTP API (pydantic v2).
 
 Inputs (``*In``) forbid unknown fields, so a typo is a 422 that names it rather than a silently
-ignored value. Strings refuse NUL characters and unpaired surrogates (neither survives a
-database round trip). Limits that depend on settings (batch size, text length) are checked by
+ignored value. Types are strict: a number must be a JSON integer (not ``"5"``, ``true`` or
+``5.0``) and a time a string. Strings refuse NUL characters and unpaired surrogates (neither
+survives a database round trip). Limits that depend on settings (batch size, text length) are checked by
 :mod:`triage.service.moderation`; the ones here are the hard ceilings shown in the OpenAPI schema.
 """
 
@@ -11,7 +12,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+)
 
 from triage.service.store.db import naive_utc
 from triage.service.store.models import ApiKey, Campaign, Label, StoredComment
@@ -92,7 +101,15 @@ Name = Annotated[
 Lang = Annotated[str, StringConstraints(pattern=r"^(?:[a-z]{2,3})$")]
 #: A text search (a substring; blank means no search).
 Search = Annotated[str, StringConstraints(max_length=200), AfterValidator(_clean)]
-Time = Annotated[datetime, AfterValidator(_utc)]
+def _time_string(value: Any) -> Any:
+    if not isinstance(value, str | datetime):
+        raise ValueError("must be an ISO 8601 string, e.g. 2026-11-18T01:42:00Z")
+    return value
+
+
+Time = Annotated[datetime, BeforeValidator(_time_string), AfterValidator(_utc)]
+#: A JSON integer, nothing else ("5", true and 5.0 are refused).
+StrictInt = Annotated[int, Strict()]
 Resolution = Literal["replied", "hidden", "deleted", "dismissed"]
 
 
@@ -274,7 +291,7 @@ class ClaimIn(_In):
     )
     lang: Lang | None = None
     tag: Tag | None = None
-    limit: int = Field(10, ge=1, le=MAX_ITEMS)
+    limit: StrictInt = Field(10, ge=1, le=MAX_ITEMS)
 
 
 class ClaimOut(BaseModel):
@@ -286,7 +303,7 @@ class ResolveIn(_In):
     action: Resolution
 
 
-CommentIdIn = Annotated[int, Field(ge=1, le=2**63 - 1)]
+CommentIdIn = Annotated[int, Strict(), Field(ge=1, le=2**63 - 1)]
 
 
 class BulkResolveIn(_In):
@@ -313,8 +330,9 @@ class BulkResolveOut(BaseModel):
 
 class LabelIn(_In):
     sentiment: SentimentLabel | None = None
-    tags: Annotated[list[Tag], AfterValidator(_tag_set)] | None = Field(
-        None, max_length=len(Tag), description="The full set of tags that apply ([] for none)."
+    # The length cap is checked on the list as sent, before duplicates are dropped.
+    tags: Annotated[list[Tag], Field(max_length=len(Tag)), AfterValidator(_tag_set)] | None = (
+        Field(None, description="The full set of tags that apply ([] for none).")
     )
     lang: Lang | None = None
 
@@ -382,6 +400,11 @@ class CampaignResolveOut(BaseModel):
     id: int
     status: str
     resolved: int = Field(description="How many open comments this request resolved.")
+    skipped: list[SkippedOut] = Field(
+        default_factory=list,
+        description="Open comments left as they are because another key holds a lease on them "
+        "(they stay with that moderator, as a single resolve would answer 409).",
+    )
 
 
 # --- keys --------------------------------------------------------------------------------------

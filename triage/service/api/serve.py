@@ -1,6 +1,9 @@
 """What ``triage serve`` does: migrate, load the model, optionally load the demo comments and
 print an admin key, then run uvicorn.
 
+``--demo`` rotates its admin key: each start creates a new one (named ``demo-admin-...``) and
+revokes the ones earlier starts created, so there is only ever one demo key that works.
+
 With one worker the app gets the already-loaded model; with several, each uvicorn worker
 process builds its own app from the ``TRIAGE_*`` environment (``create_app_from_env``).
 """
@@ -8,6 +11,7 @@ process builds its own app from the ``TRIAGE_*`` environment (``create_app_from_
 from __future__ import annotations
 
 import os
+import secrets
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
@@ -20,16 +24,44 @@ from triage.pipeline.core import Pipeline, load_pipeline
 from triage.service import moderation
 from triage.service.auth import Principal, Role
 from triage.service.settings import Settings
-from triage.service.store import Database, upgrade
-from triage.service.store.db import naive_utc
+from triage.service.store import Database, repo, upgrade
+from triage.service.store.db import naive_utc, utcnow
+from triage.service.store.models import ApiKey
 from triage.training.registry import resolve_model_dir
 
-__all__ = ["DEMO_COMMENTS", "load_demo", "serve"]
+__all__ = ["DEMO_COMMENTS", "DEMO_KEY_PREFIX", "demo_admin_key", "load_demo", "serve"]
 
 #: The sample multilingual comments ``--demo`` loads.
 DEMO_COMMENTS = REPO_ROOT / "datasets" / "samples" / "comments.jsonl"
 
 _LOADER = Principal(key_id=0, name="demo-loader", role=Role.ADMIN, channels=frozenset())
+#: Names of the admin keys ``--demo`` creates (and revokes at its next start).
+DEMO_KEY_PREFIX = "demo-admin-"
+
+
+def demo_admin_key(db: Database) -> tuple[ApiKey, str, list[str]]:
+    """A fresh demo admin key; the demo keys of earlier starts are revoked.
+
+    Returns the new key, the key itself (shown once) and the names of the keys revoked. Keys
+    not named ``demo-admin-...`` (``triage keys create``) are never touched.
+    """
+    key, token = moderation.create_key(
+        db, Role.ADMIN, [], f"{DEMO_KEY_PREFIX}{secrets.token_hex(4)}"
+    )
+    revoked = []
+    with db.write() as s:  # after the new key exists: never zero admin keys
+        now = utcnow()
+        for old in repo.keys(s):
+            if (
+                old.id != key.id
+                and old.revoked_at is None
+                and old.role == Role.ADMIN.value
+                and old.name.startswith(DEMO_KEY_PREFIX)
+            ):
+                repo.revoke_key(s, old.id, now)
+                repo.revoke_key_sessions(s, old.id, now)
+                revoked.append(old.name)
+    return key, token, revoked
 
 
 def load_demo(
@@ -93,11 +125,13 @@ def serve(
         db = Database(settings.database_url)
         try:
             added = load_demo(db, pipeline, settings)
-            key, token = moderation.create_key(db, Role.ADMIN, [])
+            key, token, revoked = demo_admin_key(db)
         finally:
             db.dispose()
         echo(f"Demo comments: {sum(added.values())} new in channels {', '.join(sorted(added))}.")
         echo(f"Admin key '{key.name}' (shown once): {token}")
+        if revoked:
+            echo(f"Revoked the demo key(s) of earlier starts: {', '.join(revoked)}.")
         echo(f"Try: curl -s -H 'Authorization: Bearer {token}' {url}/v1/queues/urgent")
     echo(f"API docs: {url}/docs")
     if workers == 1:

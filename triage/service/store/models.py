@@ -24,7 +24,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["ApiKey", "Base", "Campaign", "Channel", "Label", "StoredComment"]
+__all__ = [
+    "ApiKey",
+    "Base",
+    "Campaign",
+    "CampaignBucket",
+    "Channel",
+    "Label",
+    "StoredComment",
+    "WebSession",
+]
 
 #: BIGINT on PostgreSQL, INTEGER (the rowid alias, so it auto-increments) on SQLite.
 Id = BigInteger().with_variant(Integer(), "sqlite")
@@ -143,3 +152,31 @@ class ApiKey(Base):
     channels: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime())
+
+
+class WebSession(Base):
+    """A signed-in inbox session (migration 0004): the cookie holds a random id, this table only
+    its SHA-256. It works until ``expires_at``, its revocation (sign-out) or its key's."""
+
+    __tablename__ = "sessions"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    key_id: Mapped[int] = mapped_column(Id, ForeignKey("api_keys.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    expires_at: Mapped[datetime] = mapped_column(DateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime())
+
+
+class CampaignBucket(Base):
+    """One LSH band of a campaign candidate's MinHash fingerprint (migration 0005): comments
+    that share a bucket are the only ones compared (:mod:`triage.service.campaigns`)."""
+
+    __tablename__ = "campaign_buckets"
+    __table_args__ = (
+        Index("ix_campaign_buckets_lookup", "channel_id", "bucket", "created_at"),
+    )
+    comment_id: Mapped[int] = mapped_column(Id, ForeignKey("comments.id"), primary_key=True)
+    band: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    channel_id: Mapped[int] = mapped_column(Id, ForeignKey("channels.id"))
+    bucket: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime())

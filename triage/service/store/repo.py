@@ -15,22 +15,45 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, String, and_, case, cast, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from triage.service.campaigns import Candidate
-from triage.service.store.models import ApiKey, Campaign, Channel, Label, StoredComment
+from triage.service.store.models import (
+    ApiKey,
+    Campaign,
+    CampaignBucket,
+    Channel,
+    Label,
+    StoredComment,
+    WebSession,
+)
 
 __all__ = [
     "RankKey",
     "ReviewKey",
     "add_key",
     "add_label",
-    "campaign_pool",
+    "add_session",
+    "bucket_matches",
+    "campaign_candidates",
+    "campaign_ids",
     "campaigns",
     "channel_ids",
     "claim",
@@ -40,6 +63,7 @@ __all__ = [
     "get_comment",
     "get_comments",
     "get_or_create_channel",
+    "insert_buckets",
     "insert_comments",
     "join_campaign",
     "key_by_name",
@@ -53,6 +77,9 @@ __all__ = [
     "resolve_campaign",
     "review_page",
     "revoke_key",
+    "revoke_key_sessions",
+    "revoke_session",
+    "session_key",
     "unrevoked_admin_ids",
 ]
 
@@ -312,21 +339,73 @@ def queue_counts(
     return [(cid, q, int(n), int(k or 0)) for cid, q, n, k in session.execute(query)]
 
 
-def campaign_pool(
-    session: Session, channel_id: int, start: datetime, end: datetime, limit: int = 2000
-) -> list[Candidate]:
-    """Recent campaign candidates of a channel posted between ``start`` and ``end``."""
-    query = (
-        select(C.id, C.author, C.created_at, C.campaign_key, C.campaign_id)
-        .where(
-            C.channel_id == channel_id,
-            C.campaign_key.is_not(None),
-            C.created_at.between(start, end),
-        )
-        .order_by(C.created_at.desc())
-        .limit(limit)
+def insert_buckets(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Store LSH buckets ``{comment_id, band, channel_id, bucket, created_at}`` (existing ones
+    are kept: a comment's buckets never change)."""
+    if not rows:
+        return
+    stmt = _insert(session, CampaignBucket.__table__).on_conflict_do_nothing(
+        index_elements=["comment_id", "band"]
     )
-    return [Candidate(i, a, t, k or "", cid) for i, a, t, k, cid in session.execute(query)]
+    session.execute(stmt, sorted(rows, key=lambda r: (r["comment_id"], r["band"])))
+
+
+def bucket_matches(
+    session: Session,
+    channel_id: int,
+    buckets: Collection[int],
+    start: datetime,
+    end: datetime,
+    limit: int = 2000,
+    chunk: int = 500,
+) -> dict[int, set[int]]:
+    """``{comment_id: buckets}`` of the channel's candidates posted between ``start`` and
+    ``end`` that share one of ``buckets``: at most ``limit`` comments, the newest first."""
+    found: dict[int, tuple[datetime, set[int]]] = {}
+    wanted = sorted(set(buckets))
+    B = CampaignBucket
+    for i in range(0, len(wanted), chunk):
+        query = (
+            select(B.comment_id, B.bucket, B.created_at)
+            .where(
+                B.channel_id == channel_id,
+                B.bucket.in_(wanted[i : i + chunk]),
+                B.created_at.between(start, end),
+            )
+            .order_by(B.created_at.desc(), B.comment_id.desc())
+            .limit(limit * 16)
+        )
+        for cid, bucket, at in session.execute(query):
+            found.setdefault(cid, (at, set()))[1].add(bucket)
+    newest = sorted(found.items(), key=lambda kv: (kv[1][0], kv[0]), reverse=True)[:limit]
+    return {cid: bs for cid, (_, bs) in newest}
+
+
+def campaign_candidates(session: Session, ids: Collection[int]) -> list[Candidate]:
+    """The campaign candidates with these ids (id, author, time, skeleton, campaign)."""
+    out: list[Candidate] = []
+    wanted = sorted(set(ids))
+    for i in range(0, len(wanted), 500):
+        query = select(C.id, C.author, C.created_at, C.campaign_key, C.campaign_id).where(
+            C.id.in_(wanted[i : i + 500]), C.campaign_key.is_not(None)
+        )
+        out += [Candidate(i_, a, t, k or "", cid) for i_, a, t, k, cid in session.execute(query)]
+    return out
+
+
+def campaign_ids(session: Session, comment_ids: Collection[int]) -> dict[int, int | None]:
+    """``{id: campaign_id}`` of these comments, locked for update (in id order)."""
+    out: dict[int, int | None] = {}
+    wanted = sorted(set(comment_ids))
+    for i in range(0, len(wanted), 500):
+        query = (
+            select(C.id, C.campaign_id)
+            .where(C.id.in_(wanted[i : i + 500]))
+            .order_by(C.id)
+            .with_for_update()
+        )
+        out.update({cid: camp for cid, camp in session.execute(query)})  # noqa: C416
+    return out
 
 
 def lock_channel(session: Session, channel_id: int) -> None:
@@ -409,17 +488,30 @@ def get_campaign(session: Session, campaign_id: int) -> tuple[Campaign, str] | N
 
 def resolve_campaign(
     session: Session, campaign: Campaign, status: str, by: str, now: datetime
-) -> int:
-    """Resolve every open comment of a campaign; returns how many changed."""
+) -> tuple[int, list[tuple[int, str, datetime]]]:
+    """Resolve every open comment of a campaign except those another key holds a lease on.
+
+    Returns how many changed, and ``(id, holder, lease end)`` of the open comments left alone.
+    """
     campaign.status = status
+    free = or_(C.claimed_by.is_(None), C.claim_expires_at <= now, C.claimed_by == by)
+    held = [
+        (i, who, until)
+        for i, who, until in session.execute(
+            select(C.id, C.claimed_by, C.claim_expires_at)
+            .where(C.campaign_id == campaign.id, C.status == "open", ~free)
+            .order_by(C.id)
+            .with_for_update()
+        )
+    ]
     result = session.execute(
         update(C)
-        .where(C.campaign_id == campaign.id, C.status == "open")
+        .where(C.campaign_id == campaign.id, C.status == "open", free)
         .values(
             status=status, resolved_by=by, resolved_at=now, claimed_by=None, claim_expires_at=None
         )
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(result.rowcount or 0), held  # type: ignore[attr-defined]
 
 
 def add_label(
@@ -532,3 +624,51 @@ def revoke_key(session: Session, key_id: int, now: datetime) -> bool:
         .values(revoked_at=now)
     )
     return int(result.rowcount or 0) == 1  # type: ignore[attr-defined]
+
+
+# --- inbox sessions ------------------------------------------------------------------------------
+
+
+def add_session(
+    session: Session, *, token_hash: str, key_id: int, now: datetime, expires: datetime
+) -> WebSession:
+    """Store a new inbox session (its token's hash only); drops sessions expired a day ago."""
+    session.execute(delete(WebSession).where(WebSession.expires_at < now - timedelta(days=1)))
+    row = WebSession(token_hash=token_hash, key_id=key_id, created_at=now, expires_at=expires)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def session_key(session: Session, token_hash: str, now: datetime) -> ApiKey | None:
+    """The unrevoked key of a session that is neither expired nor revoked, or ``None``."""
+    return session.scalars(
+        select(ApiKey)
+        .join(WebSession, WebSession.key_id == ApiKey.id)
+        .where(
+            WebSession.token_hash == token_hash,
+            WebSession.revoked_at.is_(None),
+            WebSession.expires_at > now,
+            ApiKey.revoked_at.is_(None),
+        )
+    ).first()
+
+
+def revoke_session(session: Session, token_hash: str, now: datetime) -> bool:
+    """End one session (sign-out); True if it was in force."""
+    result = session.execute(
+        update(WebSession)
+        .where(WebSession.token_hash == token_hash, WebSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return int(result.rowcount or 0) == 1  # type: ignore[attr-defined]
+
+
+def revoke_key_sessions(session: Session, key_id: int, now: datetime) -> int:
+    """End every session of a key (it was revoked); returns how many were in force."""
+    result = session.execute(
+        update(WebSession)
+        .where(WebSession.key_id == key_id, WebSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

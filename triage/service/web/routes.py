@@ -1,10 +1,14 @@
 """Routes of the inbox page: sign in and out, the page, its static files.
 
 Signing in checks an API key (role ``moderate`` or ``admin``; a ``score`` key is refused) and
-keeps it in a cookie: ``HttpOnly`` (no script can read it), ``SameSite=Strict`` (no other site
-can make the browser send it), ``Secure`` when the page is served over https, never in a URL.
+starts a server-side session (:func:`triage.service.moderation.sign_in`): the cookie holds the
+session's random id, never the key, and the database only that id's SHA-256. The cookie is
+``HttpOnly`` (no script can read it), ``SameSite=Strict`` (no other site can make the browser send
+it), ``Secure`` when the page is served over https, never in a URL. The session ends when it
+expires (``TRIAGE_SESSION_SECONDS``), on sign-out, and when its key is revoked.
 The page's calls to ``/v1`` are authorised by that cookie (:func:`triage.service.api.deps.get_principal`);
 the ones that change something also send ``X-Triage-CSRF: 1``, which another site's page cannot.
+Signing in and out from another site's page is refused (403).
 """
 
 from __future__ import annotations
@@ -21,17 +25,15 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from triage.errors import AuthError
+from triage.errors import AuthError, PermissionDeniedError
 from triage.service import moderation
 from triage.service.api.deps import PrincipalDep, StateDep
 from triage.service.auth import CSRF_HEADER, SESSION_COOKIE, Principal, Role
 from triage.service.store.db import Database
 
-__all__ = ["SESSION_SECONDS", "router"]
+__all__ = ["router"]
 
 STATIC = Path(__file__).resolve().parent / "static"
-#: How long a sign-in lasts (the cookie's Max-Age).
-SESSION_SECONDS = 12 * 3600
 _TYPES = {
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -94,12 +96,12 @@ def _cross_site(request: Request) -> bool:
 
 
 def _signed_in(db: Database, request: Request) -> Principal | None:
-    """The moderate/admin key of the session cookie, or ``None``."""
+    """The moderate/admin key of the session cookie's session, or ``None``."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
     try:
-        principal = moderation.authenticate(db, f"Bearer {token}")
+        principal = moderation.session_principal(db, token)
     except AuthError:
         return None
     return None if principal.role is Role.SCORE else principal
@@ -143,7 +145,7 @@ async def login_page(request: Request, state: StateDep) -> Response:
 
 @router.post("/login")
 async def login(request: Request, state: StateDep) -> Response:
-    """Check a key and keep it in the session cookie.
+    """Check a key and start a session; the cookie holds the session's id (not the key).
 
     JSON ``{"key": ...}`` (the page's script) answers JSON; a plain form post (``key=...``,
     without script) answers a redirect to ``/`` or the form again with the reason.
@@ -165,24 +167,26 @@ async def login(request: Request, state: StateDep) -> Response:
             token = data.get("key") if isinstance(data, dict) else None
         else:
             token = (parse_qs(raw.decode("utf-8"), max_num_fields=10).get("key") or [None])[0]
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         token = None
     if not isinstance(token, str) or not token.strip() or len(token) > 500:
         return refuse(401, "Enter an API key.")
     token = token.strip()
     try:
-        principal = await run_in_threadpool(moderation.authenticate, state.db, f"Bearer {token}")
+        principal, session_id = await run_in_threadpool(
+            moderation.sign_in, state.db, state.settings, token
+        )
     except AuthError:
         return refuse(401, UNKNOWN_KEY)
-    if principal.role is Role.SCORE:
+    except PermissionDeniedError:
         return refuse(403, SCORE_REFUSED)
     response: Response = (
         JSONResponse(_who(principal)) if as_json else RedirectResponse("/", status_code=303)
     )
     response.set_cookie(
         SESSION_COOKIE,
-        token,
-        max_age=SESSION_SECONDS,
+        session_id,
+        max_age=state.settings.session_seconds,
         path="/",
         secure=request.url.scheme == "https",
         httponly=True,
@@ -192,16 +196,30 @@ async def login(request: Request, state: StateDep) -> Response:
     return response
 
 
-@router.post("/logout")
-def logout(request: Request) -> Response:
-    """Forget the session cookie."""
+def _sign_out(request: Request, state: StateDep) -> Response:
+    if _cross_site(request):
+        # Another site's page (a form or link aimed at /logout): refused, like its sign-in.
+        return JSONResponse(
+            {"detail": "Sign out from this site's own page."},
+            status_code=403,
+            headers={"Cache-Control": "no-store"},
+        )
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        moderation.sign_out(state.db, token)
     return _forget(RedirectResponse("/login", status_code=303), request)
+
+
+@router.post("/logout")
+def logout(request: Request, state: StateDep) -> Response:
+    """End the session on the server and forget the cookie (403 from another site's page)."""
+    return _sign_out(request, state)
 
 
 @router.get("/logout")
-def logout_link(request: Request) -> Response:
+def logout_link(request: Request, state: StateDep) -> Response:
     """The same as ``POST /logout``, for a typed or bookmarked address."""
-    return _forget(RedirectResponse("/login", status_code=303), request)
+    return _sign_out(request, state)
 
 
 @router.get("/session")

@@ -14,6 +14,7 @@ from triage.service.api.schemas import (
     CampaignResolveIn,
     CampaignResolveOut,
     Name,
+    SkippedOut,
 )
 
 router = APIRouter(prefix="/v1/campaigns", tags=["campaigns"])
@@ -46,6 +47,14 @@ def resolve(
     state: StateDep,
 ) -> CampaignResolveOut:
     """Resolve every open comment of the campaign (`hidden`, `deleted` or `dismissed`) at once.
-    Comments that join the campaign later get the same status."""
-    campaign, _, n = moderation.resolve_campaign(state.db, principal, campaign_id, body.action)
-    return CampaignResolveOut(id=campaign.id, status=campaign.status, resolved=n)
+    Comments that join the campaign later get the same status. Comments another key holds a
+    lease on are not touched: they stay open with that moderator and are listed in `skipped`."""
+    campaign, _, n, skipped = moderation.resolve_campaign(
+        state.db, principal, campaign_id, body.action
+    )
+    return CampaignResolveOut(
+        id=campaign.id,
+        status=campaign.status,
+        resolved=n,
+        skipped=[SkippedOut(id=i, detail=why) for i, why in skipped],
+    )

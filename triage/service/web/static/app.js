@@ -1,6 +1,8 @@
 // The moderator inbox. Plain JavaScript over the /v1 JSON API; the session cookie authorises
 // the calls, and every call that changes something sends X-Triage-CSRF: 1.
-// Text from the API is only ever set with textContent, never parsed as HTML.
+// Text from the API is only ever set with textContent, never parsed as HTML. Names (channels,
+// authors, keys) are shown in <bdi> (or as FSI..PDI in plain strings), so a right-to-left name
+// or a bidi control character in one cannot reorder the page's own words around it.
 "use strict";
 (function () {
   const QUEUES = ["urgent", "questions", "spam", "praise", "other"];
@@ -58,6 +60,15 @@
     }
     for (const c of children || []) if (c !== null && c !== undefined && c !== false) el.append(c);
     return el;
+  }
+
+  // A name as an isolated piece of the page (children of h()), and as isolated plain text.
+  function bdi(name) {
+    return h("bdi", { text: String(name) });
+  }
+
+  function iso(name) {
+    return "\u2068" + String(name) + "\u2069";
   }
 
   class ApiError extends Error {
@@ -123,7 +134,7 @@
   let toastTimer = null;
   function toast(text, opts) {
     const o = opts || {};
-    $("toast-text").textContent = text;
+    $("toast-text").replaceChildren(bdi(text)); // may quote a name (an error's detail)
     $("toast").hidden = false;
     $("toast").classList.toggle("error", !!o.error);
     $("undo").hidden = !o.undo;
@@ -131,8 +142,9 @@
     if (!o.undo) toastTimer = setTimeout(() => ($("toast").hidden = true), o.error ? 9000 : 5000);
   }
 
+  // text: a string, or a list of strings and elements (names in <bdi>)
   function status(text, isError) {
-    $("status").textContent = text;
+    $("status").replaceChildren(...(Array.isArray(text) ? text : [text]));
     $("status").classList.toggle("error", !!isError);
   }
 
@@ -270,11 +282,11 @@
     if (have.join("\n") !== channels.join("\n")) {
       sel.replaceChildren(
         h("option", { value: "", text: "All channels" }),
-        ...channels.map((c) => h("option", { value: c, text: c }))
+        ...channels.map((c) => h("option", { value: c, text: iso(c) }))
       );
     }
     if (S.f.channel && !channels.includes(S.f.channel)) {
-      sel.append(h("option", { value: S.f.channel, text: S.f.channel }));
+      sel.append(h("option", { value: S.f.channel, text: iso(S.f.channel) }));
     }
     sel.value = S.f.channel;
   }
@@ -456,21 +468,21 @@
     const lostFocus = focusInList && !list.contains(document.activeElement);
     markCurrent(lostFocus);
     $("more").hidden = !S.cursor;
-    const search = S.f.q.trim() && !reviewing() ? ', text "' + S.f.q.trim() + '"' : "";
-    const where = (S.f.channel || "all channels") + search;
+    const search = S.f.q.trim() && !reviewing() ? [', text "', bdi(S.f.q.trim()), '"'] : [];
+    const where = [S.f.channel ? bdi(S.f.channel) : "all channels", ...search];
     const n = S.items.length + (S.cursor ? "+" : "");
     if (reviewing()) {
       status(
         S.items.length
-          ? n + " to label, least certain first · " + where
-          : "Nothing left to label · " + where + ".",
+          ? [n + " to label, least certain first · ", ...where]
+          : ["Nothing left to label · ", ...where, "."],
         false
       );
     } else {
       status(
         S.items.length
-          ? n + " open in " + S.f.queue + " · " + where
-          : "Nothing open in " + S.f.queue + " · " + where + ".",
+          ? [n + " open in " + S.f.queue + " · ", ...where]
+          : ["Nothing open in " + S.f.queue + " · ", ...where, "."],
         false
       );
     }
@@ -569,11 +581,13 @@
       item.author ? h("span", { className: "author", text: "@" + item.author, dir: "auto" }) : null,
       item.campaign_id ? h("span", { className: "campaign", text: "campaign " + item.campaign_id }) : null,
     ]);
-    const claimLine = h("p", { className: "claim" + (item.claimed_by ? "" : " free") }, [
+    const claimLine = h(
+      "p",
+      { className: "claim" + (item.claimed_by ? "" : " free") },
       item.claimed_by
-        ? "Claimed by " + who(item.claimed_by) + " until " + fmtTime(item.claim_expires_at)
-        : "Not claimed",
-    ]);
+        ? ["Claimed by ", bdi(who(item.claimed_by)), " until " + fmtTime(item.claim_expires_at)]
+        : ["Not claimed"]
+    );
     const text = h("p", {
       className: "text",
       id: textId,
@@ -607,10 +621,11 @@
           ])
         : null;
     const corrected = fix
-      ? h("p", {
-          className: "corrected",
-          text: "Corrected by " + who(fix.labelled_by) + " (stored for retraining)",
-        })
+      ? h("p", { className: "corrected" }, [
+          "Corrected by ",
+          bdi(who(fix.labelled_by)),
+          " (stored for retraining)",
+        ])
       : null;
     // The review list is for labelling: no claim or resolve there (a resolved comment stays on
     // it until someone labels it).
@@ -621,7 +636,7 @@
           className: "act-claim",
           text: item.claimed_by && !claimedByOther ? "Renew claim" : "Claim",
           disabled: !!claimedByOther,
-          title: claimedByOther ? "Claimed by " + item.claimed_by : "Key c",
+          title: claimedByOther ? "Claimed by " + iso(item.claimed_by) : "Key c",
           "aria-label": (item.claimed_by && !claimedByOther ? "Renew claim on" : "Claim") + " comment " + item.id,
           on: { click: () => claim(item.id) },
         });
@@ -961,7 +976,10 @@
       done: action,
       send: async (keepalive) => {
         const r = await api("POST", "/v1/campaigns/" + c.id + "/resolve", { action }, { keepalive });
-        return "Campaign " + c.id + ": " + r.resolved + " comments " + action + ".";
+        let msg = "Campaign " + c.id + ": " + r.resolved + " comments " + action + ".";
+        // comments another moderator holds stay with them (the server leaves them open)
+        if (r.skipped && r.skipped.length) msg += " Left " + r.skipped.length + " claimed by others.";
+        return msg;
       },
     });
   }
@@ -987,10 +1005,11 @@
     $("campaigns").replaceChildren(
       ...shown.map((c) =>
         h("li", { className: "camp", dataset: { campaign: String(c.id) } }, [
-          h("span", {
-            className: "camp-title",
-            text: "Campaign " + c.id + " · " + c.channel + " · " + c.size + " comments from " + c.authors + " authors",
-          }),
+          h("span", { className: "camp-title" }, [
+            "Campaign " + c.id + " · ",
+            bdi(c.channel),
+            " · " + c.size + " comments from " + c.authors + " authors",
+          ]),
           h("span", { className: "camp-sample", dir: "auto", text: c.sample_text }),
           h("span", { className: "camp-actions" }, [
             h("button", {
@@ -1111,8 +1130,10 @@
       status(e.message, true);
       return;
     }
-    const scope = S.me.channels.length ? S.me.channels.join(", ") : "all channels";
-    $("whoami").textContent = "Signed in as " + S.me.name + " (" + S.me.role + "; " + scope + ")";
+    const scope = S.me.channels.length
+      ? S.me.channels.flatMap((c, i) => (i ? [", ", bdi(c)] : [bdi(c)]))
+      : ["all channels"];
+    $("whoami").replaceChildren("Signed in as ", bdi(S.me.name), " (" + S.me.role + "; ", ...scope, ")");
     $("f-tag").value = S.f.tag;
     $("f-q").value = S.f.q;
     for (const id of ["f-channel", "f-lang", "f-tag"]) {
