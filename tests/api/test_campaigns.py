@@ -90,7 +90,7 @@ def test_one_request_hides_a_whole_campaign_and_later_members_follow(
     (campaign,) = client.get("/v1/campaigns", headers=h).json()["items"]
     r = client.post(f"/v1/campaigns/{campaign['id']}/resolve", json={"action": "hidden"}, headers=h)
     assert r.status_code == 200
-    assert r.json() == {"id": campaign["id"], "status": "hidden", "resolved": 12}
+    assert r.json() == {"id": campaign["id"], "status": "hidden", "resolved": 12, "skipped": []}
     spam = client.get("/v1/queues/spam?limit=500", headers=h).json()["items"]
     assert not [i for i in spam if i["campaign_id"] == campaign["id"]]
     # A latecomer from a new account is recognised and hidden with the rest.

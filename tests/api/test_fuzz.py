@@ -42,9 +42,16 @@ def target(
     db = Database(url)
     headers = {"Authorization": f"Bearer {create_key(db, Role.ADMIN, [])[1]}"}
     db.dispose()
-    # Small limits keep generated batches cheap; the code paths are the same.
+    # Small limits keep generated batches cheap; the code paths are the same. One key sends every
+    # generated request: its rate limit is off, or most cases would only meet the 429.
     app = create_app(
-        Settings(database_url=url, model_dir=model_dir, max_batch=50, max_text_chars=2000),
+        Settings(
+            database_url=url,
+            model_dir=model_dir,
+            max_batch=50,
+            max_text_chars=2000,
+            rate_limit_per_minute=0,
+        ),
         pipeline=pipeline,
     )
     with TestClient(app) as client:  # some data, so ids 1, 2, ... exist and queues are not empty

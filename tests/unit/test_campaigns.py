@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
 
+import pytest
+
+from triage.service import campaigns
 from triage.service.campaigns import Candidate, campaign_key, group, shingles, similarity
 
 T0 = datetime(2026, 11, 1, 12)
 HOUR = timedelta(hours=1)
+#: The first two buckets of "win cash now at httpurl" (campaign_buckets stores them).
+PINNED_BUCKETS = [99624848439872850, 33989039080460878]
 
 
 def key(text: str) -> str:
@@ -79,3 +85,44 @@ def test_two_different_bursts_are_two_campaigns() -> None:
     ]
     found = sorted(sorted(a.members) for a in group(items, items, window=HOUR, min_authors=3))
     assert found == [[0, 1, 2], [10, 11, 12]]
+
+
+def test_grouping_is_linear_not_all_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A flood of long near-identical comments plus as many unrelated ones: each new comment is
+    compared only with comments sharing a fingerprint bucket, at most MAX_CANDIDATES of them
+    (all pairs would be 600 x 600 comparisons of 1,000-character skeletons)."""
+    calls = [0]
+    real = campaigns.similarity
+
+    def counting(a: frozenset[str], b: frozenset[str]) -> float:
+        calls[0] += 1
+        return real(a, b)
+
+    monkeypatch.setattr(campaigns, "similarity", counting)
+    rng = random.Random(5)
+    words = ["cash", "bonus", "today", "winner", "click", "free", "prize", "claim", "offer"]
+    base = " ".join(rng.choice(words) for _ in range(300)) + " http://bit.ly/win"
+    flood = []
+    for i in range(300):  # one character dropped somewhere: near-identical, never identical
+        pos = rng.randrange(len(base) - 20)
+        flood.append(cand(i, f"bot{i}", base[:pos] + base[pos + 1 :]))
+    letters = "abcdefghijklmnopqrstuvwxyz"
+
+    def gibberish() -> str:
+        return " ".join("".join(rng.choices(letters, k=rng.randint(3, 9))) for _ in range(40))
+
+    unrelated = [cand(1000 + i, f"u{i}", gibberish() + " http://shop.example/") for i in range(300)]
+    items = flood + unrelated
+    found = group(items, items, window=HOUR, min_authors=3)
+    assert [sorted(a.members) for a in found] == [list(range(300))]
+    assert calls[0] <= len(items) * campaigns.MAX_CANDIDATES < len(items) ** 2 // 5
+
+
+def test_fingerprint_buckets_find_near_duplicates_and_are_stable() -> None:
+    a = key("Earn 500 a day from home, DM me or visit http://bit.ly/abc")
+    typo = key("Earn 500 a day frm home, DM me or vist http://bit.ly/abc")
+    other = key("My order from http://shop.com/o/1 never arrived, please help")
+    assert set(campaigns.buckets(a)) & set(campaigns.buckets(typo))
+    assert not set(campaigns.buckets(a)) & set(campaigns.buckets(other))
+    # stored in the database: the same in every process and version (pinned values)
+    assert campaigns.buckets("win cash now at httpurl")[:2] == PINNED_BUCKETS
