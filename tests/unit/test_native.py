@@ -149,7 +149,7 @@ _SNIPPETS = [
     "http://", "https://x.co/a", "www.", "WWW.", ".com", ".io", ".ınfo", ".xyzz", "@bob", "a.b@c.de",
     "RT ", "#tag", "+40 721 234 567", "0912-345-6789", "12.345,6", "sooooo", "!!!", "???", "aaaa",
     "httpurl", "phonenum", "emailaddr", "@user", "don't", "--", "' ", " ’", "   ", "ok", "hahaha",
-    "super", "lol", "merci", "?)", "؟ !.)", "? )",
+    "super", "lol", "merci", "?)", "؟ !.)", "? )", "RT", "haha", "hahax", "ahh",
 ]
 _CUE_PHRASES = sorted({p for phrases in CueMatcher().multi.values() for p in phrases}
                       | {w for words in CueMatcher().words.values() for w in words})
@@ -246,3 +246,46 @@ def test_a_vocabulary_with_a_repeated_term_is_refused(tmp_path) -> None:
     (tmp_path / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
     with pytest.raises(ValueError, match="repeats a term"):
         Featurizer.load(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def detector() -> langid.LanguageDetector:
+    return langid.LanguageDetector(DEFAULT_MODEL_DIR / "langid")
+
+
+LID_EDGES = [
+    "ok ok", "hahaha super", "hahax", "hah", "ahh ok", "aa", "RT ok ok", "RT @x: #MasterChefBR", "www.x.ro",
+    "1" * 1000 + " only letters after the first thousand characters",
+    "Where is my order " * 60 + " RT http://x.co @someone #late",
+]
+
+
+def _views_reference(texts: list[str]) -> tuple[list[str | None], list[int]]:
+    views, codes = [], []
+    for text in texts:
+        text = text[: langid.MAX_INPUT_CHARS]
+        clean = langid.prepare_reference(text) if langid._has_letters(text) else ""
+        script = langid.dominant_script_reference(clean[:120])
+        if not clean or script is None or langid.only_shared_words_reference(clean):
+            views.append(None)
+            codes.append(-1)
+        else:
+            views.append(clean)
+            codes.append(langid._SCRIPT_NAMES.index(script))
+    return views, codes
+
+
+def test_language_id_of_a_batch_equals_one_text_at_a_time(detector: langid.LanguageDetector) -> None:
+    texts = [normalize(t) for t in AWKWARD + LID_EDGES]
+    views, codes = langid._views(texts)
+    assert (views, codes.tolist()) == _views_reference(texts)
+    assert detector.detect(texts) == detector.detect_reference(texts)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(awkward_text, min_size=1, max_size=8))
+def test_language_id_equals_the_per_text_rules(detector: langid.LanguageDetector, texts: list[str]) -> None:
+    clean = [normalize(t) for t in texts]
+    views, codes = langid._views(clean)
+    assert (views, codes.tolist()) == _views_reference(clean)
+    assert detector.detect(clean) == detector.detect_reference(clean)

@@ -415,6 +415,158 @@ static PyObject *py_lid_script(PyObject *Py_UNUSED(mod), PyObject *text)
     return PyLong_FromLong(4);
 }
 
+/* langid._LAUGH.fullmatch(w): (?:ha|he|hi|ah)+h? (every token is two characters long, so the
+ * split is unique) */
+static int is_laugh(const Py_UCS4 *w, Py_ssize_t n)
+{
+    if (n < 2) return 0;
+    Py_ssize_t even = n & ~(Py_ssize_t)1;
+    for (Py_ssize_t i = 0; i < even; i += 2) {
+        Py_UCS4 a = w[i], b = w[i + 1];
+        if (!((a == 'h' && (b == 'a' || b == 'e' || b == 'i')) || (a == 'a' && b == 'h'))) return 0;
+    }
+    return n == even || w[n - 1] == 'h';
+}
+
+/* langid.only_shared_words on a prepared text (single spaces, no other whitespace is possible
+ * but any is handled): fewer than two distinct non-space characters, or every word shared. */
+static int only_shared(PyObject *shared, const Py_UCS4 *t, Py_ssize_t n)
+{
+    Py_UCS4 first = 0;
+    int distinct = 0;
+    for (Py_ssize_t i = 0; i < n && distinct < 2; i++) {
+        if (t[i] == ' ') continue;
+        if (!distinct) {
+            first = t[i];
+            distinct = 1;
+        }
+        else if (t[i] != first) distinct = 2;
+    }
+    if (distinct < 2) return 1;
+    Py_ssize_t i = 0;
+    while (i < n) { /* str.split(): runs of whitespace */
+        while (i < n && is_space(t[i])) i++;
+        if (i >= n) break;
+        Py_ssize_t s = i;
+        while (i < n && !is_space(t[i])) i++;
+        if (is_laugh(t + s, i - s)) continue;
+        PyObject *w = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, t + s, i - s);
+        if (!w) return -1;
+        int in = PySet_Contains(shared, w);
+        Py_DECREF(w);
+        if (in <= 0) return in; /* 0: a word of its own, -1: error */
+    }
+    return 1;
+}
+
+#define LID_PYTHON (-2) /* a URL, mention, hashtag or "RT" may be there: langid.py does the row */
+#define LID_UND (-1)    /* nothing to tell a language by (no letters, shared words only) */
+
+/* lid_views(texts, shared_words, max_input, max_chars, script_chars) -> (prepared, codes)
+ * langid.LanguageDetector.detect's per-text rules for a whole batch: for each text its
+ * prepare()-d view (or None) and a code: the dominant_script index of the view, LID_UND, or
+ * LID_PYTHON for the few texts whose URL/mention/hashtag/RT handling stays in Python. */
+static PyObject *py_lid_views(PyObject *Py_UNUSED(mod), PyObject *args)
+{
+    PyObject *texts, *shared;
+    Py_ssize_t max_input, max_chars, script_chars;
+    if (!PyArg_ParseTuple(args, "O!O!nnn", &PyList_Type, &texts, &PyFrozenSet_Type, &shared, &max_input, &max_chars,
+                          &script_chars))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    PyObject *prepared = PyList_New(n), *codes = PyBytes_FromStringAndSize(NULL, n);
+    PyObject *dotted_i = PyUnicode_FromOrdinal(0x0130), *plain_i = PyUnicode_FromOrdinal('i');
+    Buf b = {0};
+    if (!prepared || !codes || !dotted_i || !plain_i) goto fail;
+    char *code = PyBytes_AS_STRING(codes);
+    for (Py_ssize_t r = 0; r < n; r++) {
+        Py_INCREF(Py_None);
+        PyList_SET_ITEM(prepared, r, Py_None);
+        code[r] = LID_UND;
+        PyObject *text = PyList_GET_ITEM(texts, r);
+        if (!PyUnicode_Check(text)) {
+            PyErr_SetString(PyExc_TypeError, "texts must be str");
+            goto fail;
+        }
+        Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+        if (len > max_input) len = max_input;
+        int kind = PyUnicode_KIND(text);
+        const void *d = PyUnicode_DATA(text);
+        int python = 0, letters = 0, dot = 0;
+        Py_UCS4 prev = 0;
+        for (Py_ssize_t i = 0; i < len; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, d, i);
+            if (c == '/' || c == '@' || c == '#' || (c == 'T' && prev == 'R')) python = 1;
+            else if (c == '.') dot = 1;
+            else if (!letters && (cclass(c) & C_ALPHA)) letters = 1;
+            prev = c;
+        }
+        PyObject *head = NULL;
+        if (!python && dot) {
+            head = PyUnicode_Substring(text, 0, len);
+            if (!head) goto fail;
+            PyObject *hint = py_url_hint(NULL, head);
+            if (!hint) {
+                Py_DECREF(head);
+                goto fail;
+            }
+            python = hint == Py_True;
+            Py_DECREF(hint);
+        }
+        if (python) {
+            Py_XDECREF(head);
+            code[r] = LID_PYTHON;
+            continue;
+        }
+        if (!letters) {
+            Py_XDECREF(head);
+            continue;
+        }
+        if (!head && !(head = PyUnicode_Substring(text, 0, len))) goto fail;
+        PyObject *replaced = PyUnicode_Replace(head, dotted_i, plain_i, -1);
+        Py_DECREF(head);
+        if (!replaced) goto fail;
+        PyObject *lower = PyObject_CallMethod(replaced, "lower", NULL);
+        Py_DECREF(replaced);
+        if (!lower) goto fail;
+        PyObject *cut = PyUnicode_Substring(lower, 0, max_chars);
+        Py_DECREF(lower);
+        if (!cut) goto fail;
+        PyObject *view = py_lid_tail(NULL, cut);
+        Py_DECREF(cut);
+        if (!view) goto fail;
+        PyObject *start = PyUnicode_Substring(view, 0, script_chars);
+        PyObject *script = start ? py_lid_script(NULL, start) : NULL;
+        Py_XDECREF(start);
+        long k = script ? PyLong_AsLong(script) : -1;
+        Py_XDECREF(script);
+        int shared_only = k < 0 || buf_load(&b, view) < 0 ? 1 : only_shared(shared, b.p, b.len);
+        if (PyErr_Occurred()) {
+            Py_DECREF(view);
+            goto fail;
+        }
+        if (shared_only) Py_DECREF(view);
+        else {
+            code[r] = (char)k;
+            PyList_SetItem(prepared, r, view); /* steals the view, drops the None */
+        }
+    }
+    buf_free(&b);
+    Py_DECREF(dotted_i);
+    Py_DECREF(plain_i);
+    PyObject *res = PyTuple_Pack(2, prepared, codes);
+    Py_DECREF(prepared);
+    Py_DECREF(codes);
+    return res;
+fail:
+    buf_free(&b);
+    Py_XDECREF(prepared);
+    Py_XDECREF(codes);
+    Py_XDECREF(dotted_i);
+    Py_XDECREF(plain_i);
+    return NULL;
+}
+
 /* ------------------------------------------------------------------ hash tables */
 
 #define FNV_OFFSET 1469598103934665603ULL
@@ -1455,6 +1607,7 @@ static PyMethodDef methods[] = {
     {"url_hint", py_url_hint, METH_O, "Whether text._URL_HINT finds something."},
     {"lid_tail", py_lid_tail, METH_O, "langid.prepare()'s tail after lower()."},
     {"lid_script", py_lid_script, METH_O, "langid.dominant_script() as an index."},
+    {"lid_views", py_lid_views, METH_VARARGS, "LanguageDetector.detect's per-text rules for a batch."},
     {"featurize", py_featurize, METH_VARARGS, "TF-IDF n-grams and cue features as CSR arrays."},
     {"cue_matrix", py_cue_matrix, METH_VARARGS, "The dense cue features."},
     {NULL, NULL, 0, NULL},
@@ -1476,7 +1629,8 @@ PyMODINIT_FUNC PyInit__native(void)
         PyModule_AddObject(m, "CueTable", (PyObject *)&CueType) < 0 ||
         PyModule_AddIntConstant(m, "F_AT", F_AT) < 0 || PyModule_AddIntConstant(m, "F_SLASH", F_SLASH) < 0 ||
         PyModule_AddIntConstant(m, "F_DOT", F_DOT) < 0 || PyModule_AddIntConstant(m, "F_DIGIT", F_DIGIT) < 0 ||
-        PyModule_AddIntConstant(m, "F_DIGITS8", F_DIGITS8) < 0 || PyModule_AddIntConstant(m, "N_CUES", N_CUES) < 0) {
+        PyModule_AddIntConstant(m, "F_DIGITS8", F_DIGITS8) < 0 || PyModule_AddIntConstant(m, "N_CUES", N_CUES) < 0 ||
+        PyModule_AddIntConstant(m, "LID_PYTHON", LID_PYTHON) < 0 || PyModule_AddIntConstant(m, "LID_UND", LID_UND) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -362,6 +362,10 @@ class LanguageDetector:
                 ]
             )
             self._script_mask[script] = allowed if allowed.any() else None
+        # the same, indexed by script number (dominant_script's order), for whole batches
+        self._mask_table = np.array([self._script_mask[s] if self._script_mask[s] is not None
+                                     else np.zeros(len(self.languages), bool) for s in _SCRIPT_NAMES])
+        self._script_allowed = np.array([self._script_mask[s] is not None for s in _SCRIPT_NAMES])
 
     @property
     def has_second_opinion(self) -> bool:
@@ -393,7 +397,24 @@ class LanguageDetector:
 
         Returns one :class:`~triage.types.LanguageGuess` per text, in order: a configured code or
         ``und``, and a score in [0, 1].
+
+        The whole batch goes through the ``und`` rules at once (:func:`_views`: one compiled pass,
+        Python only for the texts with a URL, mention, hashtag or "RT"), then both models.
         """
+        results: list[LanguageGuess] = [_RULE_UND] * len(texts)
+        views, codes = _views(texts)
+        known = codes >= 0
+        known[known] = self._script_allowed[codes[known]]
+        rows = np.flatnonzero(known)
+        if len(rows):
+            prepared = [views[i] for i in rows.tolist()]
+            masks = self._mask_table[codes[rows]]
+            for i, guess in zip(rows.tolist(), self._combine(prepared, masks), strict=True):
+                results[i] = guess
+        return results
+
+    def detect_reference(self, texts: Sequence[str]) -> list[LanguageGuess]:
+        """:meth:`detect` one text at a time, as first written (tests compare the two)."""
         results: list[LanguageGuess] = [_RULE_UND] * len(texts)
         rows: list[int] = []
         prepared: list[str] = []
@@ -403,9 +424,9 @@ class LanguageDetector:
             text = text[:MAX_INPUT_CHARS]
             if not _has_letters(text):
                 continue
-            clean = prepare(text)
-            script = dominant_script(clean[:_SCRIPT_CHARS])
-            if script is None or only_shared_words(clean):
+            clean = prepare_reference(text)
+            script = dominant_script_reference(clean[:_SCRIPT_CHARS])
+            if script is None or only_shared_words_reference(clean):
                 continue
             mask = script_mask[script]
             if mask is not None:
@@ -447,6 +468,34 @@ class LanguageDetector:
 
 
 _RULE_UND = LanguageGuess(UNDETERMINED, 1.0)
+_LID_PYTHON, _LID_UND = -2, -1  # _native.lid_views() codes besides a script number
+
+
+def _views(texts: Sequence[str]) -> tuple[list[str | None], NDArray[np.int8]]:
+    """Each text's :func:`prepare` view and script number (``_SCRIPT_NAMES`` index), or -1 when a
+    rule says ``und`` (no letters, nothing but shared words): what :meth:`LanguageDetector.detect`
+    needs before the models, for a whole batch in one compiled pass."""
+    if _native is None:  # pragma: no cover
+        views: list[str | None] = [None] * len(texts)
+        codes = np.full(len(texts), _LID_PYTHON, dtype=np.int8)
+    else:
+        views, raw_codes = _native.lid_views(list(texts), SHARED_WORDS, MAX_INPUT_CHARS, MAX_CHARS, _SCRIPT_CHARS)
+        codes = np.frombuffer(raw_codes, dtype=np.int8).copy()
+    for i in np.flatnonzero(codes == _LID_PYTHON).tolist():  # a URL, mention, hashtag or "RT"
+        codes[i], views[i] = _view(texts[i])
+    return views, codes
+
+
+def _view(text: str) -> tuple[int, str | None]:
+    """One text's view and script number, or (-1, None): ``und`` by rule."""
+    text = text[:MAX_INPUT_CHARS]
+    if not _has_letters(text):
+        return _LID_UND, None
+    clean = prepare(text)
+    script = dominant_script(clean[:_SCRIPT_CHARS])
+    if script is None or only_shared_words(clean):
+        return _LID_UND, None
+    return _SCRIPT_NAMES.index(script), clean
 _SCRIPT_CHARS = 120  # the script is judged on the start of a text
 _EXCLUDED = -1e9  # log-score of a language the script rules out (exp() of it is exactly 0)
 
