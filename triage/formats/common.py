@@ -384,21 +384,61 @@ def _dumps(value: Any, *, ascii_only: bool = False) -> str:
     )
 
 
-def csv_cell(value: Any) -> str:
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def _formula_like(cell: str) -> bool:
+    bare = cell.lstrip("'")
+    return bare[:1] in FORMULA_START and _PLAIN_NUMBER.fullmatch(bare) is None
+
+
+def neutralise_formula(cell: str) -> str:
+    """``cell`` with a ``'`` in front when a spreadsheet would run it as a formula.
+
+    OWASP's rule: a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+    gets a leading apostrophe, so that Excel, LibreOffice and Google Sheets show it as text. A
+    plain number (``-0.25``, ``+3``) is left alone; so that :func:`restore_formula` can undo
+    the rule exactly, a cell that already starts with apostrophes before such a character gets
+    one more.
+
+    >>> [neutralise_formula(c) for c in ("=1+1", "@SUM(A1)", "-0.25", "'=x", "hi -1")]
+    ["'=1+1", "'@SUM(A1)", '-0.25', "''=x", 'hi -1']
+    """
+    return "'" + cell if _formula_like(cell) else cell
+
+
+def restore_formula(cell: str) -> str:
+    """The text :func:`neutralise_formula` was given (reading back a CSV that triage wrote).
+
+    >>> [restore_formula(neutralise_formula(c)) for c in ("=1+1", "'=x", "'hello", "-2")]
+    ['=1+1', "'=x", "'hello", '-2']
+    """
+    return cell[1:] if cell.startswith("'") and _formula_like(cell[1:]) else cell
+
+
+def csv_cell(value: Any, *, escape_formulas: bool = False) -> str:
     """One CSV cell: ``None`` is empty, a list of strings is ``|``-joined, dicts and other lists
-    are JSON, booleans are ``true``/``false``, anything else is ``str(value)``.
+    are JSON, booleans are ``true``/``false``, anything else is ``str(value)``. With
+    ``escape_formulas`` a text cell that a spreadsheet would run as a formula is neutralised
+    (:func:`neutralise_formula`); numbers are never changed.
 
     >>> [csv_cell(v) for v in (None, ["spam"], [], {"k": [1]}, True, 0.25)]
     ['', 'spam', '', '{"k":[1]}', 'true', '0.25']
+    >>> csv_cell("=1+1", escape_formulas=True), csv_cell(-1, escape_formulas=True)
+    ("'=1+1", '-1')
     """
     if value is None:
         return ""
-    if isinstance(value, str):
-        return value if type(value) is str else str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return str(value)
-    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-        return "|".join(str(v) for v in value)
-    return _dumps(value)
+    if isinstance(value, str):
+        cell = value if type(value) is str else str(value)
+    elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        cell = "|".join(str(v) for v in value)
+    else:
+        cell = _dumps(value)
+    return neutralise_formula(cell) if escape_formulas else cell

@@ -27,8 +27,16 @@ def encode_jsonl(records: Iterable[Mapping[str, Any]]) -> bytes:
     return b"".join(_jsonl_line(r) for r in records)
 
 
-def encode_csv(records: Iterable[Mapping[str, Any]], fieldnames: Sequence[str]) -> bytes:
+def encode_csv(
+    records: Iterable[Mapping[str, Any]],
+    fieldnames: Sequence[str],
+    *,
+    escape_formulas: bool = False,
+) -> bytes:
     """CSV rows (no header) as :func:`open_writer` writes them; missing fields are empty.
+
+    ``escape_formulas``: neutralise text cells that a spreadsheet would run as formulas
+    (:func:`~triage.formats.common.neutralise_formula`), as ``triage score`` does by default.
 
     Raises:
         ValueError: a record with a field outside ``fieldnames``.
@@ -40,7 +48,8 @@ def encode_csv(records: Iterable[Mapping[str, Any]], fieldnames: Sequence[str]) 
         if not names.issuperset(record.keys()):
             extra = [k for k in record if k not in names]
             raise ValueError(f"record has fields that are not CSV columns: {extra!r}")
-        writer.writerow([csv_cell(record.get(name)) for name in fieldnames])
+        writer.writerow([csv_cell(record.get(name), escape_formulas=escape_formulas)
+                         for name in fieldnames])
     return buf.getvalue().encode("utf-8", "replace")
 
 

@@ -45,6 +45,12 @@ def _scan_jsonl(path: str, start: int, start_line: int, end: int | None) -> Iter
             bad = _bad(path, number, "invalid JSON: nested too deeply", "invalid_json")
             yield Row(number, None, bad, after, number + 1)
             continue
+        except ValueError as exc:  # an integer of more than 4,300 digits (int() refuses it)
+            why = ("a number too long to read (Python reads at most 4,300 digits)"
+                   if "integer string conversion" in str(exc) else str(exc))
+            bad = _bad(path, number, f"invalid JSON: {why}", "invalid_json")
+            yield Row(number, None, bad, after, number + 1)
+            continue
         if not isinstance(value, dict):
             bad = _bad(path, number, f"expected a JSON object, got {_json_type(value)}",
                        "not_an_object", array_hint)

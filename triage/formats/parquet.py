@@ -107,6 +107,8 @@ def _output_types() -> dict[str, Any]:
     types: dict[str, Any] = dict.fromkeys(OUTPUT_FIELDS, f64)
     types.update(lang=text, sentiment=text, queue=text, model=text, priority=pa.int64())
     types["tags"] = pa.list_(text)
+    # Written by the batch engines after the record's own fields (triage.batch.chunks).
+    types.update(reasons=pa.list_(text), uncertainty=f64)
     return types
 
 
@@ -142,10 +144,11 @@ def output_schema(
 ) -> pa.Schema:
     """The Arrow schema of output records with columns ``names``, in that order.
 
-    triage's own fields have fixed types (probabilities ``double``, ``priority`` ``int64``,
-    ``tags`` ``list<string>``); other columns take their type from ``base`` (the input's
-    Parquet schema) when it has them, else from ``records`` as pyarrow infers it. A column of
-    nulls, or of values Parquet cannot store, is ``string`` (non-strings stored as JSON text).
+    triage's own fields have fixed types (probabilities and ``uncertainty`` ``double``,
+    ``priority`` ``int64``, ``tags`` and ``reasons`` ``list<string>``); other columns take
+    their type from ``base`` (the input's Parquet schema) when it has them, else from
+    ``records`` as pyarrow infers it. A column of nulls, or of values Parquet cannot store, is
+    ``string`` (non-strings stored as JSON text).
     """
     import pyarrow as pa
 
