@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -10,7 +11,13 @@ from typing import Any
 from triage import formats as tio
 from triage.batch.options import CHUNK_BYTES
 from triage.errors import InputFormatError
-from triage.types import OUTPUT_FIELDS, Comment
+from triage.pipeline.uncertainty import uncertainty
+from triage.types import OUTPUT_FIELDS, Comment, Tier
+
+#: The fields a batch output adds to each row: the pipeline's record, then what the API also
+#: returns for a comment (``reasons``: why its priority and queue; ``uncertainty``: 0 sure .. 1
+#: a coin toss, against the tier's thresholds, as the service stores at ingest).
+BATCH_FIELDS = (*OUTPUT_FIELDS, "reasons", "uncertainty")
 
 # --------------------------------------------------------------------------- chunks
 
@@ -26,6 +33,7 @@ class EncodeSpec:
     tier: str
     fieldnames: tuple[str, ...] | None = None  # CSV columns
     schema: bytes | None = None  # serialized Arrow schema (Parquet)
+    escape_formulas: bool = True  # CSV: neutralise cells a spreadsheet would run as formulas
 
 
 @dataclass
@@ -40,10 +48,14 @@ class ChunkOut:
     bad: list[dict[str, Any]] = field(default_factory=list)
 
 
+def what_is_wrong(bad: Mapping[str, Any]) -> str:
+    """A bad row's ``field 'x': reason`` (or just the reason)."""
+    return f"field {bad['field']!r}: {bad['reason']}" if bad.get("field") else str(bad["reason"])
+
+
 def describe(bad: Mapping[str, Any]) -> str:
     """A bad row as ``file:line: field 'x': reason``."""
-    what = f"field {bad['field']!r}: {bad['reason']}" if bad.get("field") else bad["reason"]
-    return f"{bad['file']}:{bad['line']}: {what}"
+    return f"{bad['file']}:{bad['line']}: {what_is_wrong(bad)}"
 
 
 def bad_record(path: str, exc: InputFormatError) -> dict[str, Any]:
@@ -71,10 +83,22 @@ def _text_error(path: str, line: int, record: Mapping[str, Any], spec: EncodeSpe
     if not isinstance(text, str):
         return InputFormatError(f"expected a string, got {type(text).__name__}", path=path,
                                 line=line, field=spec.text_field, kind="wrong_type")
-    if not text.strip():
+    if is_blank(text):
         return InputFormatError("empty text", path=path, line=line, field=spec.text_field,
                                 kind="missing_text")
     return None
+
+
+def is_blank(text: str) -> bool:
+    """True for a text with nothing to score: only whitespace, NUL and other control or
+    format characters (``"\\x00\\x00"``, ``"\\u200b "``).
+
+    >>> is_blank(" \\x00\\t"), is_blank("\\u200f\\u202b"), is_blank("ok\\x00"), is_blank("👍")
+    (True, True, False, False)
+    """
+    if not text.strip():
+        return True
+    return all(c.isspace() or unicodedata.category(c) in ("Cc", "Cf") for c in text)
 
 
 def split_valid(
@@ -104,13 +128,22 @@ def _comment(record: Mapping[str, Any], spec: EncodeSpec) -> Comment:
     return Comment(text=tio.get_field(record, spec.text_field), id=None if cid is None else str(cid))
 
 
+def _output_record(result: Any, thresholds: Mapping[Any, float]) -> dict[str, Any]:
+    """The fields of :data:`BATCH_FIELDS` for one scored comment."""
+    unsure = uncertainty(result.sentiment, result.tags, thresholds)
+    return {**result.to_record(), "reasons": list(result.priority.reasons),
+            "uncertainty": round(unsure.score, 4)}
+
+
 def score_chunk(
     pipeline: Any, path: str, good: Sequence[tuple[int, dict[str, Any]]], spec: EncodeSpec
 ) -> ChunkOut:
     """Score a chunk of valid records and encode the output as ``spec`` says."""
     records = [rec for _, rec in good]
     results = pipeline.score_batch([_comment(r, spec) for r in records], spec.tier) if records else []
-    merged = [{**rec, **res.to_record()} for rec, res in zip(records, results, strict=True)]
+    thresholds = pipeline.tiers[Tier(spec.tier)].thresholds if results else {}
+    merged = [{**rec, **_output_record(res, thresholds)}
+              for rec, res in zip(records, results, strict=True)]
     out = ChunkOut()
     names = spec.fieldnames
     if spec.schema is not None:
@@ -142,7 +175,10 @@ def score_chunk(
         out.table, out.rows = table, table.num_rows
         out.bad.sort(key=lambda b: b["line"])
         return out
-    raw = tio.encode_jsonl(merged) if spec.fmt == "jsonl" else tio.encode_csv(merged, names or ())
+    if spec.fmt == "jsonl":
+        raw = tio.encode_jsonl(merged)
+    else:
+        raw = tio.encode_csv(merged, names or (), escape_formulas=spec.escape_formulas)
     out.rows = len(merged)
     out.crc, out.size = zlib.crc32(raw), len(raw)
     out.data = tio.deflate_segment(raw) if spec.gzip else raw
@@ -171,7 +207,7 @@ def _union_names(records: Iterable[Mapping[str, Any]]) -> list[str]:
     for record in records:
         for key in record:
             names.setdefault(key, None)
-    for key in OUTPUT_FIELDS:
+    for key in BATCH_FIELDS:
         names.setdefault(key, None)
     return list(names)
 

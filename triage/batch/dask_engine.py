@@ -31,7 +31,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +47,16 @@ from triage.batch.chunks import (
     score_chunk,
     split_valid,
 )
-from triage.batch.engine import check_model
-from triage.batch.options import BatchOptions, Echo, Summary, _stderr, errors_path_for
+from triage.batch.engine import check_bad_rows, check_model, warn_missing_id
+from triage.batch.options import (
+    BadRowLimit,
+    BatchOptions,
+    Echo,
+    Summary,
+    _stderr,
+    check_errors_path,
+    errors_path_for,
+)
 from triage.batch.output import _Output
 from triage.batch.progress import Progress
 from triage.errors import ConfigError, InputFormatError
@@ -343,6 +351,8 @@ def score_with_dask(
         raise ConfigError("--resume is for the local engine")
     if output == tio.STDIO:
         raise ConfigError("the Dask engine writes files", hint="pass -o FILE or -o DIRECTORY/")
+    check_errors_path(options.errors_path, input, output)
+    limit = BadRowLimit.parse(options.max_bad_rows)
     files = list_inputs(input, options.fmt)
     in_fmt = tio.detect_format(files[0], options.fmt)
     model_dir = resolve_model_dir(model)
@@ -359,7 +369,7 @@ def score_with_dask(
             raise ConfigError("a single output file must be local; give a directory URL for "
                               "partitioned output", hint="-o s3://bucket/scored/")
     spec = EncodeSpec(out_fmt, tio.is_gzip(output) and not partitioned, options.text_field,
-                      options.id_field, tier.value)
+                      options.id_field, tier.value, escape_formulas=options.escape_formulas)
     # The output columns: the same rule as the local engine (the first chunk with good rows).
     for chunk in chunked(tio.scan_records(files[0], fmt=in_fmt), options.chunk_rows):
         good, _ = split_valid(files[0], chunk, spec)
@@ -367,10 +377,12 @@ def score_with_dask(
             break
     else:
         good = []
+    if options.check_id_field:
+        warn_missing_id([r for _, r in good], options.id_field, files[0], echo)
     fieldnames, schema = decide_columns(out_fmt, [r for _, r in good], input_path=files[0],
                                         in_fmt=in_fmt)
-    spec = EncodeSpec(spec.fmt, spec.gzip, spec.text_field, spec.id_field, spec.tier,
-                      fieldnames, schema)
+    spec = replace(spec, fieldnames=fieldnames, schema=schema)
+    check = _BadRowCheck(input, in_fmt, limit, errors_path)
     parts = plan_partitions(files, options.fmt, blocksize)
     echo(f"dask: {len(files)} input file(s), {len(parts)} partition(s)")
     started = time.monotonic()
@@ -382,12 +394,28 @@ def score_with_dask(
         _register(client, plugin)
         if partitioned:
             _run_partitioned(client, parts, spec, options, plugin.key, output, errors_path, summary,
-                             echo)
+                             echo, check)
         else:
             _run_single(client, parts, spec, options, plugin.key, output, out_fmt, errors_path,
-                        summary, echo)
+                        summary, echo, check)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+@dataclass
+class _BadRowCheck:
+    """:func:`triage.batch.engine.check_bad_rows` for a Dask run."""
+
+    input: str
+    in_fmt: str
+    limit: BadRowLimit | None
+    errors_path: str
+
+    def __call__(self, rows: int, scored: int, bad: list[dict[str, Any]] | int, kinds: Any,
+                 first: dict[str, Any] | None, *, final: bool) -> None:
+        check_bad_rows(self.input, self.in_fmt, rows=rows, scored=scored,
+                       bad=bad if isinstance(bad, int) else len(bad), kinds=kinds, first=first,
+                       limit=self.limit, errors_path=self.errors_path, final=final)
 
 
 def _register(client: Any, plugin: ModelPlugin) -> None:
@@ -414,7 +442,7 @@ def _workers(client: Any) -> int:
 
 def _run_single(client: Any, parts: list[Partition], spec: EncodeSpec, options: BatchOptions,
                 key: str, output: str, out_fmt: str, errors_path: str, summary: Summary,
-                echo: Echo) -> None:
+                echo: Echo, check: _BadRowCheck) -> None:
     out = _Output(output, out_fmt, errors_path, {}, durable=False)
     out.open_fresh()
     out.set_columns(spec.fieldnames, spec.schema)
@@ -437,6 +465,10 @@ def _run_single(client: Any, parts: list[Partition], spec: EncodeSpec, options: 
                 out.write_chunk(chunk, result.bad if last else [], result.rows if last else 0, 0, 1)
             done += 1
             progress.update(out.state.rows, done)
+            st = out.state
+            check(st.rows, st.scored, st.bad, st.kinds, st.first_bad, final=False)
+        st = out.state
+        check(st.rows, st.scored, st.bad, st.kinds, st.first_bad, final=True)
         out.finish()
     except BaseException:
         out.discard()
@@ -448,7 +480,7 @@ def _run_single(client: Any, parts: list[Partition], spec: EncodeSpec, options: 
 
 def _run_partitioned(client: Any, parts: list[Partition], spec: EncodeSpec, options: BatchOptions,
                      key: str, output: str, errors_path: str, summary: Summary,
-                     echo: Echo) -> None:
+                     echo: Echo, check: _BadRowCheck) -> None:
     import fsspec
 
     fs, root = _fs(output)
@@ -456,16 +488,27 @@ def _run_partitioned(client: Any, parts: list[Partition], spec: EncodeSpec, opti
     ext = {"jsonl": "jsonl", "csv": "csv", "parquet": "parquet"}[spec.fmt]
     progress = Progress(len(parts), "parts", options.progress, options.log_every, echo)
 
+    submitted: list[tuple[str, Any]] = []
+
     def submit(i: int, part: Partition) -> Any:
         target = _join(fs, f"{root.rstrip('/')}/part-{i:05d}.{ext}")
-        return client.submit(_score_partition, part, spec, options.chunk_rows, key, target,
-                             key=f"triage-score-{key}-{i}-{time.time_ns()}", pure=False)
+        fut = client.submit(_score_partition, part, spec, options.chunk_rows, key, target,
+                            key=f"triage-score-{key}-{i}-{time.time_ns()}", pure=False)
+        submitted.append((target, fut))
+        return fut
 
     from collections import Counter
 
     kinds: Counter[str] = Counter()
     rows = scored = bad = 0
+    first_bad: dict[str, Any] | None = None
     buf = io.BytesIO()
+
+    def save_errors() -> None:
+        if bad:
+            with fsspec.open(errors_path, "wb") as fh:
+                fh.write(buf.getvalue())
+
     try:
         for done, result in enumerate(_in_order(parts, submit, _workers(client) + 1), 1):
             if options.strict and result.bad:
@@ -474,13 +517,27 @@ def _run_partitioned(client: Any, parts: list[Partition], spec: EncodeSpec, opti
                                        field=first["field"], kind=first["kind"])
             rows, scored, bad = rows + result.rows, scored + result.scored, bad + len(result.bad)
             kinds.update(b["kind"] for b in result.bad)
+            if first_bad is None and result.bad:
+                first_bad = result.bad[0]
             buf.write(tio.encode_jsonl(result.bad))
             progress.update(rows, done)
+            check(rows, scored, bad, kinds, first_bad, final=False)
+        check(rows, scored, bad, kinds, first_bad, final=True)
+    except InputFormatError:
+        # A failed run publishes nothing: remove the part files it wrote (after the tasks still
+        # in flight end), keep the bad rows.
+        from distributed import wait
+
+        with contextlib.suppress(Exception):
+            wait([fut for _, fut in submitted], timeout=600)
+        for target, _ in submitted:
+            with contextlib.suppress(OSError):
+                fs.rm(_fs(target)[1])
+        save_errors()
+        raise
     finally:
         progress.close()
-    if bad:
-        with fsspec.open(errors_path, "wb") as fh:
-            fh.write(buf.getvalue())
+    save_errors()
     _fill(summary, rows, scored, bad, kinds, errors_path)
     with fsspec.open(_join(fs, f"{root.rstrip('/')}/_SUCCESS"), "wb") as fh:
         fh.write(json.dumps({"rows": rows, "scored": scored, "bad": bad,

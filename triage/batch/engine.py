@@ -20,7 +20,10 @@ is never mistaken for a complete one.
 Bad rows (no text, invalid JSON, broken CSV quoting, invalid UTF-8, an oversized field or line,
 a value that does not fit the output columns) are written to ``<output>.errors.jsonl`` (file,
 line, kind, reason), counted, summed up at the end, and the job goes on; with ``strict`` the
-first one raises :class:`~triage.errors.InputFormatError` instead.
+first one raises :class:`~triage.errors.InputFormatError` instead. A run in which no row could
+be scored, or with more bad rows than ``max_bad_rows`` (default: half of them), fails: it raises
+:class:`~triage.errors.InputFormatError` naming the file, and publishes nothing (``.part``
+and the checkpoint are removed; the errors file stays, it says why).
 
 The chunk functions here (:func:`split_valid`, :func:`score_chunk`) are also what the Dask
 engine (:mod:`triage.batch.dask_engine`) runs on its workers, so both engines write the same rows.
@@ -38,6 +41,7 @@ import time
 from collections import deque
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -49,13 +53,16 @@ from triage.batch.chunks import (
     chunked,
     decide_columns,
     split_valid,
+    what_is_wrong,
 )
 from triage.batch.options import (
     CHECKPOINT_VERSION,
+    BadRowLimit,
     BatchOptions,
     Echo,
     Summary,
     _stderr,
+    check_errors_path,
     checkpoint_path,
     default_workers,
     errors_path_for,
@@ -90,6 +97,76 @@ def check_model(directory: Path, tier: Tier) -> str:
     if tier not in _tier_configs(config):
         raise ConfigError(f"model {name} has no {tier.value} tier", hint="use --tier fast")
     return name
+
+
+def warn_missing_id(records: list[dict[str, Any]], id_field: str, input: str, echo: Echo) -> None:
+    """Warn when none of ``records`` (the first chunk's good rows) has ``id_field``."""
+    for record in records:
+        try:
+            tio.get_field(record, id_field)
+        except KeyError:
+            continue
+        return
+    if records:
+        echo(f"warning: {input}: no row of the first chunk has the id field {id_field!r} "
+             "(--id-field); the output rows carry no id from it")
+
+
+_KIND_HINTS = {
+    "missing_text": "choose the text column with --text-field",
+    "invalid_json": "is this really a JSON Lines file? (--format)",
+    "bad_quoting": "is this really a CSV file, with \" quoting and a comma delimiter?",
+    "bad_encoding": "convert the file to UTF-8 (the reason names the iconv command)",
+}
+
+
+def _columns_hint(input: str, in_fmt: str) -> str:
+    try:
+        if in_fmt == "csv":
+            names = tio.csv_header(input)[0]
+        elif in_fmt == "parquet":
+            names = list(tio.parquet_input_schema(input).names)
+        else:
+            return ""
+    except TriageError:
+        return ""
+    shown = ", ".join(names[:20]) + (", ..." if len(names) > 20 else "")
+    return f" (the columns are: {shown})"
+
+
+def check_bad_rows(input: str, in_fmt: str, *, rows: int, scored: int, bad: int,
+                   kinds: Any, first: dict[str, Any] | None, limit: BadRowLimit | None,
+                   errors_path: str | None, final: bool) -> None:
+    """Raise when the run must fail for its bad rows: none of its rows could be scored
+    (``final``), or more bad rows than ``limit`` (a count: as soon as it is passed; a
+    percentage: at the end).
+
+    Raises:
+        InputFormatError: ``<input>: <why>``, with the first bad row and a hint.
+    """
+    if not bad:
+        return
+    every = final and scored == 0
+    over = limit is not None and (final or limit.count is not None) and limit.exceeded(bad, rows)
+    if not (every or over):
+        return
+    summary = ", ".join(f"{k}: {n:,}" for k, n in sorted(kinds.items()))
+    if every:
+        why = f"no row could be read: all {rows:,} rows are bad ({summary})"
+    else:
+        assert limit is not None
+        why = (f"{bad:,} bad rows of {rows:,} read ({summary}), more than --max-bad-rows "
+               f"{limit.describe()}")
+    if first is not None:
+        why += f"; the first, line {first['line']}: {what_is_wrong(first)}"
+    hint = _KIND_HINTS.get(first["kind"], "") if first is not None else ""
+    if first is not None and first["kind"] == "missing_text":
+        hint += _columns_hint(input, in_fmt)
+    if errors_path:
+        hint = (hint + "; " if hint else "") + f"every bad row is in {errors_path}"
+    if over and not every:
+        hint += "; --max-bad-rows N or P% allows more"
+    raise InputFormatError(why, path=input, hint=hint or None, kind="too_many_bad_rows")
 
 
 def _input_identity(path: str) -> dict[str, Any]:
@@ -147,6 +224,8 @@ def score_file(
                               hint="use --engine dask for fsspec URLs")
     if options.resume and input == tio.STDIO:
         raise TriageError("--resume cannot re-read standard input", hint="pass the input file")
+    check_errors_path(options.errors_path, input, output)
+    limit = BadRowLimit.parse(options.max_bad_rows)
     tio.scan_records(input, fmt=in_fmt)  # existence and format, before loading anything
     model_dir = resolve_model_dir(model)
     tier = Tier(options.tier)
@@ -168,6 +247,7 @@ def score_file(
         "model": model_name,
         "chunk_rows": options.chunk_rows,
         "errors": errors_path,
+        "escape_formulas": options.escape_formulas,
     }
     saved = _load_checkpoint(output) if output != tio.STDIO else None
     chunk_rows = options.chunk_rows
@@ -179,7 +259,7 @@ def score_file(
         chunk_rows = saved["chunk_rows"]
         settings["chunk_rows"] = chunk_rows
         for key in ("input", "format", "output_format", "text_field", "id_field", "tier", "model",
-                    "errors"):
+                    "errors", "escape_formulas"):
             if saved.get(key) != settings[key]:
                 raise TriageError(
                     f"cannot resume: {key} differs from the interrupted run "
@@ -191,7 +271,8 @@ def score_file(
             f"(checkpoint {checkpoint_path(output)})",
             hint="pass --resume to continue it, or --overwrite to start over")
 
-    spec = EncodeSpec(out_fmt, tio.is_gzip(output), options.text_field, options.id_field, tier.value)
+    spec = EncodeSpec(out_fmt, tio.is_gzip(output), options.text_field, options.id_field,
+                      tier.value, escape_formulas=options.escape_formulas)
     out = _Output(output, out_fmt, errors_path, settings)
     if options.resume:
         assert saved is not None
@@ -200,8 +281,7 @@ def score_file(
         out.open_fresh()
     state = out.state
     if state.fieldnames is not None or state.schema is not None:
-        spec = EncodeSpec(spec.fmt, spec.gzip, spec.text_field, spec.id_field, spec.tier,
-                          state.fieldnames, state.schema)
+        spec = replace(spec, fieldnames=state.fieldnames, schema=state.schema)
     decided = not (out_fmt in ("csv", "parquet") and spec.fieldnames is None and spec.schema is None)
 
     total, unit = _input_total(input, in_fmt)
@@ -227,8 +307,15 @@ def score_file(
                                    field=first["field"], kind=first["kind"])
         out.write_chunk(result, bad_all, rows, end, next_line)
         progress.update(state.rows, state.in_offset)
+        _check(final=False)
+
+    def _check(final: bool) -> None:
+        check_bad_rows(input, in_fmt, rows=state.rows, scored=state.scored, bad=state.bad,
+                       kinds=state.kinds, first=state.first_bad, limit=limit,
+                       errors_path=errors_path if state.errors_created else None, final=final)
 
     ok = False
+    id_checked = options.resume
     try:
         rows_iter = tio.scan_records(input, fmt=in_fmt, start=state.in_offset, start_line=state.in_line)
         for chunk in chunked(rows_iter, chunk_rows):
@@ -237,11 +324,13 @@ def score_file(
                 while pending:
                     drain_one()
                 raise errors[0]
+            if options.check_id_field and not id_checked and good:
+                warn_missing_id([r for _, r in good], options.id_field, input, echo)
+                id_checked = True
             if not decided and good:
                 fieldnames, schema = decide_columns(out_fmt, [r for _, r in good],
                                                     input_path=input, in_fmt=in_fmt)
-                spec = EncodeSpec(spec.fmt, spec.gzip, spec.text_field, spec.id_field, spec.tier,
-                                  fieldnames, schema)
+                spec = replace(spec, fieldnames=fieldnames, schema=schema)
                 out.set_columns(fieldnames, schema)
                 decided = True
             bad = [bad_record(input, e) for e in errors]
@@ -252,13 +341,14 @@ def score_file(
                 drain_one()
         while pending:
             drain_one()
+        _check(final=True)
         if not decided:
             fieldnames, schema = decide_columns(out_fmt, [], input_path=input, in_fmt=in_fmt)
             out.set_columns(fieldnames, schema)
         out.finish()
         ok = True
     except TriageError:
-        out.discard()  # a fatal input error: resuming would only meet it again
+        out.discard()  # a fatal error: resuming would only meet it again
         raise
     except BrokenProcessPool:
         out.close_files()

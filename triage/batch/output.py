@@ -14,6 +14,7 @@ from typing import Any
 
 from triage import formats as tio
 from triage.batch.chunks import (
+    BATCH_FIELDS,
     ChunkOut,
     describe,
 )
@@ -24,7 +25,6 @@ from triage.batch.options import (
     checkpoint_path,
 )
 from triage.errors import TriageError
-from triage.types import OUTPUT_FIELDS
 
 # --------------------------------------------------------------------------- output files
 
@@ -67,6 +67,8 @@ class _State:
     schema: bytes | None = None
     started: bool = False  # the gzip header has been written
     header_done: bool = False  # the CSV header has been written
+    errors_created: bool = False  # this run created the errors file (at its first bad row)
+    first_bad: dict[str, Any] | None = None  # the first bad row, for the message of a failed run
 
 
 class _Output:
@@ -102,15 +104,16 @@ class _Output:
                 os.makedirs(self.chunk_dir)
             else:
                 self.fh = open(self.part, "wb")  # noqa: SIM115 - closed in finish/abort
-        if self.errors_path:
-            self.errors_fh = open(self.errors_path, "wb")  # noqa: SIM115
+        # The errors file is created at the first bad row: a run without bad rows leaves an
+        # existing file of that name alone (it may not be ours).
         if self.durable:
             self._checkpoint()
 
     def open_resumed(self, saved: dict[str, Any]) -> None:
         s = self.state
         for key in ("chunks", "in_offset", "in_line", "rows", "scored", "bad", "out_bytes", "crc",
-                    "size", "errors_bytes", "started", "header_done"):
+                    "size", "errors_bytes", "started", "header_done", "errors_created",
+                    "first_bad"):
             setattr(s, key, saved[key])
         s.kinds = Counter(saved["kinds"])
         s.fieldnames = tuple(saved["fieldnames"]) if saved["fieldnames"] is not None else None
@@ -129,12 +132,12 @@ class _Output:
             self.fh = open(self.part, "r+b")  # noqa: SIM115
             self.fh.truncate(s.out_bytes)
             self.fh.seek(s.out_bytes)
-        if self.errors_path:
-            mode = "r+b" if os.path.exists(self.errors_path) else "wb"
-            self.errors_fh = open(self.errors_path, mode)  # noqa: SIM115
-            if os.path.getsize(self.errors_path) < s.errors_bytes:
-                raise TriageError(f"cannot resume: {self.errors_path} is shorter than the "
-                                  "checkpoint says", hint="start over with --overwrite")
+        if self.errors_path and s.errors_created:
+            if not os.path.exists(self.errors_path) or (
+                    os.path.getsize(self.errors_path) < s.errors_bytes):
+                raise TriageError(f"cannot resume: {self.errors_path} is missing or shorter than "
+                                  "the checkpoint says", hint="start over with --overwrite")
+            self.errors_fh = open(self.errors_path, "r+b")  # noqa: SIM115
             self.errors_fh.truncate(s.errors_bytes)
             self.errors_fh.seek(s.errors_bytes)
 
@@ -186,6 +189,11 @@ class _Output:
         if bad:
             s.bad += len(bad)
             s.kinds.update(b["kind"] for b in bad)
+            if s.first_bad is None:
+                s.first_bad = bad[0]
+            if self.errors_path and self.errors_fh is None:
+                self.errors_fh = open(self.errors_path, "wb")  # noqa: SIM115 - closed in finish
+                s.errors_created = True
             if self.errors_fh is not None:
                 data = b"".join(tio.encode_jsonl([b]) for b in bad)
                 self.errors_fh.write(data)
@@ -217,7 +225,8 @@ class _Output:
             "chunks": s.chunks, "in_offset": s.in_offset, "in_line": s.in_line, "rows": s.rows,
             "scored": s.scored, "bad": s.bad, "kinds": dict(s.kinds), "out_bytes": s.out_bytes,
             "crc": s.crc, "size": s.size, "errors_bytes": s.errors_bytes, "started": s.started,
-            "header_done": s.header_done,
+            "header_done": s.header_done, "errors_created": s.errors_created,
+            "first_bad": s.first_bad,
             "fieldnames": list(s.fieldnames) if s.fieldnames is not None else None,
             "schema": s.schema.hex() if s.schema is not None else None,
         }
@@ -241,9 +250,6 @@ class _Output:
                 self.fh.close()
         if self.errors_fh is not None:
             self.errors_fh.close()
-            if self.state.bad == 0:
-                with contextlib.suppress(FileNotFoundError):
-                    os.remove(self.errors_path)  # type: ignore[arg-type]
         if not self.stdout:
             os.replace(self.part, self.output)
             _fsync_dir(self.output)
@@ -258,7 +264,7 @@ class _Output:
         schema = pa.ipc.read_schema(pa.py_buffer(self.state.schema)) if self.state.schema else None
         names = sorted(n for n in os.listdir(self.chunk_dir) if n.endswith(".parquet"))
         if schema is None:
-            schema = tio.output_schema(list(OUTPUT_FIELDS))
+            schema = tio.output_schema(list(BATCH_FIELDS))
         with pq.ParquetWriter(self.part, schema) as writer:
             pending: list[Any] = []
             count = 0
@@ -283,13 +289,15 @@ class _Output:
                     fh.close()
 
     def discard(self) -> None:
-        """After a fatal error: keep ``.part`` for inspection, forget the checkpoint."""
+        """After a fatal error: remove ``.part`` and the checkpoint (resuming would only meet
+        the error again); the errors file stays when it holds bad rows (it says why)."""
         self.close_files()
         if not self.stdout:
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(self.ckpt)
+            for path in (self.ckpt, self.part):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(path)
             shutil.rmtree(self.chunk_dir, ignore_errors=True)
-        if self.errors_path and self.state.bad == 0:
+        if self.errors_path and self.state.errors_created and self.state.bad == 0:
             with contextlib.suppress(FileNotFoundError):
                 os.remove(self.errors_path)
 
