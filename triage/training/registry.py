@@ -8,7 +8,10 @@ Layout (``$TRIAGE_MODELS_DIR``, default ``./models``)::
       active                 one line: the name of the active model
       history                one line per activation (oldest first); ``rollback`` goes back one
 
-Without an ``active`` file the active model is the shipped ``models/triage-default``. The pointer
+Without an ``active`` file (or with an empty one) the active model is the shipped
+``models/triage-default``; in ``history`` it is written ``-``, so that a rollback after the first
+activation goes back to it (the pointer is then emptied). Activating the model that is already
+active records nothing, so the next rollback still goes back to a different model. The pointer
 is replaced atomically (write + rename), so a reader sees the old name or the new, never half.
 The service compares the pointer's mtime on each request (one ``stat``) and swaps models when
 it changes (:class:`ActiveModel`).
@@ -30,7 +33,10 @@ from typing import Any
 from triage.errors import ConfigError, ModelNotFoundError
 from triage.paths import DEFAULT_MODEL_DIR
 
-__all__ = ["ActiveModel", "ModelInfo", "Registry", "models_dir", "resolve_model_dir"]
+__all__ = ["SHIPPED", "ActiveModel", "ModelInfo", "Registry", "models_dir", "resolve_model_dir"]
+
+#: The shipped model in ``history``: what is active without a pointer (not a valid model name).
+SHIPPED = "-"
 
 log = logging.getLogger(__name__)
 
@@ -119,8 +125,11 @@ class Registry:
         return [self.info(n) for n in self.names()]
 
     def _write_pointer(self, name: str) -> None:
+        """Point at ``name`` (``""``: the shipped model; the file stays, so that a running
+        service sees the change)."""
+        self.root.mkdir(parents=True, exist_ok=True)
         tmp = self.root / f".active.{os.getpid()}.tmp"
-        tmp.write_text(name + "\n", encoding="utf-8")
+        tmp.write_text(name + "\n" if name else "", encoding="utf-8")
         os.replace(tmp, self.pointer)
 
     def history(self) -> list[str]:
@@ -130,14 +139,18 @@ class Registry:
             return []
 
     def activate(self, name: str) -> None:
-        """Make ``name`` the active model (validated by loading it first)."""
+        """Make ``name`` the active model (validated by loading it first). Activating the model
+        that is already active changes nothing (and records nothing in the history)."""
         from triage.pipeline.core import load_pipeline
 
         load_pipeline(self.path(name))  # refuse a broken model before anyone uses it
         previous = self.active_name()
+        if previous == name:
+            return
         hist = self.history()
-        if not hist and previous is not None:
-            hist.append(previous)
+        current = previous or SHIPPED
+        if not hist or hist[-1] != current:  # the first activation, or a hand-edited pointer
+            hist.append(current)
         hist.append(name)
         self._write_history(hist)
         self._write_pointer(name)
@@ -148,17 +161,21 @@ class Registry:
         tmp.write_text("".join(h + "\n" for h in hist), encoding="utf-8")
         os.replace(tmp, self.history_file)
 
-    def rollback(self) -> str:
-        """Re-activate the model that was active before the current one; returns its name."""
+    def rollback(self) -> str | None:
+        """Re-activate the model that was active before the current one; returns its name, or
+        ``None`` for the shipped model (the pointer is emptied)."""
         hist = self.history()
-        if len(hist) < 2:
+        current = self.active_name() or SHIPPED
+        while hist and hist[-1] == current:  # the current model (repeated by older versions)
+            hist.pop()
+        if not hist:
             raise ConfigError("nothing to roll back to", hint="no earlier activation is recorded in " + str(self.history_file))
-        hist.pop()
         name = hist[-1]
-        self.path(name)
+        if name != SHIPPED:
+            self.path(name)
         self._write_history(hist)
-        self._write_pointer(name)
-        return name
+        self._write_pointer("" if name == SHIPPED else name)
+        return None if name == SHIPPED else name
 
 
 class ActiveModel:
