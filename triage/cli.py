@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
+from triage.batch.options import DEFAULT_MAX_BAD_ROWS
 from triage.errors import ConfigError, InputFormatError, TriageError
 from triage.types import Comment, Queue, Tier
 
@@ -84,7 +85,7 @@ def score(
     fmt: Annotated[str | None, typer.Option("--format", help="Input format if the extension does not say: jsonl|csv|parquet.")] = None,
     out_fmt: Annotated[str | None, typer.Option("--output-format", help="Output format if the extension does not say.")] = None,
     text_field: Annotated[str, typer.Option(help="Field with the comment text (dotted for nested JSON).")] = "text",
-    id_field: Annotated[str, typer.Option(help="Field with the comment id.")] = "id",
+    id_field: Annotated[str | None, typer.Option("--id-field", help="Field with the comment id (default: id; warns if no row has the one you name).")] = None,
     model: ModelOpt = None,
     tier: TierOpt = Tier.FAST,
     batch_size: Annotated[int, typer.Option(min=1, help="Comments per chunk (the unit of work and of checkpoints).")] = 2000,
@@ -94,7 +95,9 @@ def score(
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run from its checkpoint.")] = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Start over even if an interrupted run left a checkpoint.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad row instead of reporting it and going on.")] = False,
-    errors: Annotated[str | None, typer.Option("--errors", help="Where bad rows are reported (default: OUTPUT.errors.jsonl).")] = None,
+    errors: Annotated[str | None, typer.Option("--errors", help="Where bad rows are reported (default: OUTPUT.errors.jsonl; not the input or output).")] = None,
+    max_bad_rows: Annotated[str, typer.Option("--max-bad-rows", help="Fail (exit 1, no output) with more bad rows than N, or than P% of the rows read. A run whose every row is bad always fails.")] = DEFAULT_MAX_BAD_ROWS,
+    escape_formulas: Annotated[bool, typer.Option("--escape-formulas/--no-escape-formulas", help="CSV output: prefix ' to text cells starting with = + - @ tab or CR, which spreadsheets run as formulas (OWASP).")] = True,
     progress: Annotated[ProgressMode, typer.Option(help="auto: a bar on a terminal, log lines otherwise.")] = ProgressMode.auto,
     log_every: Annotated[float, typer.Option(min=0.0, help="Seconds between progress log lines.")] = 10.0,
     blocksize: Annotated[int, typer.Option(min=1, help="Dask: MiB of plain JSONL/CSV input per partition.")] = 8,
@@ -110,9 +113,10 @@ def score(
     from triage.batch.options import BatchOptions
 
     options = BatchOptions(
-        fmt=fmt, out_fmt=out_fmt, text_field=text_field, id_field=id_field, tier=tier,
+        fmt=fmt, out_fmt=out_fmt, text_field=text_field, id_field=id_field or "id", tier=tier,
         chunk_rows=batch_size, workers=workers, strict=strict, resume=resume, overwrite=overwrite,
         errors_path=errors, progress=progress.value, log_every=log_every,
+        max_bad_rows=max_bad_rows, escape_formulas=escape_formulas, check_id_field=id_field is not None,
     )
     echo = functools.partial(typer.echo, err=True)
     try:
@@ -377,23 +381,29 @@ def import_(
     """
     from triage.batch.chunks import describe
     from triage.batch.importer import import_file
+    from triage.batch.options import check_errors_path
     from triage.formats import encode_jsonl
 
     try:
+        check_errors_path(errors, input, "-")
         settings = _settings(db, model)
         summary = import_file(
             input, channel, database_url=settings.database_url, model=settings.model_dir, fmt=fmt,
             text_field=text_field, id_field=id_field, author_field=author_field,
             created_field=created_field, batch_size=batch_size, strict=strict,
+            echo=functools.partial(typer.echo, err=True),
         )
     except TriageError as exc:
         _fail(exc)
     for bad in summary.errors[:10]:
         typer.echo(f"warning: {describe(bad)}", err=True)
-    if errors is not None:
+    if errors is not None and summary.errors:
         Path(errors).write_bytes(encode_jsonl(summary.errors))
     elif len(summary.errors) > 10:
         typer.echo(f"... and {len(summary.errors) - 10:,} more (pass --errors FILE for all)", err=True)
+    failure = summary.failure(input)
+    if failure is not None:
+        _fail(failure)
     for line in summary.lines(channel):
         typer.echo(line, err=True)
 
@@ -557,7 +567,7 @@ def models_rollback() -> None:
         name = Registry().rollback()
     except TriageError as exc:
         _fail(exc)
-    typer.echo(f"rolled back to {name}", err=True)
+    typer.echo(f"rolled back to {name or 'the shipped model (no active pointer)'}", err=True)
 
 
 @labels_app.command("export")
