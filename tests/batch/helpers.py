@@ -81,3 +81,18 @@ def errors(path: Path) -> list[dict[str, Any]]:
     if path.name.endswith(".gz"):
         data = gzip.decompress(data)
     return [json.loads(line) for line in data.decode().splitlines()]
+
+
+def registry_with(model_dir: Path, root: Path, name: str = "mine") -> Path:
+    """A model registry at ``root`` holding a copy of ``model_dir`` called ``name`` (folder and
+    model name both, so its output says ``model: <name>-<version>``)."""
+    import re
+    import shutil
+
+    target = root / name
+    shutil.copytree(model_dir, target)
+    toml = target / "pipeline.toml"
+    text = toml.read_text(encoding="utf-8")
+    text = re.sub(r'(\[model\][^\[]*?\nname = )"[^"]*"', rf'\1"{name}"', text, count=1)
+    toml.write_text(text, encoding="utf-8")
+    return target

@@ -42,7 +42,7 @@ def test_jsonl_bad_rows(tmp_path: Path, pipeline: Pipeline, monkeypatch: pytest.
     src = tmp_path / "in.jsonl"
     src.write_bytes(b"\n".join(lines) + b"\n")
     out = tmp_path / "out.jsonl"
-    summary = _score(src, out, pipeline)
+    summary = _score(src, out, pipeline, max_bad_rows=None)  # 8 of 10 bad: over the default
     assert [r["id"] for r in read(out)] == [1, 11]
     got = errors(tmp_path / "out.jsonl.errors.jsonl")
     assert [(e["line"], e["kind"]) for e in got] == [
@@ -79,7 +79,7 @@ def test_csv_bad_rows(tmp_path: Path, pipeline: Pipeline, monkeypatch: pytest.Mo
     src = tmp_path / "in.csv"
     src.write_bytes(data)
     out = tmp_path / "out.csv"
-    summary = _score(src, out, pipeline)
+    summary = _score(src, out, pipeline, max_bad_rows="100%")  # 5 of 7 bad: over the default
     assert [r["id"] for r in read(out)] == ["1", "7"]
     assert read(out)[0]["text"] == "Do you ship to Cluj?\nThanks"
     got = errors(tmp_path / "out.csv.errors.jsonl")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from tests.batch.helpers import errors, parquet_rows, read, records, write
+from tests.batch.helpers import errors, parquet_rows, read, records, registry_with, write
 from triage.batch.dask_engine import plan_partitions, score_with_dask
 from triage.batch.engine import BatchOptions, score_file
 from triage.cli import app
@@ -128,3 +128,28 @@ def test_dask_cli_with_a_local_cluster(tmp_path: Path, model_dir: Path) -> None:
     assert len(read(out)) == 20
     bad = CliRunner().invoke(app, ["score", str(src), "-o", str(out), "--scheduler", "tcp://x:1"])
     assert bad.exit_code == 1 and "Error: --scheduler needs --engine dask" in bad.output
+
+
+def test_dask_follows_the_active_model_and_fails_on_an_unreadable_file(
+    tmp_path: Path, model_dir: Path, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from triage.errors import InputFormatError
+    from triage.pipeline.core import read_model_config
+
+    root = tmp_path / "registry"
+    mine = read_model_config(registry_with(model_dir, root, "mine"))[0]
+    monkeypatch.setenv("TRIAGE_MODELS_DIR", str(root))
+    assert CliRunner().invoke(app, ["models", "activate", "mine"]).exit_code == 0
+    src = write(tmp_path / "in.jsonl", records(20))
+    out = tmp_path / "out.jsonl"
+    score_with_dask(str(src), str(out), client=client, options=BatchOptions(progress="off"))
+    assert {r["model"].split("/")[0] for r in read(out)} == {mine}
+    # no row could be read (the text is in "body"): an error, and nothing under either output
+    bad = write(tmp_path / "bad.jsonl", [{"id": i, "body": "hello"} for i in range(20)])
+    for target in (tmp_path / "bad-out.jsonl", tmp_path / "bad-dir"):
+        with pytest.raises(InputFormatError, match="no row could be read") as info:
+            score_with_dask(str(bad), str(target) + ("/" if target.name == "bad-dir" else ""),
+                            client=client, options=BatchOptions(progress="off"), blocksize=200)
+        assert str(info.value).startswith(f"{bad}: ")
+        assert not target.exists() or not any(target.iterdir())
+        assert not Path(str(target) + ".part").exists()

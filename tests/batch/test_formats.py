@@ -125,3 +125,70 @@ def test_progress_log_lines_when_not_a_terminal(tmp_path: Path, model_dir: Path)
     assert result.exit_code == 0, result.output
     assert "scoring: 10 rows" in result.output and "rows/s" in result.output
     assert "scored 40 of 40 rows" in result.output
+
+
+@pytest.mark.parametrize("out_ext", ["jsonl", "csv", "parquet"])
+def test_output_has_reasons_and_uncertainty_as_the_api(
+    tmp_path: Path, pipeline: Pipeline, out_ext: str
+) -> None:
+    from triage.pipeline.uncertainty import uncertainty
+    from triage.types import Comment, Tier
+
+    rows = records(27)  # every awkward and multilingual text
+    src = write(tmp_path / "in.jsonl", rows)
+    out = tmp_path / f"out.{out_ext}"
+    _score(src, out, pipeline)
+    got = parquet_rows(out) if out_ext == "parquet" else read(out)
+    thresholds = pipeline.tiers[Tier.FAST].thresholds
+    results = pipeline.score_batch([Comment(r["text"]) for r in rows])
+    assert any(len(r.priority.reasons) >= 2 for r in results)  # so that the |-join is tested
+    for row, res in zip(got, results, strict=True):
+        reasons = list(res.priority.reasons)
+        if out_ext == "csv":
+            assert row["reasons"] == "|".join(reasons)
+            assert float(row["uncertainty"]) == round(uncertainty(res.sentiment, res.tags,
+                                                                  thresholds).score, 4)
+        else:
+            assert row["reasons"] == reasons
+            assert row["uncertainty"] == round(uncertainty(res.sentiment, res.tags,
+                                                           thresholds).score, 4)
+        assert 0 <= float(row["uncertainty"]) <= 1
+    if out_ext == "parquet":
+        schema = pq.read_schema(out)
+        assert schema.field("reasons").type == pa.list_(pa.string())
+        assert schema.field("uncertainty").type == pa.float64()
+
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+1 555 0100 call now",
+            "-2+3", "@SUM(A1:A9)", "\tindented", "\rcarriage", "'=already quoted"]
+
+
+def test_csv_output_neutralises_formulas(tmp_path: Path, pipeline: Pipeline) -> None:
+    rows = [{"id": f"c{i}", "text": t, "author": t} for i, t in enumerate(FORMULAS)]
+    rows.append({"id": "-5", "text": "a plain comment", "author": "-0.5"})  # numbers stay
+    src = write(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.csv"
+    _score(src, out, pipeline)
+    got = read(out)
+    for row, t in zip(got, FORMULAS, strict=False):
+        assert row["text"] == "'" + t and row["author"] == "'" + t
+    assert (got[-1]["id"], got[-1]["author"]) == ("-5", "-0.5")
+    assert not any(c.startswith(("=", "+", "@", "\t", "\r")) for r in got for c in r.values())
+    # JSONL output is data, not a spreadsheet: unchanged
+    jsonl = tmp_path / "out.jsonl"
+    _score(src, jsonl, pipeline)
+    assert [r["text"] for r in read(jsonl)][: len(FORMULAS)] == FORMULAS
+    # the option to keep them
+    kept = tmp_path / "kept.csv"
+    _score(src, kept, pipeline, escape_formulas=False)
+    assert [r["text"] for r in read(kept)][: len(FORMULAS)] == FORMULAS
+
+
+def test_csv_formulas_option_on_the_command_line(tmp_path: Path, model_dir: Path) -> None:
+    src = write(tmp_path / "in.csv", [{"id": "1", "text": "=1+1 is my answer"}])
+    for flag, expected in ((None, "'=1+1 is my answer"), ("--no-escape-formulas", "=1+1 is my answer")):
+        out = tmp_path / "out.csv"
+        args = ["score", str(src), "-o", str(out), "--workers", "1", "--model", str(model_dir)]
+        result = CliRunner().invoke(app, [*args, *([flag] if flag else [])])
+        assert result.exit_code == 0, result.output
+        assert read(out)[0]["text"] == expected

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from tests.batch.helpers import parquet_rows, records, write
 from triage.batch import output as batch
 from triage.batch.engine import score_file
-from triage.batch.options import BatchOptions, checkpoint_path
+from triage.batch.options import CHECKPOINT_VERSION, BatchOptions, checkpoint_path
 from triage.cli import app
 from triage.errors import TriageError
 from triage.pipeline.core import Pipeline
@@ -91,7 +91,8 @@ def test_checkpoint_rules(tmp_path: Path, pipeline: Pipeline, model_dir: Path) -
     with pytest.raises(TriageError, match="nothing to resume"):
         score_file(str(src), str(out), options=BatchOptions(workers=1, resume=True),
                    pipeline=pipeline, model=model_dir)
-    Path(checkpoint_path(str(out))).write_text(json.dumps({"version": 1, "rows": 10}))
+    Path(checkpoint_path(str(out))).write_text(json.dumps({"version": CHECKPOINT_VERSION,
+                                                           "rows": 10}))
     runner = CliRunner()
     result = runner.invoke(app, ["score", str(src), "-o", str(out), "--workers", "1",
                                  "--model", str(model_dir)])

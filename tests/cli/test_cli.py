@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from triage.batch.chunks import BATCH_FIELDS
 from triage.cli import app
 from triage.types import OUTPUT_FIELDS
 
@@ -54,7 +55,7 @@ def test_score_csv_with_custom_fields_joins_tags(tmp_path: Path, model_args: lis
         rows = list(csv.DictReader(fh))
     assert [r["cid"] for r in rows] == ["A", "B"]
     assert rows[0]["message"] == "Do you ship to Cluj?\nThanks"
-    assert list(rows[0])[:2] == ["cid", "message"] and list(rows[0])[2:] == list(OUTPUT_FIELDS)
+    assert list(rows[0])[:2] == ["cid", "message"] and list(rows[0])[2:] == list(BATCH_FIELDS)
     assert all("[" not in r["tags"] for r in rows)  # CSV tags are |-joined, not JSON
 
 

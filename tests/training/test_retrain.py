@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from triage.cli import app
+from triage.paths import DEFAULT_MODEL_DIR
 from triage.pipeline.core import load_pipeline
 from triage.training.fit import TrainConfig
 from triage.training.registry import ActiveModel, Registry, resolve_model_dir
@@ -104,10 +105,55 @@ def test_activate_and_rollback_restore_answers_exactly(tmp_path: Path, trained: 
     result = runner.invoke(app, ["models", "rollback"])
     assert result.exit_code == 0 and "good" in result.output
     assert _answers(load_pipeline(resolve_model_dir())) == before
+    result = runner.invoke(app, ["models", "rollback"])  # to what was active before "good"
+    assert result.exit_code == 0 and "the shipped model" in result.output
+    assert resolve_model_dir() == DEFAULT_MODEL_DIR
     assert runner.invoke(app, ["models", "rollback"]).exit_code == 1  # nothing further back
     assert runner.invoke(app, ["models", "show", "good"]).exit_code == 0
     bad = runner.invoke(app, ["models", "activate", "nope"])
     assert bad.exit_code == 1 and "no model 'nope'" in bad.output
+
+
+def test_rollback_right_after_train_activate(tmp_path: Path, labelled_csv: Path) -> None:
+    """The first activation in a registry can be rolled back: to the shipped model."""
+    out = tmp_path / "registry" / "shop"
+    runner = CliRunner()
+    result = runner.invoke(app, ["train", "--data", str(labelled_csv), "--out", str(out), "--base", "none",
+                                 "--compare-to", "none", "--activate"])
+    assert result.exit_code == 0, result.output
+    assert resolve_model_dir() == out
+    result = runner.invoke(app, ["models", "rollback"])
+    assert result.exit_code == 0, result.output
+    assert "rolled back to the shipped model" in result.output
+    assert resolve_model_dir() == DEFAULT_MODEL_DIR
+    assert "no active pointer" in runner.invoke(app, ["models", "list"]).output
+    assert runner.invoke(app, ["models", "rollback"]).exit_code == 1
+
+
+def test_activating_the_active_model_again_records_nothing(tmp_path: Path, trained: dict[str, Path]) -> None:
+    import shutil
+
+    reg = Registry(tmp_path / "registry")
+    for name in ("good", "worse"):
+        shutil.copytree(trained[name], reg.root / name)
+    runner = CliRunner()
+    for name in ("good", "worse", "worse"):
+        assert runner.invoke(app, ["models", "activate", name]).exit_code == 0
+    result = runner.invoke(app, ["models", "rollback"])
+    assert result.exit_code == 0 and "rolled back to good" in result.output
+    assert reg.active_name() == "good"
+
+
+def test_a_running_service_follows_a_rollback_to_the_shipped_model(tmp_path: Path,
+                                                                  trained: dict[str, Path]) -> None:
+    import shutil
+
+    reg = Registry(tmp_path / "registry")
+    shutil.copytree(trained["good"], reg.root / "good")
+    reg.activate("good")
+    holder = ActiveModel(load_pipeline(reg.root / "good"), reg, check_every=0)
+    assert reg.rollback() is None
+    assert holder.get().name == load_pipeline(DEFAULT_MODEL_DIR).name
 
 
 def test_service_switches_model_without_failed_requests(tmp_path: Path, trained: dict[str, Path]) -> None:
