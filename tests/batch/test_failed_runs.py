@@ -199,8 +199,9 @@ def test_nul_only_text_is_missing_text(tmp_path: Path, pipeline: Pipeline) -> No
     summary = score_file(str(src), str(out), pipeline=pipeline, model=pipeline.directory,
                          options=BatchOptions(workers=1, progress="off"))
     assert [r["id"] for r in read(out)] == [3, 4, 5]
-    assert [(e["line"], e["kind"]) for e in errors(tmp_path / "out.jsonl.errors.jsonl")] == [
-        (1, "missing_text"), (2, "missing_text")]
+    bad = errors(tmp_path / "out.jsonl.errors.jsonl")
+    assert [(e["line"], e["kind"]) for e in bad] == [(1, "missing_text"), (2, "missing_text")]
+    assert bad[0]["reason"] == "no text: only NUL, control or format characters"
     assert summary.kinds == {"missing_text": 2}
 
 
