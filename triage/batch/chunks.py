@@ -84,7 +84,8 @@ def _text_error(path: str, line: int, record: Mapping[str, Any], spec: EncodeSpe
         return InputFormatError(f"expected a string, got {type(text).__name__}", path=path,
                                 line=line, field=spec.text_field, kind="wrong_type")
     if is_blank(text):
-        why = "empty text" if not text.strip() else "no text: only NUL, control or format characters"
+        why = ("empty text" if not text.strip()
+               else "no text: only NUL, control or format characters")
         return InputFormatError(why, path=path, line=line, field=spec.text_field,
                                 kind="missing_text")
     return None
