@@ -147,7 +147,7 @@ _CHARS = (
 )
 _SNIPPETS = [
     "http://", "https://x.co/a", "www.", "WWW.", ".com", ".io", ".ınfo", ".xyzz", "@bob", "a.b@c.de",
-    "RT ", "#tag", "+40 721 234 567", "0912-345-6789", "12.345,6", "sooooo", "!!!", "???", "aaaa",
+    "RT ", "#tag", "+40 721 234 567", "0912-345-6789", "12.345,6", "1.", ",5", "3,,4", "٣.٤", "1.2.3,4.", "sooooo", "!!!", "???", "aaaa",
     "httpurl", "phonenum", "emailaddr", "@user", "don't", "--", "' ", " ’", "   ", "ok", "hahaha",
     "super", "lol", "merci", "?)", "؟ !.)", "? )", "RT", "haha", "hahax", "ahh",
 ]
@@ -181,6 +181,7 @@ def test_compiled_steps_equal_their_regexes_on_any_text(text: str) -> None:
     tail = t._ELONGATION.sub(r"\1\1", t._ARABIC_DIACRITICS.sub("", text.translate(t._ARABIC_FOLD)))
     assert _native.fold_tail(text) == t._SPACE.sub(" ", tail).strip()
     assert _native.lid_tail(text) == langid._prepare_tail(text)
+    assert _native.fold_numbers(text) == t._NUMBER.sub("0", text)
 
 
 @pytest.mark.parametrize(

@@ -196,6 +196,31 @@ static PyObject *py_fold_flags(PyObject *Py_UNUSED(mod), PyObject *text)
     return PyLong_FromLong(flags);
 }
 
+/* text._NUMBER.sub("0", text): each run \d+(?:[.,]\d+)* (\d: decimal digits of any script)
+ * becomes one "0". */
+static PyObject *py_fold_numbers(PyObject *Py_UNUSED(mod), PyObject *text)
+{
+    Buf b = {0};
+    if (buf_load(&b, text) < 0) return NULL;
+    Py_UCS4 *a = b.p; /* in place: only shortens */
+    Py_ssize_t n = b.len, m = 0, i = 0;
+    while (i < n) {
+        if (!(cclass(a[i]) & C_DECIMAL)) {
+            a[m++] = a[i++];
+            continue;
+        }
+        while (i < n && (cclass(a[i]) & C_DECIMAL)) i++;
+        while (i + 1 < n && (a[i] == '.' || a[i] == ',') && (cclass(a[i + 1]) & C_DECIMAL)) {
+            i++;
+            while (i < n && (cclass(a[i]) & C_DECIMAL)) i++;
+        }
+        a[m++] = '0';
+    }
+    PyObject *res = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, a, m);
+    buf_free(&b);
+    return res;
+}
+
 /* text._ARABIC_FOLD and _ARABIC_DIACRITICS: the replacement, 0 to drop, or c itself */
 static inline Py_UCS4 arabic_fold(Py_UCS4 c)
 {
@@ -916,7 +941,7 @@ static inline void hit(VocabObject *v, int32_t col, Py_ssize_t *nt)
 }
 
 /* Sort (column << 32 | count) pairs by column: insertion sort when short, else LSD radix on the
- * column's bytes. Columns are unique within a document. */
+ * column's bytes (all byte histograms in one pass). Columns are unique within a document. */
 static void sort_pairs(uint64_t *a, Py_ssize_t n, uint64_t *tmp)
 {
     if (n < 48) {
@@ -931,16 +956,27 @@ static void sort_pairs(uint64_t *a, Py_ssize_t n, uint64_t *tmp)
         }
         return;
     }
+    uint32_t cnt[4][256];
+    memset(cnt, 0, sizeof(cnt));
     uint64_t mx = 0;
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (a[i] > mx) mx = a[i];
-    mx >>= 32;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint64_t col = a[i] >> 32;
+        mx |= col;
+        cnt[0][col & 0xff]++;
+        cnt[1][(col >> 8) & 0xff]++;
+        cnt[2][(col >> 16) & 0xff]++;
+        cnt[3][(col >> 24) & 0xff]++;
+    }
     uint64_t *src = a, *dst = tmp;
-    for (int shift = 0; shift < 32 && (mx >> shift); shift += 8) {
-        Py_ssize_t cnt[257] = {0};
-        for (Py_ssize_t i = 0; i < n; i++) cnt[((src[i] >> (32 + shift)) & 0xff) + 1]++;
-        for (int k = 0; k < 256; k++) cnt[k + 1] += cnt[k];
-        for (Py_ssize_t i = 0; i < n; i++) dst[cnt[(src[i] >> (32 + shift)) & 0xff]++] = src[i];
+    for (int d = 0; d < 4 && (mx >> (8 * d)); d++) {
+        uint32_t sum = 0;
+        for (int k = 0; k < 256; k++) {
+            uint32_t c = cnt[d][k];
+            cnt[d][k] = sum;
+            sum += c;
+        }
+        int shift = 32 + 8 * d;
+        for (Py_ssize_t i = 0; i < n; i++) dst[cnt[d][(src[i] >> shift) & 0xff]++] = src[i];
         uint64_t *t = src;
         src = dst;
         dst = t;
@@ -1301,20 +1337,13 @@ static PyTypeObject CueType = {
 
 #define N_CUES 16
 
-/* Non-overlapping occurrences of pat in s (str.count; our patterns cannot overlap themselves). */
-static Py_ssize_t count_sub(const Py_UCS4 *s, Py_ssize_t n, const char *pat)
+/* Whether s[0:n] starts with the ASCII string pat. */
+static inline int starts_with(const Py_UCS4 *s, Py_ssize_t n, const char *pat)
 {
-    Py_ssize_t k = (Py_ssize_t)strlen(pat), c = 0;
-    for (Py_ssize_t i = 0; i + k <= n;) {
-        Py_ssize_t j = 0;
-        while (j < k && s[i + j] == (Py_UCS4)(unsigned char)pat[j]) j++;
-        if (j == k) {
-            c++;
-            i += k;
-        }
-        else i++;
-    }
-    return c;
+    Py_ssize_t k = 0;
+    for (; pat[k]; k++)
+        if (k >= n || s[k] != (Py_UCS4)(unsigned char)pat[k]) return 0;
+    return 1;
 }
 
 static inline int is_emoji(Py_UCS4 c)
@@ -1326,11 +1355,15 @@ static inline int is_emoji(Py_UCS4 c)
 static void cue_values(const CueObject *cue, const Py_UCS4 *r, Py_ssize_t nr, const Py_UCS4 *f, Py_ssize_t m,
                        const Tokens *tk, double *out)
 {
-    Py_ssize_t qm = 0, excl = 0;
-    for (Py_ssize_t i = 0; i < m; i++) {
+    Py_ssize_t qm = 0, excl = 0, urls = 0, phones = 0, emails = 0, users = 0;
+    for (Py_ssize_t i = 0; i < m; i++) { /* str.count of each (none can overlap itself) */
         Py_UCS4 c = f[i];
         if (c == '?' || c == 0x061f) qm++;
         else if (c == '!') excl++;
+        else if (c == 'h') urls += starts_with(f + i, m - i, "httpurl");
+        else if (c == 'p') phones += starts_with(f + i, m - i, "phonenum");
+        else if (c == 'e') emails += starts_with(f + i, m - i, "emailaddr");
+        else if (c == '@') users += starts_with(f + i, m - i, "@user");
     }
     Py_ssize_t e = m; /* low.rstrip(" !.)").endswith(("?", "؟")) */
     while (e > 0 && (f[e - 1] == ' ' || f[e - 1] == '!' || f[e - 1] == '.' || f[e - 1] == ')')) e--;
@@ -1378,10 +1411,10 @@ static void cue_values(const CueObject *cue, const Py_UCS4 *r, Py_ssize_t nr, co
     out[0] = CAP(qm, 3);
     out[1] = ends_q ? 1.0 : 0.0;
     for (int g = 0; g < 4; g++) out[2 + g] = g < cue->ntags ? CAP(tags[g], 3) : 0.0;
-    out[6] = CAP(count_sub(f, m, "httpurl"), 2);
-    out[7] = count_sub(f, m, "phonenum") ? 1.0 : 0.0;
-    out[8] = count_sub(f, m, "emailaddr") ? 1.0 : 0.0;
-    out[9] = CAP(count_sub(f, m, "@user"), 3);
+    out[6] = CAP(urls, 2);
+    out[7] = phones ? 1.0 : 0.0;
+    out[8] = emails ? 1.0 : 0.0;
+    out[9] = CAP(users, 3);
     out[10] = CAP(excl, 3);
     out[11] = CAP(emoji, 5);
     out[12] = letters >= 4 ? (double)upper / (double)letters : 0.0;
@@ -1603,6 +1636,7 @@ static PyObject *py_cue_matrix(PyObject *Py_UNUSED(mod), PyObject *args)
 static PyMethodDef methods[] = {
     {"clean", py_clean, METH_O, "normalize()'s tail: invisible characters removed, whitespace collapsed, stripped."},
     {"fold_flags", py_fold_flags, METH_O, "Bit set of what fold()'s substitutions may find."},
+    {"fold_numbers", py_fold_numbers, METH_O, "text._NUMBER.sub('0', text)."},
     {"fold_tail", py_fold_tail, METH_O, "fold()'s tail after lower()."},
     {"url_hint", py_url_hint, METH_O, "Whether text._URL_HINT finds something."},
     {"lid_tail", py_lid_tail, METH_O, "langid.prepare()'s tail after lower()."},

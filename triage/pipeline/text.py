@@ -110,7 +110,7 @@ def fold(text: str) -> str:
     if flags & _F_DIGIT:
         if flags & _F_DIGITS8:
             text = _PHONE.sub(" phonenum ", text)
-        text = _NUMBER.sub("0", text)
+        text = _native.fold_numbers(text)  # _NUMBER.sub("0", text)
     return _native.fold_tail(text.lower())
 
 
