@@ -290,3 +290,9 @@ def test_language_id_equals_the_per_text_rules(detector: langid.LanguageDetector
     views, codes = langid._views(clean)
     assert (views, codes.tolist()) == _views_reference(clean)
     assert detector.detect(clean) == detector.detect_reference(clean)
+
+
+def test_copies_in_a_batch_get_the_language_they_get_alone(detector: langid.LanguageDetector) -> None:
+    """Identical texts are read by the models once per batch: same answers as one by one."""
+    texts = [normalize(t) for t in ["Cảm ơn shop nhiều!", "thanks a lot!!", "مرسی از شما", "thanks a lot!!"] * 3]
+    assert detector.detect(texts) == [detector.detect([t])[0] for t in texts]

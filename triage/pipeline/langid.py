@@ -440,13 +440,22 @@ class LanguageDetector:
 
     def _combine(self, prepared: list[str], masks: NDArray[np.bool_]) -> list[LanguageGuess]:
         """Combine both models' votes for texts that passed the ``und`` rules."""
-        lid, lid_top = self._probabilities(self._lid, prepared, self.top_k, self.lid_threshold)
+        # Each distinct view is read by the models once (a campaign's copies, "thanks!" x 100):
+        # fastText answers a line alone, so the rows are the same as one by one.
+        index: dict[str, int] = {}
+        inverse = np.fromiter((index.setdefault(v, len(index)) for v in prepared), np.intp, len(prepared))
+        distinct = list(index) if len(index) < len(prepared) else prepared
+        lid, lid_top = self._probabilities(self._lid, distinct, self.top_k, self.lid_threshold)
+        if distinct is not prepared:
+            lid, lid_top = lid[inverse], lid_top[inverse]
         # lid.176 answers its prior (the output bias) when it knows no feature of the text.
         known = np.abs(lid_top - self._lid_prior_top) > 1e-7
         lid /= np.maximum(lid.sum(axis=1, keepdims=True), 1e-12)
         scores = np.log(lid + self.lid_floor)
         if self._second is not None:
-            second, _ = self._probabilities(self._second, prepared, -1)
+            second, _ = self._probabilities(self._second, distinct, -1)
+            if distinct is not prepared:
+                second = second[inverse]
             second[:, self._second_unknown] = self.unknown_language_prior
             scores += self.second_opinion_weight * np.log(second + self.second_opinion_floor)
         else:
