@@ -63,12 +63,22 @@ def world(
             ).json()["items"]
             assert campaigns, "the spam burst should form a campaign"
             ids[f"{scope}-campaign"] = campaigns[0]["id"]
+            hook = {"channel": channel, "url": "http://127.0.0.1:9/", "events": ["sla.breached"]}
+            ids[f"{scope}-webhook"] = client.post(
+                "/v1/webhooks", json=hook | {"secret": "s" * 16}, headers=headers["admin"]
+            ).json()["id"]
         yield World(client, headers, ids)
 
 
 # (name, method, path, json body, scope). Scope: "any" (not about a channel), "own"/"other"
 # (a channel the moderate key has / has not), or "public".
 NO_MATCH = {"limit": 1, "lang": "zz"}  # claims nothing, so the claims do not disturb other cases
+WEBHOOK = {
+    "channel": "{channel}",
+    "url": "http://127.0.0.1:9/hook",
+    "events": ["comment.urgent"],
+    "secret": "0123456789abcdef",
+}
 CASES: list[tuple[str, str, str, Any, str]] = [
     ("analyze", "POST", "/v1/analyze", {"comments": [{"text": "hi"}]}, "any"),
     (
@@ -89,6 +99,8 @@ CASES: list[tuple[str, str, str, Any, str]] = [
     ("queue page", "GET", "/v1/queues/urgent", None, "any"),
     ("queue page", "GET", "/v1/queues/urgent?channel={channel}", None, "own"),
     ("queue page", "GET", "/v1/queues/urgent?channel={channel}", None, "other"),
+    ("overdue page", "GET", "/v1/queues/urgent?overdue=true&channel={channel}", None, "own"),
+    ("overdue page", "GET", "/v1/queues/urgent?overdue=true&channel={channel}", None, "other"),
     ("review list", "GET", "/v1/queues/review", None, "any"),
     ("review list", "GET", "/v1/queues/review?channel={channel}", None, "own"),
     ("review list", "GET", "/v1/queues/review?channel={channel}", None, "other"),
@@ -110,13 +122,27 @@ CASES: list[tuple[str, str, str, Any, str]] = [
     ("create key", "POST", "/v1/keys", {"role": "score"}, "any"),
     ("list keys", "GET", "/v1/keys", None, "any"),
     ("revoke key", "DELETE", "/v1/keys/matrix-victim", None, "any"),
+    ("add webhook", "POST", "/v1/webhooks", WEBHOOK, "own"),
+    ("add webhook", "POST", "/v1/webhooks", WEBHOOK, "other"),
+    ("list webhooks", "GET", "/v1/webhooks", None, "any"),
+    ("list webhooks", "GET", "/v1/webhooks?channel={channel}", None, "own"),
+    ("list webhooks", "GET", "/v1/webhooks?channel={channel}", None, "other"),
+    ("delete webhook", "DELETE", "/v1/webhooks/{webhook}", None, "own"),
+    ("delete webhook", "DELETE", "/v1/webhooks/{webhook}", None, "other"),
     ("healthz", "GET", "/healthz", None, "public"),
     ("readyz", "GET", "/readyz", None, "public"),
     ("metrics", "GET", "/metrics", None, "public"),
 ]
 ROLES = ["anonymous", "wrong-key", "not-bearer", "score", "moderate", "admin"]
 BY_ID = {"resolve", "relabel", "hide campaign"}  # the id is in the path: existence must not leak
-ADMIN_ONLY = {"create key", "list keys", "revoke key"}
+ADMIN_ONLY = {
+    "create key",
+    "list keys",
+    "revoke key",
+    "add webhook",
+    "list webhooks",
+    "delete webhook",
+}
 
 
 def expected(name: str, scope: str, role: str) -> int | str:
@@ -140,6 +166,7 @@ def _fill(value: Any, ids: dict[str, int], scope: str) -> Any:
         "channel": channel,
         "comment": ids.get(f"{scope}-comment", 0),
         "campaign": ids.get(f"{scope}-campaign", 0),
+        "webhook": ids.get(f"{scope}-webhook", 0),
     }
     if isinstance(value, str):
         return value.format(**fill)

@@ -30,6 +30,7 @@ from triage.errors import (
 )
 from triage.pipeline.core import Pipeline
 from triage.pipeline.uncertainty import Uncertainty, uncertainty
+from triage.service import alerts
 from triage.service import campaigns as camp
 from triage.service.auth import (
     Principal,
@@ -41,7 +42,7 @@ from triage.service.auth import (
     token_prefix,
 )
 from triage.service.settings import Settings
-from triage.service.store import repo
+from triage.service.store import outbox, repo
 from triage.service.store.db import Database, utcnow
 from triage.service.store.models import ApiKey, Campaign, Label, StoredComment
 from triage.types import Comment, Queue, Tag, Tier, TriageResult
@@ -266,6 +267,11 @@ def ingest(
             ],
         )
         stored = repo.comments_by_external_id(s, channel_id, first)
+        # Webhook events of the new comments, in the transaction that stores them (the outbox).
+        new_ids = set(inserted.values())
+        alerts.enqueue_comments(
+            s, settings, channel_id, channel, [c for c in stored.values() if c.id in new_ids], now
+        )
     # Candidates of this request not in a campaign yet: new ones, and ones a failed or
     # concurrent earlier request stored without grouping them.
     new = [
@@ -342,6 +348,8 @@ def _group_campaigns(
                 else repo.create_campaign(s, channel_id, "", now)
             )
             repo.join_campaign(s, campaign, free)
+            if found_campaign is None:
+                alerts.enqueue_campaign(s, settings, campaign, free, now)
             for i in free:
                 current[i] = campaign.id
     return True
@@ -399,12 +407,19 @@ def list_queue(
     limit: int,
     cursor: str | None,
     text: str | None = None,
+    overdue: Settings | None = None,
 ) -> Page:
     """A page of a ranked queue (priority, then oldest first) over the channels the key may see;
-    ``text`` keeps only comments whose text contains it."""
+    ``text`` keeps only comments whose text contains it; ``overdue`` (the settings with the SLA
+    targets) only those past their SLA without a first action."""
     after = decode_cursor(cursor) if cursor else None
     with db.read() as s:
         ids = _channel_ids(s, principal, channel)
+        late = (
+            outbox.overdue_condition(s, overdue.sla_targets, utcnow(), [queue.value])
+            if overdue is not None
+            else None
+        )
         rows = repo.queue_page(
             s,
             queue.value,
@@ -414,6 +429,7 @@ def list_queue(
             limit=limit + 1,
             after=after,
             text=text.strip() if text and text.strip() else None,
+            extra=late,
         )
     more = len(rows) > limit
     return Page(rows[:limit], encode_cursor(repo.RankKey.of(rows[limit - 1][0])) if more else None)
@@ -572,6 +588,7 @@ def _held_by_other(c: StoredComment, principal: Principal, now: datetime) -> str
 
 def _close(c: StoredComment, principal: Principal, action: str, now: datetime) -> None:
     c.status, c.resolved_by, c.resolved_at = action, principal.name, now
+    c.first_action_at = c.first_action_at or now  # the SLA clock stops at the first action
     c.claimed_by = c.claim_expires_at = None
 
 
@@ -634,6 +651,7 @@ def claim_comment(
         if (why := _held_by_other(c, principal, now)) is not None:
             raise ConflictError(why)
         c.claimed_by, c.claim_expires_at = principal.name, expires
+        c.first_action_at = c.first_action_at or now
     return (c, channel), expires
 
 

@@ -16,9 +16,12 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from triage.types import Tier
+from triage.types import Queue, Tier
 
-__all__ = ["Settings", "get_settings"]
+__all__ = ["DEFAULT_SLA", "Settings", "get_settings"]
+
+#: Seconds to first action per queue unless TRIAGE_SLA_TARGETS says otherwise.
+DEFAULT_SLA = {"urgent": 30 * 60, "questions": 4 * 3600}
 
 _DB_SCHEMES = ("sqlite://", "sqlite+pysqlite://", "postgresql+psycopg://", "postgresql://")
 
@@ -86,6 +89,60 @@ class Settings(BaseSettings):
         le=1.0,
         description="Comments without links/contacts need this P(spam) to join one.",
     )
+
+    # --- alerts (triage.service.alerts; docs/api.md "Webhooks", "SLA") ----------------------
+    sla_targets: dict[str, dict[str, int]] = Field(
+        default_factory=lambda: {"*": dict(DEFAULT_SLA)},
+        description="Seconds to first action (claim or resolve) per channel and queue, as JSON: "
+        '{"*": {"urgent": 1800, "questions": 14400}, "shop-b": {"urgent": 600}}. "*" is every '
+        "channel; a channel's entry overrides it queue by queue; 0 turns a queue's SLA off.",
+    )
+    sla_check_seconds: float = Field(
+        30.0, gt=0.0, le=3600.0, description="How often the sender looks for breached SLAs."
+    )
+    webhook_sender: bool = Field(
+        True, description="Run the webhook sender (and SLA check) in the service process."
+    )
+    webhook_poll_seconds: float = Field(
+        1.0, gt=0.0, le=300.0, description="How often the sender looks for deliveries due."
+    )
+    webhook_timeout_seconds: float = Field(
+        10.0, gt=0.0, le=120.0, description="Longest wait for a receiver's answer."
+    )
+    webhook_retry_seconds: float = Field(
+        10.0, gt=0.0, description="Wait before the first retry; it doubles with every failure."
+    )
+    webhook_retry_max_seconds: float = Field(
+        3600.0, gt=0.0, description="Longest wait between two attempts."
+    )
+    webhook_retry_for_seconds: int = Field(
+        86400, ge=1, description="Give a delivery up this long after its event."
+    )
+    webhook_allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="If set, webhook URLs must point at one of these host names (JSON list).",
+    )
+
+    @field_validator("sla_targets")
+    @classmethod
+    def _known_queues(cls, value: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+        known = {q.value for q in Queue}
+        for channel, targets in value.items():
+            for queue, seconds in targets.items():
+                if queue not in known:
+                    raise ValueError(
+                        f"TRIAGE_SLA_TARGETS[{channel!r}]: unknown queue {queue!r}; "
+                        f"queues are {', '.join(sorted(known))}"
+                    )
+                if seconds < 0:
+                    raise ValueError(f"TRIAGE_SLA_TARGETS[{channel!r}][{queue!r}] must be >= 0")
+        return value
+
+    def sla_target(self, channel: str, queue: str) -> int | None:
+        """Seconds to first action for ``queue`` in ``channel``, or ``None`` (no SLA)."""
+        own = self.sla_targets.get(channel, {})
+        seconds = own.get(queue, self.sla_targets.get("*", {}).get(queue, 0))
+        return seconds or None
 
     @field_validator("database_url")
     @classmethod

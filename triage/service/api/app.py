@@ -34,6 +34,7 @@ from triage.errors import (
 )
 from triage.pipeline.core import Pipeline, load_pipeline
 from triage.service import web
+from triage.service.alerts import AlertSender
 from triage.service.api.deps import AppState
 from triage.service.api.limits import BodyLimitMiddleware
 from triage.service.api.metrics import Metrics, MetricsMiddleware
@@ -46,6 +47,7 @@ from triage.service.api.routes import (
     keys,
     labels,
     queues,
+    webhooks,
 )
 from triage.service.settings import Settings, get_settings
 from triage.service.store.db import Database
@@ -151,8 +153,14 @@ def freeze_long_lived_objects() -> None:
     gc.freeze()
 
 
-def create_app(settings: Settings | None = None, *, pipeline: Pipeline | None = None) -> FastAPI:
-    """The API app. ``pipeline`` skips loading the model (tests and ``triage serve`` pass one)."""
+def create_app(
+    settings: Settings | None = None, *, pipeline: Pipeline | None = None, sender: bool = False
+) -> FastAPI:
+    """The API app. ``pipeline`` skips loading the model (tests and ``triage serve`` pass one).
+
+    ``sender`` runs the webhook sender and SLA check (:class:`~triage.service.alerts.AlertSender`)
+    in this process while the app runs, unless ``settings.webhook_sender`` is off; ``triage
+    serve`` turns it on, tests start it themselves when they want it."""
     settings = settings or get_settings()
     metrics = Metrics()
 
@@ -164,9 +172,14 @@ def create_app(settings: Settings | None = None, *, pipeline: Pipeline | None = 
         model = ActiveModel(pipeline or load_pipeline(resolve_model_dir(settings.model_dir)), registry)
         app.state.triage = AppState(settings, db, model, metrics)
         freeze_long_lived_objects()
+        alerts = AlertSender(db, settings) if sender and settings.webhook_sender else None
+        if alerts is not None:
+            alerts.start()
         try:
             yield
         finally:
+            if alerts is not None:
+                alerts.stop()
             db.dispose()
 
     app = FastAPI(
@@ -186,9 +199,10 @@ def create_app(settings: Settings | None = None, *, pipeline: Pipeline | None = 
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     for module in (analyze, comments, queues, labels, campaigns, keys, health, api_docs, web):
         app.include_router(module.router)
+    app.include_router(webhooks.router)
     return app
 
 
 def create_app_from_env() -> FastAPI:
     """App factory for ``uvicorn --factory`` (several workers): settings from ``TRIAGE_*``."""
-    return create_app(get_settings())
+    return create_app(get_settings(), sender=True)

@@ -22,8 +22,10 @@ from pydantic import (
     StringConstraints,
 )
 
+from triage.service.alerts import EVENTS, sla_of
+from triage.service.settings import Settings
 from triage.service.store.db import naive_utc
-from triage.service.store.models import ApiKey, Campaign, Label, StoredComment
+from triage.service.store.models import ApiKey, Campaign, Label, StoredComment, Webhook
 from triage.types import Queue, SentimentLabel, Tag, Tier
 
 __all__ = [
@@ -56,6 +58,9 @@ __all__ = [
     "ScoredOut",
     "Search",
     "SkippedOut",
+    "WebhookIn",
+    "WebhookList",
+    "WebhookOut",
 ]
 
 #: Hard ceilings (the configurable limits are lower by default).
@@ -206,11 +211,30 @@ class ItemOut(ScoredOut):
         description="The head the model is least sure about, e.g. "
         "'sentiment: negative 0.41 vs neutral 0.38' or 'complaint: 0.47 at threshold 0.45'."
     )
+    due_at: datetime | None = Field(
+        None,
+        description="When the first action (claim or resolve) is due: created_at plus the SLA "
+        "target of the channel and queue (TRIAGE_SLA_TARGETS); null when the queue has none.",
+    )
+    waiting_s: int | None = Field(
+        None,
+        description="Seconds from created_at to the first action, or to now while there is none.",
+    )
+    overdue: bool = Field(
+        False, description="Open, past due_at, and nobody has claimed or resolved it yet."
+    )
+    first_action_at: datetime | None = Field(
+        None, description="The first claim or resolve (the SLA clock stops there)."
+    )
 
     @classmethod
-    def of(cls, row: tuple[StoredComment, str], now: datetime) -> ItemOut:
-        """Build from a stored comment and its channel name; expired leases show as unclaimed."""
+    def of(
+        cls, row: tuple[StoredComment, str], now: datetime, settings: Settings | None = None
+    ) -> ItemOut:
+        """Build from a stored comment and its channel name; expired leases show as unclaimed.
+        ``settings`` (the SLA targets) fills ``due_at``, ``waiting_s`` and ``overdue``."""
         c, channel = row
+        sla = sla_of(c, channel, settings, now) if settings is not None else None
         leased = (
             c.claimed_by is not None and c.claim_expires_at is not None and c.claim_expires_at > now
         )
@@ -246,6 +270,10 @@ class ItemOut(ScoredOut):
             campaign_id=c.campaign_id,
             uncertainty=c.uncertainty,
             uncertainty_reason=c.uncertainty_reason,
+            due_at=_out_time(sla.due_at) if sla else None,
+            waiting_s=sla.waiting_s if sla else None,
+            overdue=sla.overdue if sla else False,
+            first_action_at=_out_time(c.first_action_at),
         )
 
 
@@ -452,6 +480,69 @@ class KeyInfoOut(BaseModel):
 
 class KeyList(BaseModel):
     items: list[KeyInfoOut]
+
+
+# --- webhooks ----------------------------------------------------------------------------------
+
+Event = Literal["comment.urgent", "comment.created", "campaign.detected", "sla.breached"]
+assert set(Event.__args__) == set(EVENTS)  # type: ignore[attr-defined]
+
+
+class WebhookIn(_In):
+    channel: Name
+    url: Annotated[
+        str, StringConstraints(min_length=1, max_length=2000), AfterValidator(_clean)
+    ] = Field(description="Where to POST the events: an http:// or https:// URL.")
+    events: list[Event] = Field(min_length=1, max_length=len(EVENTS))
+    secret: Annotated[
+        str, StringConstraints(min_length=16, max_length=200), AfterValidator(_clean)
+    ] = Field(
+        description="Signs every body: X-Triage-Signature: sha256=<hex HMAC-SHA256 of the raw "
+        "body with this secret>. At least 16 characters; never shown again."
+    )
+
+
+class WebhookOut(BaseModel):
+    """A webhook as listed: never its secret."""
+
+    id: int
+    channel: str
+    url: str
+    events: list[Event]
+    created_by: str
+    created_at: datetime
+    last_status: Literal["delivered", "retrying", "failed"] | None = Field(
+        description="How the latest delivery attempt went (null before the first)."
+    )
+    last_http_status: int | None = Field(description="The receiver's answer to it, if any.")
+    last_error: str | None = Field(description="Why it failed (HTTP status or connection error).")
+    last_attempt_at: datetime | None
+    pending: int = Field(0, description="Deliveries waiting to be sent or retried.")
+    delivered: int = 0
+    failed: int = Field(0, description="Deliveries given up after retrying for a day.")
+
+    @classmethod
+    def of(cls, hook: Webhook, channel: str, counts: dict[str, int]) -> WebhookOut:
+        """Build from a stored webhook, its channel and its outbox counts."""
+        return cls(
+            id=hook.id,
+            channel=channel,
+            url=hook.url,
+            events=list(hook.events),  # type: ignore[arg-type]
+            created_by=hook.created_by,
+            created_at=hook.created_at.replace(tzinfo=UTC),
+            last_status=hook.last_status,  # type: ignore[arg-type]
+            last_http_status=hook.last_http_status,
+            last_error=hook.last_error,
+            last_attempt_at=_out_time(hook.last_attempt_at),
+            pending=counts.get("pending", 0),
+            delivered=counts.get("delivered", 0),
+            failed=counts.get("failed", 0),
+        )
+
+
+class WebhookList(BaseModel):
+    items: list[WebhookOut]
 
 
 def record_of(result: Any, client_id: str | None = None) -> ScoredOut:

@@ -135,7 +135,12 @@ def serve(
         echo(f"Try: curl -s -H 'Authorization: Bearer {token}' {url}/v1/queues/urgent")
     echo(f"API docs: {url}/docs")
     if workers == 1:
-        uvicorn.run(create_app(settings, pipeline=pipeline), host=host, port=port, log_level="info")
+        uvicorn.run(
+            create_app(settings, pipeline=pipeline, sender=True),
+            host=host,
+            port=port,
+            log_level="info",
+        )
         return
     # Worker processes read their settings from the environment.
     os.environ["TRIAGE_DATABASE_URL"] = settings.database_url

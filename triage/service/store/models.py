@@ -33,6 +33,8 @@ __all__ = [
     "Label",
     "StoredComment",
     "WebSession",
+    "Webhook",
+    "WebhookDelivery",
 ]
 
 #: BIGINT on PostgreSQL, INTEGER (the rowid alias, so it auto-increments) on SQLite.
@@ -83,6 +85,8 @@ class StoredComment(Base):
         Index("ix_comments_channel_time", "channel_id", "created_at"),
         # The review list (GET /v1/queues/review): most uncertain first, per channel.
         Index("ix_comments_review", "channel_id", "uncertainty", "id"),
+        # The SLA sweep (triage.service.alerts.check_sla): open comments per queue by age.
+        Index("ix_comments_sla", "status", "queue", "created_at"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     channel_id: Mapped[int] = mapped_column(Id, ForeignKey("channels.id"))
@@ -124,6 +128,9 @@ class StoredComment(Base):
     # Campaign detection: the text skeleton of campaign candidates (NULL for the rest).
     campaign_key: Mapped[str | None] = mapped_column(Text)
     campaign_id: Mapped[int | None] = mapped_column(Id, ForeignKey("campaigns.id"), index=True)
+    # SLA (migration 0006): the first claim or resolve, and when sla.breached was recorded.
+    first_action_at: Mapped[datetime | None] = mapped_column(DateTime())
+    sla_breached_at: Mapped[datetime | None] = mapped_column(DateTime())
 
 
 class Label(Base):
@@ -180,3 +187,45 @@ class CampaignBucket(Base):
     channel_id: Mapped[int] = mapped_column(Id, ForeignKey("channels.id"))
     bucket: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class Webhook(Base):
+    """Where a channel's alerts go (migration 0006): a URL, the events it wants, the secret
+    that signs them, and how the last delivery attempt went."""
+
+    __tablename__ = "webhooks"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    channel_id: Mapped[int] = mapped_column(Id, ForeignKey("channels.id"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    events: Mapped[list[str]] = mapped_column(JSON)
+    secret: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    last_status: Mapped[str | None] = mapped_column(String(16))
+    last_http_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime())
+
+
+class WebhookDelivery(Base):
+    """The outbox (migration 0006): one event for one webhook, written in the transaction that
+    caused it, with the exact body to send; the sender marks it delivered or reschedules it."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("webhook_id", "event_id", name="uq_webhook_deliveries_event"),
+        Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    webhook_id: Mapped[int] = mapped_column(Id, ForeignKey("webhooks.id"), index=True)
+    event_id: Mapped[str] = mapped_column(String(64))
+    event: Mapped[str] = mapped_column(String(32))
+    body: Mapped[str] = mapped_column(Text)
+    # pending (to send; next_attempt_at is also the lease of an attempt in flight), delivered, failed
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime())
+    last_http_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -246,9 +246,10 @@ def queue_page(
     limit: int,
     after: RankKey | None,
     text: str | None = None,
+    extra: ColumnElement[bool] | None = None,
 ) -> list[Row]:
-    """One page of open comments of a queue, best first; ``ids`` limits the channels and
-    ``text`` keeps only comments containing it."""
+    """One page of open comments of a queue, best first; ``ids`` limits the channels,
+    ``text`` keeps only comments containing it and ``extra`` is one more condition."""
     query = _filtered(
         select(C, Channel.name).join(Channel, Channel.id == C.channel_id),
         ids,
@@ -259,6 +260,8 @@ def queue_page(
     )
     if after is not None:
         query = query.where(_after(after))
+    if extra is not None:
+        query = query.where(extra)
     return [(c, name) for c, name in session.execute(query.order_by(*_RANK).limit(limit))]
 
 
@@ -314,7 +317,11 @@ def claim(
         session.scalars(
             update(C)
             .where(C.id.in_(chosen), free)
-            .values(claimed_by=owner, claim_expires_at=expires)
+            .values(
+                claimed_by=owner,
+                claim_expires_at=expires,
+                first_action_at=func.coalesce(C.first_action_at, now),
+            )
             .returning(C.id)
         )
     )
@@ -508,7 +515,12 @@ def resolve_campaign(
         update(C)
         .where(C.campaign_id == campaign.id, C.status == "open", free)
         .values(
-            status=status, resolved_by=by, resolved_at=now, claimed_by=None, claim_expires_at=None
+            status=status,
+            resolved_by=by,
+            resolved_at=now,
+            claimed_by=None,
+            claim_expires_at=None,
+            first_action_at=func.coalesce(C.first_action_at, now),
         )
     )
     return int(result.rowcount or 0), held  # type: ignore[attr-defined]

@@ -43,7 +43,7 @@ def ingest(body: IngestIn, principal: PrincipalDep, state: StateDep) -> IngestOu
     )
     state.metrics.comments_scored.labels("ingest").inc(result.created)
     now = utcnow()
-    return IngestOut(items=[ItemOut.of(row, now) for row in result.rows], created=result.created)
+    return IngestOut(items=[ItemOut.of(row, now, state.settings) for row in result.rows], created=result.created)
 
 
 @router.post("/resolve", response_model=BulkResolveOut, summary="Close several comments at once")
@@ -58,7 +58,7 @@ def resolve_many(body: BulkResolveIn, principal: PrincipalDep, state: StateDep) 
     )
     now = utcnow()
     return BulkResolveOut(
-        items=[ItemOut.of(row, now) for row in rows],
+        items=[ItemOut.of(row, now, state.settings) for row in rows],
         skipped=[SkippedOut(id=i, detail=why) for i, why in skipped],
     )
 
@@ -71,7 +71,7 @@ def claim(comment_id: CommentId, principal: PrincipalDep, state: StateDep) -> It
     the key's channels.
     """
     row, _ = moderation.claim_comment(state.db, state.settings, principal, comment_id)
-    return ItemOut.of(row, utcnow())
+    return ItemOut.of(row, utcnow(), state.settings)
 
 
 @router.post("/{comment_id}/resolve", response_model=ItemOut, summary="Close a comment")
@@ -83,7 +83,7 @@ def resolve(
     409 if another key holds a lease on it; 404 if it is not in one of the key's channels.
     """
     row = moderation.resolve(state.db, principal, comment_id, body.action)
-    return ItemOut.of(row, utcnow())
+    return ItemOut.of(row, utcnow(), state.settings)
 
 
 @router.post(

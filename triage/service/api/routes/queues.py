@@ -77,7 +77,8 @@ def review(
     )
     now = utcnow()
     return ReviewPage(
-        items=[ItemOut.of(row, now) for row in result.rows], next_cursor=result.next_cursor
+        items=[ItemOut.of(row, now, state.settings) for row in result.rows],
+        next_cursor=result.next_cursor,
     )
 
 
@@ -102,8 +103,18 @@ def page(
         Search | None,
         Query(description="Only comments whose text contains this (case-insensitive)."),
     ] = None,
+    overdue: Annotated[
+        bool,
+        Query(
+            description="Only comments past their SLA (`due_at`) that nobody has claimed or "
+            "resolved yet."
+        ),
+    ] = False,
 ) -> QueuePage:
-    """Open comments, highest priority first, then oldest first; stable cursor pagination."""
+    """Open comments, highest priority first, then oldest first; stable cursor pagination.
+
+    Items carry `due_at` (created_at plus the channel's SLA target for the queue, null without
+    one), `waiting_s` (time to the first claim or resolve, or to now) and `overdue`."""
     result = moderation.list_queue(
         state.db,
         principal,
@@ -114,10 +125,12 @@ def page(
         limit=min(limit or state.settings.page_limit, state.settings.max_page_limit),
         cursor=cursor,
         text=q,
+        overdue=state.settings if overdue else None,
     )
     now = utcnow()
     return QueuePage(
-        items=[ItemOut.of(row, now) for row in result.rows], next_cursor=result.next_cursor
+        items=[ItemOut.of(row, now, state.settings) for row in result.rows],
+        next_cursor=result.next_cursor,
     )
 
 
@@ -144,5 +157,6 @@ def claim(
     )
     now = utcnow()
     return ClaimOut(
-        items=[ItemOut.of(row, now) for row in rows], lease_expires_at=expires.replace(tzinfo=UTC)
+        items=[ItemOut.of(row, now, state.settings) for row in rows],
+        lease_expires_at=expires.replace(tzinfo=UTC),
     )
