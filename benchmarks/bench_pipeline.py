@@ -11,6 +11,10 @@ Peers, all measured in this run on the same rows:
 * VADER on the English sentiment sets;
 * for speed: langdetect alone (seeded), on the same texts.
 
+Speed, one core: the fast tier's batch ``score_batch``; featurize + every fast head (the compiled
+featurizer's work, best of 3); the whole ``triage score`` process (start, model load, read, score,
+write) on --score-rows dev-like JSONL rows, timed next to langdetect alone in the same run.
+
 The accurate tier is scored on at most --accurate-cap rows per dev set (it runs ~50 comments/s
 per core); fast-tier figures on the same subset are printed beside it for a fair comparison.
 Everything runs on one core (CPU affinity 0, one BLAS/OpenMP thread).
@@ -23,7 +27,9 @@ import json
 import os
 import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -142,7 +148,60 @@ def accuracy(root: Path, pipe: Any, accurate_cap: int, out: dict[str, Any]) -> N
     out["accuracy"] = rows_out
 
 
-def speed(root: Path, pipe: Any, out: dict[str, Any]) -> None:
+def _featurize_and_heads(pipe: Any, texts: list[str]) -> dict[str, Any]:
+    """Comments/s of the featurizer alone and with every fast head after it (best of 3)."""
+    from triage.pipeline.core import MAX_TEXT_CHARS
+    from triage.pipeline.text import fold_reference, normalize, normalize_reference
+
+    clean = [normalize(t[:MAX_TEXT_CHARS]) for t in texts]
+    heads = [head for name, head in pipe.heads.items() if name.startswith("fast.")]
+    pipe.featurizer.transform(clean[:200])  # warm-up
+    feat, total = [], []
+    for _ in range(3):
+        t = time.perf_counter()
+        X = pipe.featurizer.transform(clean)
+        t1 = time.perf_counter()
+        for head in heads:
+            head.predict_proba(X)
+        feat.append(t1 - t)
+        total.append(time.perf_counter() - t)
+    # the same features the way they were computed before the compiled featurizer (the tests'
+    # reference: scikit-learn's vectorizers, the regex fold, Python cue features), same texts
+    t = time.perf_counter()
+    raw = [normalize_reference(x) for x in clean]
+    pipe.featurizer.transform_reference(raw, [fold_reference(x) for x in raw])
+    reference = time.perf_counter() - t
+    return {
+        "featurize_per_s": round(len(clean) / min(feat)),
+        "featurize_and_heads_per_s": round(len(clean) / min(total)),
+        "fast_heads": len(heads),
+        "featurize_scikit_learn_reference_per_s": round(len(clean) / reference),
+    }
+
+
+def _score_process(root: Path, model: Path | None, rows: int) -> dict[str, Any]:
+    """The whole ``triage score`` process on this core: ``rows`` dev texts in, JSONL out."""
+    pool = [e.text for task in TASKS for name in dataset_names(root, task, "dev")
+            for e in read_examples(root, task, name, "dev") if e.text.strip()]
+    pool = [pool[i] for i in np.random.default_rng(1).permutation(len(pool))]
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = Path(tmp) / "comments.jsonl", Path(tmp) / "scored.jsonl"
+        with src.open("w", encoding="utf-8") as fh:
+            for i in range(rows):
+                fh.write(json.dumps({"id": i, "text": pool[i % len(pool)]}, ensure_ascii=False) + "\n")
+        cmd = [str(Path(sys.executable).with_name("triage")), "score", str(src), "-o", str(dst),
+               "--workers", "1", "--progress", "off"]
+        if model is not None:
+            cmd += ["--model", str(model)]
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)  # inherits this process's one core
+        seconds = time.perf_counter() - t
+        mean_chars = float(np.mean([len(pool[i % len(pool)]) for i in range(rows)]))
+    return {"score_process_rows": rows, "score_process_mean_chars": round(mean_chars, 1),
+            "score_process_seconds": round(seconds, 1), "score_process_per_s": round(rows / seconds)}
+
+
+def speed(root: Path, pipe: Any, out: dict[str, Any], model: Path | None = None, score_rows: int = 20_000) -> None:
     from langdetect import DetectorFactory, detect
 
     DetectorFactory.seed = 0
@@ -190,7 +249,12 @@ def speed(root: Path, pipe: Any, out: dict[str, Any]) -> None:
         except Exception:  # noqa: BLE001 - langdetect raises on texts without features
             pass
     res["langdetect_alone_per_s"] = round(2000 / (time.perf_counter() - t))
+    res.update(_featurize_and_heads(pipe, texts))
+    if score_rows:
+        res.update(_score_process(root, model, score_rows))
+        res["score_process_vs_langdetect"] = round(res["score_process_per_s"] / res["langdetect_alone_per_s"], 1)
     res["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    res["load_average_after_speed"] = [round(x, 2) for x in os.getloadavg()]
     out["speed"] = res
 
 
@@ -220,6 +284,8 @@ def main() -> int:
     parser.add_argument("--accurate-cap", type=int, default=400, help="dev rows per set for the accurate tier")
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--score-rows", type=int, default=20_000,
+                        help="rows of the timed `triage score` run (0: skip it)")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "pipeline")
     args = parser.parse_args()
     root = data_root(args.data)
@@ -232,7 +298,7 @@ def main() -> int:
         "date": time.strftime("%Y-%m-%d %H:%M"),
     }
     if not args.skip_speed:
-        speed(root, pipe, out)
+        speed(root, pipe, out, args.model, args.score_rows)
     if not args.skip_accuracy:
         accuracy(root, pipe, args.accurate_cap, out)
     previous = args.out.with_suffix(".json")
