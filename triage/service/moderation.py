@@ -43,6 +43,7 @@ from triage.service.auth import (
 )
 from triage.service.settings import Settings
 from triage.service.store import outbox, repo
+from triage.service.store import replies as reply_store
 from triage.service.store.db import Database, utcnow
 from triage.service.store.models import ApiKey, Campaign, Label, StoredComment
 from triage.types import Comment, Queue, Tag, Tier, TriageResult
@@ -592,13 +593,31 @@ def _close(c: StoredComment, principal: Principal, action: str, now: datetime) -
     c.claimed_by = c.claim_expires_at = None
 
 
-def resolve(db: Database, principal: Principal, comment_id: int, action: str) -> Row:
-    """Close a comment: replied, hidden, deleted or dismissed (409 while another key leases it)."""
+def resolve(
+    db: Database, principal: Principal, comment_id: int, action: str, reply_id: int | None = None
+) -> Row:
+    """Close a comment: replied, hidden, deleted or dismissed (409 while another key leases it).
+
+    ``reply_id`` (with ``replied`` only) records which saved reply of the comment's channel
+    answered it, in the same transaction (422 naming ``reply_id`` for any other reply).
+    """
+    if reply_id is not None and action != "replied":
+        raise InvalidRequestError(
+            f"a saved reply is recorded only with action 'replied', not {action!r}",
+            field="reply_id",
+        )
     now = utcnow()
     with db.write() as s:
         c, channel = _visible_comment(s, principal, comment_id)
         if (why := _held_by_other(c, principal, now)) is not None:
             raise ConflictError(why)
+        if reply_id is not None:
+            found = reply_store.get_reply(s, reply_id)
+            if found is None or found[1] != channel:
+                raise InvalidRequestError(
+                    f"no saved reply with id {reply_id} in channel {channel!r}", field="reply_id"
+                )
+            reply_store.add_use(s, reply=found[0], comment_id=c.id, by=principal.name, now=now)
         _close(c, principal, action, now)
     return c, channel
 

@@ -89,6 +89,13 @@ class Settings(BaseSettings):
         le=1.0,
         description="Comments without links/contacts need this P(spam) to join one.",
     )
+    reply_min_score: float = Field(
+        0.24,
+        ge=-1.0,
+        le=1.0,
+        description="Saved replies scoring below this for a comment (cosine of e5 embeddings "
+        "with the languages removed) are not suggested (benchmarks/results/replies.md).",
+    )
 
     # --- alerts (triage.service.alerts; docs/api.md "Webhooks", "SLA") ----------------------
     sla_targets: dict[str, dict[str, int]] = Field(

@@ -47,6 +47,7 @@ from triage.service.api.routes import (
     keys,
     labels,
     queues,
+    replies,
     webhooks,
 )
 from triage.service.settings import Settings, get_settings
@@ -199,6 +200,7 @@ def create_app(
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     for module in (analyze, comments, queues, labels, campaigns, keys, health, api_docs, web):
         app.include_router(module.router)
+    app.include_router(replies.router)
     app.include_router(webhooks.router)
     return app
 

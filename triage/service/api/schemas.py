@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     Strict,
     StringConstraints,
+    field_validator,
 )
 
 from triage.service.alerts import EVENTS, sla_of
@@ -53,11 +54,17 @@ __all__ = [
     "Name",
     "QueueCountsOut",
     "QueuePage",
+    "ReplyIn",
+    "ReplyList",
+    "ReplyOut",
+    "ReplyPatchIn",
     "ResolveIn",
     "ReviewPage",
     "ScoredOut",
     "Search",
     "SkippedOut",
+    "SuggestionList",
+    "SuggestionOut",
     "WebhookIn",
     "WebhookList",
     "WebhookOut",
@@ -329,6 +336,11 @@ class ClaimOut(BaseModel):
 
 class ResolveIn(_In):
     action: Resolution
+    reply_id: Annotated[int, Strict(), Field(ge=1, le=2**63 - 1)] | None = Field(
+        None,
+        description="With `replied`: the saved reply (of the comment's channel) that answered "
+        "it, recorded so that the ranking of suggestions can learn from use.",
+    )
 
 
 CommentIdIn = Annotated[int, Strict(), Field(ge=1, le=2**63 - 1)]
@@ -480,6 +492,93 @@ class KeyInfoOut(BaseModel):
 
 class KeyList(BaseModel):
     items: list[KeyInfoOut]
+
+
+# --- saved replies -----------------------------------------------------------------------------
+
+#: A saved reply's text (placeholders such as `{author}` are filled in when it is suggested).
+ReplyText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=5000),
+    AfterValidator(_clean),
+    AfterValidator(_not_blank),
+]
+
+
+class ReplyIn(_In):
+    channel: Name
+    title: Name
+    text: ReplyText = Field(
+        description="The reply; `{author}` and `{channel}` are filled in when it is suggested."
+    )
+    lang: Lang | None = Field(None, description="The reply's language, if you want it shown.")
+
+
+class ReplyPatchIn(_In):
+    title: Name | None = None
+    text: ReplyText | None = None
+    lang: Lang | None = Field(None, description="null clears it.")
+
+    @field_validator("title", "text")
+    @classmethod
+    def _not_null(cls, value: str | None) -> str | None:
+        if value is None:
+            raise ValueError("must not be null (leave it out to keep it)")
+        return value
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the request set."""
+        return {k: getattr(self, k) for k in sorted(self.model_fields_set)}
+
+
+class ReplyOut(BaseModel):
+    id: int
+    channel: str
+    title: str
+    text: str = Field(description="As saved, placeholders unfilled.")
+    lang: str | None
+    created_by: str
+    created_at: datetime
+    updated_by: str
+    updated_at: datetime
+    uses: int = Field(description="How many comments were resolved as replied with it.")
+    last_used_at: datetime | None
+
+    @classmethod
+    def of(cls, info: Any) -> ReplyOut:
+        """Build from a :class:`triage.service.replies.ReplyInfo`."""
+        r = info.reply
+        return cls(
+            id=r.id,
+            channel=info.channel,
+            title=r.title,
+            text=r.text,
+            lang=r.lang,
+            created_by=r.created_by,
+            created_at=r.created_at.replace(tzinfo=UTC),
+            updated_by=r.updated_by,
+            updated_at=r.updated_at.replace(tzinfo=UTC),
+            uses=info.uses,
+            last_used_at=_out_time(info.last_used_at),
+        )
+
+
+class ReplyList(BaseModel):
+    items: list[ReplyOut]
+
+
+class SuggestionOut(BaseModel):
+    reply_id: int
+    title: str
+    text: str = Field(description="The reply with `{author}` and `{channel}` filled in.")
+    lang: str | None
+    score: float = Field(description="Cosine similarity of the comment and the reply (e5).")
+
+
+class SuggestionList(BaseModel):
+    items: list[SuggestionOut] = Field(
+        description="Best first; empty when no saved reply is close enough."
+    )
 
 
 # --- webhooks ----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -31,6 +32,8 @@ __all__ = [
     "CampaignBucket",
     "Channel",
     "Label",
+    "ReplyUse",
+    "SavedReply",
     "StoredComment",
     "WebSession",
     "Webhook",
@@ -187,6 +190,40 @@ class CampaignBucket(Base):
     channel_id: Mapped[int] = mapped_column(Id, ForeignKey("channels.id"))
     bucket: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class SavedReply(Base):
+    """A channel's saved reply (migration 0007), with the e5 embedding of its title and text
+    (float32 bytes, computed when it is saved or edited) that suggestions rank by. A deleted
+    reply keeps its row (``deleted_at`` set) so that the uses recorded against it stay."""
+
+    __tablename__ = "replies"
+    __table_args__ = (Index("ix_replies_channel", "channel_id", "deleted_at"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    channel_id: Mapped[int] = mapped_column(Id, ForeignKey("channels.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    lang: Mapped[str | None] = mapped_column(String(16))
+    embedding: Mapped[bytes] = mapped_column(LargeBinary)
+    embedding_model: Mapped[str] = mapped_column(String(100))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime())
+
+
+class ReplyUse(Base):
+    """A comment resolved as ``replied`` with a saved reply (migration 0007): which reply, who
+    and when, so that the ranking can learn from use."""
+
+    __tablename__ = "reply_uses"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    reply_id: Mapped[int] = mapped_column(Id, ForeignKey("replies.id"), index=True)
+    comment_id: Mapped[int] = mapped_column(Id, ForeignKey("comments.id"), index=True)
+    channel_id: Mapped[int] = mapped_column(Id, ForeignKey("channels.id"))
+    used_by: Mapped[str] = mapped_column(String(200))
+    used_at: Mapped[datetime] = mapped_column(DateTime())
 
 
 class Webhook(Base):

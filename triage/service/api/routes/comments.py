@@ -78,11 +78,12 @@ def claim(comment_id: CommentId, principal: PrincipalDep, state: StateDep) -> It
 def resolve(
     comment_id: CommentId, body: ResolveIn, principal: PrincipalDep, state: StateDep
 ) -> ItemOut:
-    """Mark a comment replied, hidden, deleted or dismissed; it leaves its queue.
+    """Mark a comment replied, hidden, deleted or dismissed; it leaves its queue. With
+    `replied`, `reply_id` records which saved reply answered it (see `/v1/replies`).
 
     409 if another key holds a lease on it; 404 if it is not in one of the key's channels.
     """
-    row = moderation.resolve(state.db, principal, comment_id, body.action)
+    row = moderation.resolve(state.db, principal, comment_id, body.action, body.reply_id)
     return ItemOut.of(row, utcnow(), state.settings)
 
 
