@@ -200,7 +200,7 @@ def overdue_condition(
     (``{channel or "*": {queue: seconds}}``, 0 for none) has passed at ``now``."""
     named = {name: t for name, t in targets.items() if name != "*"}
     query = select(Channel.id, Channel.name).where(Channel.name.in_(sorted(named)))
-    found: dict[int, str] = dict(session.execute(query).tuples().all()) if named else {}
+    found: dict[int, str] = {cid: name for cid, name in session.execute(query)} if named else {}  # noqa: C416
     parts: list[ColumnElement[bool]] = []
     for queue in sorted(queues):
         special = {cid: named[name][queue] for cid, name in found.items() if queue in named[name]}
