@@ -5,11 +5,18 @@
 // or a bidi control character in one cannot reorder the page's own words around it.
 "use strict";
 (function () {
-  const QUEUES = ["urgent", "questions", "spam", "praise", "other"];
+  const QUEUES = ["urgent", "questions", "spam", "praise", "abuse", "other"];
   // Not a queue: the comments nobody has labelled yet, least certain first (active learning).
   const REVIEW = "review";
-  const TAGS = ["question", "complaint", "spam", "praise"];
+  const TAGS = ["question", "complaint", "spam", "praise", "abuse"];
   const SENTIMENTS = ["negative", "neutral", "positive"];
+  // How soon a human must act: a moderator's correction (docs/labelling.md), for retraining.
+  const PRIORITIES = ["high", "normal", "low"];
+  // The queues with bulk actions, and which: abuse is hidden in bulk, never deleted (a hidden
+  // comment can still be looked at, e.g. when someone reports a threat).
+  const BULK = { spam: ["hidden", "deleted"], abuse: ["hidden"] };
+  // The setting "Blur abusive text" (default on), kept in this browser.
+  const BLUR_KEY = "triage.blurAbusive";
   const ACTIONS = [
     ["replied", "Replied"],
     ["hidden", "Hidden"],
@@ -42,6 +49,8 @@
     nodes: new Map(), // id -> {el, sig}
     overviewKey: "",
     renders: 0,
+    blur: true, // blur the text of comments tagged abuse until they are clicked
+    revealed: new Set(), // ids of abusive comments shown on request (for this page's life)
   };
 
   // --- helpers -------------------------------------------------------------------------------
@@ -123,8 +132,99 @@
     return Math.floor(s / 86400) + " d";
   }
 
+  // SLA timer (#14): time left to the first action (claim or resolve), or how late it is.
+  function fmtSpan(s) {
+    if (s < 60) return "<1 min";
+    if (s < 3600) return Math.floor(s / 60) + " min";
+    if (s < 86400) return Math.floor(s / 3600) + " h " + Math.floor((s % 3600) / 60) + " min";
+    return Math.floor(s / 86400) + " d";
+  }
+
+  function tickSla(el) {
+    const left = Math.round((Date.parse(el.dataset.due) - Date.now()) / 1000);
+    const late = left < 0 || el.dataset.overdue === "1";
+    el.classList.toggle("late", late);
+    el.textContent = late ? fmtSpan(Math.max(0, -left)) + " late" : fmtSpan(left) + " left";
+    el.title = (late ? "Late: first action was due " : "First action due ") + new Date(el.dataset.due).toLocaleString();
+  }
+
+  function slaTimer(item) {
+    if (!item.due_at || item.first_action_at || item.status !== "open") return null;
+    const el = h("span", { className: "sla", dataset: { due: item.due_at, overdue: item.overdue ? "1" : "0" } });
+    tickSla(el);
+    return el;
+  }
+
   function fmtTime(iso) {
     return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function bulkActions() {
+    return Object.prototype.hasOwnProperty.call(BULK, S.f.queue) ? BULK[S.f.queue] : null;
+  }
+
+  // --- abusive text: blurred (and hidden from screen readers) until the moderator asks --------
+
+  function readBlurSetting() {
+    try {
+      return window.localStorage.getItem(BLUR_KEY) !== "off";
+    } catch (_) {
+      return true; // storage refused (a private window's policy): the safe default
+    }
+  }
+
+  function setBlur(on) {
+    S.blur = on;
+    try {
+      window.localStorage.setItem(BLUR_KEY, on ? "on" : "off");
+    } catch (_) {
+      /* kept for this page only */
+    }
+    renderList();
+  }
+
+  function shownTags(item) {
+    const fix = S.corrections.get(item.id);
+    return fix && fix.tags ? fix.tags : item.tags;
+  }
+
+  function masked(item) {
+    return S.blur && !S.revealed.has(item.id) && shownTags(item).includes("abuse");
+  }
+
+  // The reasons of a comment whose text is hidden leave out the one that quotes its words
+  // (`words: "idiot", ...`): the text is not shown, or read out, in pieces either.
+  function whyLine(item, hide) {
+    const shown = hide ? item.reasons.filter((r) => !r.startsWith("words:")) : item.reasons;
+    const held = shown.length < item.reasons.length;
+    const parts = shown.concat(held ? ["words of the text hidden"] : []);
+    return h("p", { className: "why" }, [
+      h("span", { className: "label", text: "Why " }),
+      parts.length ? parts.join(", ") : "—",
+    ]);
+  }
+
+  function reveal(id) {
+    const item = findItem(id);
+    const node = S.nodes.get(id);
+    if (!item || !node || !masked(item)) return false;
+    const before = sig(item);
+    S.revealed.add(id);
+    // in place (also while a form is open on the comment): the text loses its blur and
+    // aria-hidden, and names the item again
+    const box = node.el.querySelector(".textbox.masked");
+    const text = node.el.querySelector(".text");
+    if (box && text) {
+      text.classList.remove("masked");
+      text.removeAttribute("aria-hidden");
+      box.replaceWith(text);
+    }
+    const why = node.el.querySelector(".why");
+    if (why) why.replaceWith(whyLine(item, false));
+    node.el.setAttribute("aria-labelledby", text ? text.id : "");
+    if (node.sig === before) node.sig = sig(item); // else a pending rebuild still happens
+    setCurrent(id, true); // the button that was clicked is gone: keep the focus on the comment
+    return true;
   }
 
   function who(name) {
@@ -431,7 +531,8 @@
       item,
       S.corrections.get(item.id) || null,
       S.selected.has(item.id),
-      S.f.queue === "spam",
+      bulkActions() !== null,
+      masked(item),
       reviewing(),
       S.me && S.me.name,
     ]);
@@ -523,19 +624,22 @@
   }
 
   function buildItem(item) {
-    const spam = S.f.queue === "spam";
+    const selectable = bulkActions() !== null;
+    const hide = masked(item);
     const fix = S.corrections.get(item.id);
     const sentiment = fix && fix.sentiment ? fix.sentiment : item.sentiment;
     const tags = fix && fix.tags ? fix.tags : item.tags;
     const lang = fix && fix.lang ? fix.lang : item.lang;
     const prio = item.priority >= 70 ? "high" : item.priority >= 40 ? "mid" : "low";
     const textId = "text-" + item.id;
+    const maskId = "mask-" + item.id;
     const claimedByOther = item.claimed_by && S.me && item.claimed_by !== S.me.name;
     const li = h("li", {
       className: "item",
       tabindex: "-1",
       dataset: { id: String(item.id), channel: item.channel },
-      "aria-labelledby": textId,
+      // while the text is hidden, the item is named by the button that shows it, never the text
+      "aria-labelledby": hide ? maskId : textId,
       on: {
         click: (e) => {
           const control = e.target.closest("button, input, label, select, a, form");
@@ -544,7 +648,7 @@
       },
     });
     const meta = h("div", { className: "meta" }, [
-      spam
+      selectable
         ? h("label", { className: "sel" }, [
             h("input", {
               type: "checkbox",
@@ -578,6 +682,7 @@
         title: new Date(item.created_at).toLocaleString(),
         text: fmtAge(item.created_at),
       }),
+      slaTimer(item),
       item.author ? h("span", { className: "author", text: "@" + item.author, dir: "auto" }) : null,
       item.campaign_id ? h("span", { className: "campaign", text: "campaign " + item.campaign_id }) : null,
     ]);
@@ -589,12 +694,27 @@
         : ["Not claimed"]
     );
     const text = h("p", {
-      className: "text",
+      className: "text" + (hide ? " masked" : ""),
       id: textId,
       dir: "auto",
       lang: lang && lang !== "und" ? lang : undefined,
       text: item.text,
+      "aria-hidden": hide ? "true" : undefined, // not read out before it is shown
+      on: hide ? { click: () => reveal(item.id) } : undefined,
     });
+    const textBox = hide
+      ? h("div", { className: "textbox masked" }, [
+          text,
+          h("button", {
+            type: "button",
+            className: "reveal",
+            id: maskId,
+            text: "abusive - click to show",
+            title: "Tagged abuse: the text is blurred (Enter or Space shows it)",
+            on: { click: () => reveal(item.id) },
+          }),
+        ])
+      : text;
     const tagList = h(
       "ul",
       { className: "tags", "aria-label": fix && fix.tags ? "Tags (corrected)" : "Tags" },
@@ -607,10 +727,7 @@
           )
         : [h("li", { className: "tag none", text: "no tag" })]
     );
-    const why = h("p", { className: "why" }, [
-      h("span", { className: "label", text: "Why " }),
-      item.reasons.length ? item.reasons.join(", ") : "—",
-    ]);
+    const why = whyLine(item, hide);
     const review = reviewing();
     const unsure =
       review && item.uncertainty !== null
@@ -624,6 +741,9 @@
       ? h("p", { className: "corrected" }, [
           "Corrected by ",
           bdi(who(fix.labelled_by)),
+          fix.priority
+            ? h("span", { className: "fix-priority", text: " · priority " + fix.priority })
+            : "",
           " (stored for retraining)",
         ])
       : null;
@@ -666,7 +786,7 @@
     ]);
     li.append(
       meta,
-      text,
+      textBox,
       tagList,
       unsure || "",
       why,
@@ -775,6 +895,7 @@
     const sentiment = fix && fix.sentiment ? fix.sentiment : item.sentiment;
     const tags = new Set(fix && fix.tags ? fix.tags : item.tags);
     const lang = fix && fix.lang ? fix.lang : item.lang;
+    const priority = fix && fix.priority ? fix.priority : null; // none until a moderator sets one
     const form = h("form", { className: "relabel", "aria-label": "Correct the labels of comment " + id }, [
       h(
         "fieldset",
@@ -796,6 +917,18 @@
             h("label", {}, [
               h("input", { type: "checkbox", name: "tag", value: t, checked: tags.has(t) }),
               " " + t,
+            ])
+          )
+        )
+      ),
+      h(
+        "fieldset",
+        { className: "priority" },
+        [h("legend", { text: "Priority" })].concat(
+          PRIORITIES.map((p) =>
+            h("label", {}, [
+              h("input", { type: "radio", name: "priority", value: p, checked: p === priority }),
+              " " + p,
             ])
           )
         )
@@ -838,12 +971,16 @@
   async function saveLabels(id, form, item, shownLang) {
     const sentiment = (form.querySelector("input[name=sentiment]:checked") || {}).value;
     const tags = [...form.querySelectorAll("input[name=tag]:checked")].map((i) => i.value);
+    const priority = (form.querySelector("input[name=priority]:checked") || {}).value;
     const lang = form.querySelector("input[name=lang]").value.trim().toLowerCase();
     const body = { tags };
     if (sentiment) body.sentiment = sentiment;
+    if (priority) body.priority = priority;
     if (lang && lang !== shownLang) body.lang = lang;
     try {
       const label = await api("POST", "/v1/comments/" + id + "/labels", body);
+      // text the moderator was reading stays shown when they tag it abuse
+      if (!masked(item)) S.revealed.add(id);
       S.corrections.set(id, label);
       S.panel = null;
       if (reviewing()) {
@@ -860,10 +997,11 @@
     }
   }
 
-  // --- bulk actions (spam), with undo: nothing is sent until the undo window has passed -----
+  // --- bulk actions (spam: hide or delete; abuse: hide), with undo: nothing is sent until the
+  // undo window has passed -----------------------------------------------------------------------
 
   function toggleSelect(id, on) {
-    if (id === null || S.f.queue !== "spam" || !findItem(id)) return;
+    if (id === null || !bulkActions() || !findItem(id)) return;
     const want = on === undefined ? !S.selected.has(id) : on;
     if (want) S.selected.add(id);
     else S.selected.delete(id);
@@ -871,8 +1009,10 @@
   }
 
   function updateBulk() {
-    const spam = S.f.queue === "spam";
-    $("bulk").hidden = !spam;
+    const actions = bulkActions();
+    $("bulk").hidden = !actions;
+    $("bulk").setAttribute("aria-label", "Bulk actions on " + S.f.queue);
+    $("bulk-delete").hidden = !(actions && actions.includes("deleted"));
     const visible = new Set(S.items.map((i) => i.id));
     for (const id of [...S.selected]) if (!visible.has(id)) S.selected.delete(id);
     const n = S.selected.size;
@@ -949,7 +1089,8 @@
 
   function bulk(action) {
     const ids = [...S.selected];
-    if (!ids.length) return;
+    const actions = bulkActions();
+    if (!ids.length || !actions || !actions.includes(action)) return;
     const n = ids.length;
     const verb = action === "hidden" ? "Hiding" : "Deleting";
     schedule({
@@ -1111,6 +1252,10 @@
       case "x":
         toggleSelect(S.current);
         break;
+      case "Enter":
+      case " ":
+        if (!revealByKey(t)) return; // elsewhere Enter and Space keep their usual meaning
+        break;
       case "/":
         $("f-q").focus();
         break;
@@ -1118,6 +1263,15 @@
         return;
     }
     e.preventDefault();
+  }
+
+  // Enter or Space on the focused comment (or with nothing focused, on the current one) shows
+  // its text when it is blurred.
+  function revealByKey(target) {
+    let id = S.current;
+    if (target instanceof HTMLElement && target.matches("li.item")) id = Number(target.dataset.id);
+    else if (target !== document.body && target !== document.documentElement) return false;
+    return id !== null && reveal(id);
   }
 
   // --- start -----------------------------------------------------------------------------------
@@ -1136,6 +1290,15 @@
     $("whoami").replaceChildren("Signed in as ", bdi(S.me.name), " (" + S.me.role + "; ", ...scope, ")");
     $("f-tag").value = S.f.tag;
     $("f-q").value = S.f.q;
+    S.blur = readBlurSetting();
+    $("blur-abusive").checked = S.blur;
+    $("blur-abusive").addEventListener("change", (e) => setBlur(e.target.checked));
+    window.addEventListener("storage", (e) => {
+      if (e.key !== BLUR_KEY) return;
+      S.blur = readBlurSetting(); // changed in another tab of this browser
+      $("blur-abusive").checked = S.blur;
+      renderList();
+    });
     for (const id of ["f-channel", "f-lang", "f-tag"]) {
       $(id).addEventListener("change", (e) => {
         S.f[id.slice(2)] = e.target.value;
@@ -1183,6 +1346,7 @@
     setInterval(() => {
       if (!document.hidden) refresh();
     }, POLL_MS);
+    setInterval(() => document.querySelectorAll(".sla[data-due]").forEach(tickSla), 15000);
     renderLangSelect();
     try {
       await loadCounts();
