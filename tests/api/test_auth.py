@@ -67,6 +67,11 @@ def world(
             ids[f"{scope}-webhook"] = client.post(
                 "/v1/webhooks", json=hook | {"secret": "s" * 16}, headers=headers["admin"]
             ).json()["id"]
+            reply = {"channel": channel, "title": "Shipping", "text": "Orders arrive in 3-5 days."}
+            for owner in ("", *ROLES):  # one to edit, and one per role to delete (again: 404)
+                ids[f"{scope}-reply{owner}"] = client.post(
+                    "/v1/replies", json=reply, headers=headers["admin"]
+                ).json()["id"]
         yield World(client, headers, ids)
 
 
@@ -79,6 +84,7 @@ WEBHOOK = {
     "events": ["comment.urgent"],
     "secret": "0123456789abcdef",
 }
+REPLY = {"channel": "{channel}", "title": "Opening hours", "text": "Open 9:00-21:00."}
 CASES: list[tuple[str, str, str, Any, str]] = [
     ("analyze", "POST", "/v1/analyze", {"comments": [{"text": "hi"}]}, "any"),
     (
@@ -129,12 +135,24 @@ CASES: list[tuple[str, str, str, Any, str]] = [
     ("list webhooks", "GET", "/v1/webhooks?channel={channel}", None, "other"),
     ("delete webhook", "DELETE", "/v1/webhooks/{webhook}", None, "own"),
     ("delete webhook", "DELETE", "/v1/webhooks/{webhook}", None, "other"),
+    ("save reply", "POST", "/v1/replies", REPLY, "own"),
+    ("save reply", "POST", "/v1/replies", REPLY, "other"),
+    ("list replies", "GET", "/v1/replies", None, "any"),
+    ("list replies", "GET", "/v1/replies?channel={channel}", None, "own"),
+    ("list replies", "GET", "/v1/replies?channel={channel}", None, "other"),
+    ("edit reply", "PATCH", "/v1/replies/{reply}", {"title": "Delivery"}, "own"),
+    ("edit reply", "PATCH", "/v1/replies/{reply}", {"title": "Delivery"}, "other"),
+    ("delete reply", "DELETE", "/v1/replies/{reply_of_role}", None, "own"),
+    ("delete reply", "DELETE", "/v1/replies/{reply_of_role}", None, "other"),
+    ("suggestions", "GET", "/v1/comments/{comment}/suggestions", None, "own"),
+    ("suggestions", "GET", "/v1/comments/{comment}/suggestions", None, "other"),
     ("healthz", "GET", "/healthz", None, "public"),
     ("readyz", "GET", "/readyz", None, "public"),
     ("metrics", "GET", "/metrics", None, "public"),
 ]
 ROLES = ["anonymous", "wrong-key", "not-bearer", "score", "moderate", "admin"]
-BY_ID = {"resolve", "relabel", "hide campaign"}  # the id is in the path: existence must not leak
+# The id is in the path: existence must not leak.
+BY_ID = {"resolve", "relabel", "hide campaign", "edit reply", "delete reply", "suggestions"}
 ADMIN_ONLY = {
     "create key",
     "list keys",
@@ -160,20 +178,22 @@ def expected(name: str, scope: str, role: str) -> int | str:
     return "ok"
 
 
-def _fill(value: Any, ids: dict[str, int], scope: str) -> Any:
+def _fill(value: Any, ids: dict[str, int], scope: str, role: str = "") -> Any:
     channel = {"own": "shop-a", "other": "shop-b"}.get(scope, "")
     fill = {
         "channel": channel,
         "comment": ids.get(f"{scope}-comment", 0),
         "campaign": ids.get(f"{scope}-campaign", 0),
         "webhook": ids.get(f"{scope}-webhook", 0),
+        "reply": ids.get(f"{scope}-reply", 0),
+        "reply_of_role": ids.get(f"{scope}-reply{role}", 0),
     }
     if isinstance(value, str):
         return value.format(**fill)
     if isinstance(value, dict):
-        return {k: _fill(v, ids, scope) for k, v in value.items()}
+        return {k: _fill(v, ids, scope, role) for k, v in value.items()}
     if isinstance(value, list):
-        return [_fill(v, ids, scope) for v in value]
+        return [_fill(v, ids, scope, role) for v in value]
     return value
 
 
@@ -186,7 +206,7 @@ def test_authorisation_matrix(
 ) -> None:
     r = world.client.request(
         method,
-        _fill(path, world.ids, scope),
+        _fill(path, world.ids, scope, role),
         json=_fill(body, world.ids, scope),
         headers=world.headers[role],
     )
