@@ -10,6 +10,7 @@ score would drift. Awkward multilingual text by hand, then generated text (hypot
 from __future__ import annotations
 
 import json
+import pickle
 import random
 import subprocess
 import sys
@@ -296,3 +297,10 @@ def test_copies_in_a_batch_get_the_language_they_get_alone(detector: langid.Lang
     """Identical texts are read by the models once per batch: same answers as one by one."""
     texts = [normalize(t) for t in ["Cảm ơn shop nhiều!", "thanks a lot!!", "مرسی از شما", "thanks a lot!!"] * 3]
     assert detector.detect(texts) == [detector.detect([t])[0] for t in texts]
+
+
+def test_a_used_featurizer_can_be_pickled(fitted: Featurizer) -> None:
+    """The compiled tables are not pickled: they are made again on first use."""
+    fitted.transform(["warm the compiled tables up"])
+    copy = pickle.loads(pickle.dumps(fitted))
+    _assert_same_features(copy.transform(AWKWARD), fitted.transform(AWKWARD))

@@ -188,6 +188,9 @@ class CueMatcher:
             self._table = (tags, _native.CueTable(len(tags), masks, phrases))
         return self._table[1]
 
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_table": None}  # the compiled table is remade on first use
+
     def count(self, tag: str, tokens: list[str], folded: str) -> int:
         """Number of cue occurrences of ``tag``; ``tokens`` are ``\\w+`` runs of ``folded``."""
         words = self.words[tag]
