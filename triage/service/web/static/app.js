@@ -608,6 +608,7 @@
         node.el.scrollIntoView({ block: "nearest" });
       }
     }
+    showSuggestions(S.current);
   }
 
   function setCurrent(id, focus) {
@@ -792,6 +793,7 @@
       why,
       review ? "" : claimLine,
       corrected || "",
+      h("div", { className: "suggest" }), // suggested replies of the current comment
       actions,
       h("div", { className: "panel" })
     );
@@ -877,7 +879,9 @@
 
   async function resolve(id, action) {
     try {
-      await api("POST", "/v1/comments/" + id + "/resolve", { action });
+      const body = { action };
+      if (action === "replied" && USED_REPLY.has(id)) body.reply_id = USED_REPLY.get(id);
+      await api("POST", "/v1/comments/" + id + "/resolve", body);
       if (S.panel && S.panel.id === id) S.panel = null;
       removeItems([id]);
       markCurrent(true);
@@ -886,6 +890,84 @@
       toast(e.message, { error: true });
     }
     refreshCounts();
+  }
+
+  // --- suggested replies ------------------------------------------------------------------------
+  // The current comment shows the channel's saved replies closest to it
+  // (GET /v1/comments/{id}/suggestions, fetched once per comment), their placeholders filled in.
+  // Copy puts a reply's text on the clipboard and remembers it: resolving the comment as
+  // Replied then records which reply was used (reply_id).
+
+  const SUGGESTIONS = new Map(); // comment id -> items (null while loading)
+  const USED_REPLY = new Map(); // comment id -> id of the reply copied for it
+  let suggestShown = null;
+
+  function showSuggestions(id) {
+    const prev = suggestShown !== id && S.nodes.get(suggestShown);
+    if (prev) prev.el.querySelector(".suggest").replaceChildren();
+    suggestShown = id;
+    if (id === null || reviewing() || S.f.queue === "spam") return;
+    if (!SUGGESTIONS.has(id)) {
+      SUGGESTIONS.set(id, null);
+      api("GET", "/v1/comments/" + id + "/suggestions")
+        .then((r) => SUGGESTIONS.set(id, r.items))
+        .catch(() => SUGGESTIONS.set(id, []))
+        .finally(() => renderSuggestions(id));
+    }
+    renderSuggestions(id);
+  }
+
+  function renderSuggestions(id) {
+    const node = S.nodes.get(id);
+    const box = node && id === suggestShown && node.el.querySelector(".suggest");
+    if (!box) return;
+    const items = SUGGESTIONS.get(id);
+    if (items === null) {
+      box.replaceChildren(h("p", { className: "wait", text: "Looking for saved replies…" }));
+      return;
+    }
+    if (!items || !items.length) {
+      box.replaceChildren();
+      return;
+    }
+    const used = USED_REPLY.get(id);
+    box.replaceChildren(
+      h("p", { className: "label", text: "Suggested replies" }),
+      h(
+        "ul",
+        { "aria-label": "Suggested replies for comment " + id },
+        items.map((s) =>
+          h("li", { className: "reply" + (used === s.reply_id ? " used" : ""), dataset: { replyId: String(s.reply_id) } }, [
+            h("button", {
+              type: "button",
+              className: "copy-reply",
+              text: used === s.reply_id ? "Copied ✓" : "Copy",
+              "aria-label": "Copy the reply " + iso(s.title),
+              on: { click: () => copyReply(id, s) },
+            }),
+            h("span", { className: "reply-title", dir: "auto", text: s.title }),
+            h("span", { className: "score", text: s.score.toFixed(2), title: "Similarity to the comment" }),
+            h("p", { className: "reply-text", dir: "auto", text: s.text }),
+          ])
+        )
+      )
+    );
+  }
+
+  async function copyReply(id, s) {
+    try {
+      await navigator.clipboard.writeText(s.text);
+    } catch (_) {
+      const area = h("textarea", { className: "copy-buffer", "aria-hidden": "true" });
+      area.value = s.text;
+      document.body.append(area);
+      area.select();
+      document.execCommand("copy");
+      area.remove();
+    }
+    USED_REPLY.set(id, s.reply_id);
+    renderSuggestions(id);
+    toast("Copied the reply " + iso(s.title) + ". Resolve as Replied to record it.");
   }
 
   function openRelabel(id) {
