@@ -675,37 +675,41 @@ static inline int32_t pmap_get(const PMap *m, uint64_t key)
     }
 }
 
-/* String map: any string, by FNV-1a hash of its code points, verified against the stored text. */
+/* String map: any string, by FNV-1a hash of its code points, verified against the stored text.
+ * A slot holds what a lookup needs (32 bits of the hash, the length, where the text is stored
+ * and the value), so a hit reads the slot and the stored text and nothing else. */
+#define SLOT_FREE UINT32_MAX
+
 typedef struct {
-    uint64_t hash;
-    int32_t id;
-    int32_t len;
+    uint32_t hash; /* the FNV hash's high half (the slot index comes from all of it) */
+    uint32_t len;  /* SLOT_FREE: an empty slot */
+    uint32_t off;  /* start of the text in chars */
+    int32_t val;
 } SSlot;
 
 typedef struct {
     SSlot *slots;
     uint64_t mask;
     Py_UCS4 *chars;
-    Py_ssize_t *off; /* id -> start in chars */
-    int32_t *val;    /* id -> value */
     Py_ssize_t n, nchars;
 } SMap;
 
 static int smap_init(SMap *m, Py_ssize_t n, Py_ssize_t nchars)
 {
+    if ((uint64_t)nchars >= UINT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "vocabulary too large");
+        return -1;
+    }
     uint64_t size = table_size(n);
     m->slots = big_alloc(size * sizeof(SSlot));
     m->chars = big_alloc((size_t)nchars * sizeof(Py_UCS4));
-    m->off = big_alloc((size_t)(n + 1) * sizeof(Py_ssize_t));
-    m->val = big_alloc((size_t)n * sizeof(int32_t));
-    if (!m->slots || !m->chars || !m->off || !m->val) {
+    if (!m->slots || !m->chars) {
         PyErr_NoMemory();
         return -1;
     }
-    for (uint64_t i = 0; i < size; i++) m->slots[i].id = -1;
+    for (uint64_t i = 0; i < size; i++) m->slots[i].len = SLOT_FREE;
     m->mask = size - 1;
     m->n = m->nchars = 0;
-    m->off[0] = 0;
     return 0;
 }
 
@@ -713,12 +717,9 @@ static void smap_free(SMap *m)
 {
     big_free(m->slots);
     big_free(m->chars);
-    big_free(m->off);
-    big_free(m->val);
     memset(m, 0, sizeof(*m));
 }
 
-/* Matches s[0:la] (+ ' ' + b[0:lb] when b) against entry id. */
 static inline int same(const Py_UCS4 *a, const Py_UCS4 *b, Py_ssize_t n)
 {
     for (Py_ssize_t i = 0; i < n; i++)
@@ -726,52 +727,45 @@ static inline int same(const Py_UCS4 *a, const Py_UCS4 *b, Py_ssize_t n)
     return 1;
 }
 
-static inline int smap_eq(const SMap *m, int32_t id, const Py_UCS4 *a, Py_ssize_t la, const Py_UCS4 *b,
-                          Py_ssize_t lb)
+/* The slot of a[0:la] (+ ' ' + b[0:lb] when b), whose FNV hash is h; NULL if absent. */
+static inline const SSlot *smap_find(const SMap *m, uint64_t h, const Py_UCS4 *a, Py_ssize_t la,
+                                     const Py_UCS4 *b, Py_ssize_t lb)
 {
-    const Py_UCS4 *t = m->chars + m->off[id];
-    if (!same(t, a, la)) return 0;
-    if (!b) return 1;
-    return t[la] == ' ' && same(t + la + 1, b, lb);
-}
-
-static inline int32_t smap_find(const SMap *m, uint64_t h, const Py_UCS4 *a, Py_ssize_t la, const Py_UCS4 *b,
-                                Py_ssize_t lb)
-{
-    Py_ssize_t len = b ? la + 1 + lb : la;
+    uint32_t len = (uint32_t)(b ? la + 1 + lb : la), hi = (uint32_t)(h >> 32);
     uint64_t i = mix64(h) & m->mask;
     for (;;) {
         const SSlot *s = &m->slots[i];
-        if (s->id < 0) return -1;
-        if (s->hash == h && s->len == len && smap_eq(m, s->id, a, la, b, lb)) return s->id;
+        if (s->len == SLOT_FREE) return NULL;
+        if (s->hash == hi && s->len == len) {
+            const Py_UCS4 *t = m->chars + s->off;
+            if (same(t, a, la) && (!b || (t[la] == ' ' && same(t + la + 1, b, lb)))) return s;
+        }
         i = (i + 1) & m->mask;
     }
-}
-
-/* Adds a string (or finds it); returns its id. */
-static int32_t smap_add(SMap *m, const Py_UCS4 *s, Py_ssize_t len, int32_t val)
-{
-    uint64_t h = fnv(s, len);
-    int32_t id = smap_find(m, h, s, len, NULL, 0);
-    if (id >= 0) return id;
-    id = (int32_t)m->n++;
-    memcpy(m->chars + m->nchars, s, (size_t)len * sizeof(Py_UCS4));
-    m->nchars += len;
-    m->off[m->n] = m->nchars;
-    m->val[id] = val;
-    uint64_t i = mix64(h) & m->mask;
-    while (m->slots[i].id >= 0) i = (i + 1) & m->mask;
-    m->slots[i].hash = h;
-    m->slots[i].id = id;
-    m->slots[i].len = (int32_t)len;
-    return id;
 }
 
 static inline int32_t smap_get(const SMap *m, uint64_t h, const Py_UCS4 *a, Py_ssize_t la, const Py_UCS4 *b,
                                Py_ssize_t lb)
 {
-    int32_t id = smap_find(m, h, a, la, b, lb);
-    return id < 0 ? -1 : m->val[id];
+    const SSlot *s = smap_find(m, h, a, la, b, lb);
+    return s ? s->val : -1;
+}
+
+/* Adds a string with its value; returns 1, or 0 (and changes nothing) if it is there already. */
+static int smap_add(SMap *m, const Py_UCS4 *s, Py_ssize_t len, int32_t val)
+{
+    uint64_t h = fnv(s, len);
+    if (smap_find(m, h, s, len, NULL, 0)) return 0;
+    uint64_t i = mix64(h) & m->mask;
+    while (m->slots[i].len != SLOT_FREE) i = (i + 1) & m->mask;
+    m->slots[i].hash = (uint32_t)(h >> 32);
+    m->slots[i].len = (uint32_t)len;
+    m->slots[i].off = (uint32_t)m->nchars;
+    m->slots[i].val = val;
+    memcpy(m->chars + m->nchars, s, (size_t)len * sizeof(Py_UCS4));
+    m->nchars += len;
+    m->n++;
+    return 1;
 }
 
 /* ------------------------------------------------------------------ Vocab */
@@ -884,9 +878,7 @@ static int Vocab_init(VocabObject *self, PyObject *args, PyObject *kwds)
         if (buf_load(&b, term) < 0) goto fail;
         if (packed && packable(b.p, b.len)) added += pmap_put(&self->pm, pack(b.p, b.len), (int32_t)col);
         else {
-            Py_ssize_t before = self->sm.n;
-            smap_add(&self->sm, b.p, b.len, (int32_t)col);
-            added += self->sm.n > before;
+            added += smap_add(&self->sm, b.p, b.len, (int32_t)col);
         }
     }
     if (more < 0) goto fail;
@@ -1235,7 +1227,7 @@ static int Cue_init(CueObject *self, PyObject *args, PyObject *kwds)
         long mask = PyLong_AsLong(value);
         if (mask == -1 && PyErr_Occurred()) goto fail;
         if (buf_load(&b, key) < 0) goto fail;
-        self->words.val[smap_add(&self->words, b.p, b.len, (int32_t)mask)] = (int32_t)mask;
+        smap_add(&self->words, b.p, b.len, (int32_t)mask);
     }
     Py_ssize_t n = PyList_GET_SIZE(phrases);
     self->nphr = n;
