@@ -11,6 +11,11 @@ from triage.pipeline.core import Pipeline, load_pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 
+# The service scores stored comments with the accurate tier by default (docs/deploy.md); the
+# storage, API and browser tests are about moderation, not the model, so they ingest with the
+# fast tier (servers they start inherit this). tests/api/test_ingest_tier.py checks the default.
+os.environ.setdefault("TRIAGE_INGEST_TIER", "fast")
+
 
 @pytest.fixture(scope="session")
 def model_dir() -> Path:

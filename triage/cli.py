@@ -6,8 +6,10 @@ hint and exit code 1; tracebacks are for bugs only.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from itertools import islice
 from pathlib import Path
@@ -416,15 +418,50 @@ app.add_typer(models_app, name="models")
 app.add_typer(labels_app, name="labels")
 
 
+@contextlib.contextmanager
+def _stage_log() -> Iterator[Callable[[str], None]]:
+    """Training's progress on stderr: each stage's line with the time since the start and since the
+    previous stage; on a terminal a spinner with a running clock shows that work goes on between
+    lines (a stage can take minutes)."""
+    from rich.console import Console
+
+    console = Console(stderr=True, highlight=False)
+    start = last = time.monotonic()
+
+    def stamp(seconds: float) -> str:
+        return f"{int(seconds) // 60}m{int(seconds) % 60:02d}s"
+
+    if not console.is_terminal:
+        def log(message: str) -> None:
+            nonlocal last
+            now = time.monotonic()
+            typer.echo(f"[{stamp(now - start)} +{stamp(now - last)}] {message}", err=True)
+            last = now
+
+        yield log
+        return
+    with console.status("training: reading the data", spinner="dots") as status:
+        def log_tty(message: str) -> None:
+            nonlocal last
+            now = time.monotonic()
+            console.print(f"[{stamp(now - start)} +{stamp(now - last)}] {message}", markup=False)
+            last = now
+            status.update(f"training: next stage after '{message[:60]}' (started {stamp(now - start)} in)")
+
+        yield log_tty
+
+
 @app.command()
 def train(
     data: Annotated[list[str], typer.Option("--data", help="Labelled CSV/JSONL/Parquet file; repeat, or list several.")],
     out: Annotated[Path, typer.Option("--out", help="Model directory to write (in the registry to activate it).")],
-    base: Annotated[str, typer.Option(help="default: the shared datasets + seeds + your rows (~10 min). none: seeds + your rows.")] = "default",
+    base: Annotated[str, typer.Option(help="default: the shared datasets + the brand-page corpus + your rows (~10 min). none: the corpus + your rows.")] = "default",
     text_field: Annotated[str, typer.Option(help="Column with the comment text.")] = "text",
     sentiment_field: Annotated[str, typer.Option(help="Column with negative|neutral|positive.")] = "sentiment",
     tags_field: Annotated[str, typer.Option(help="Column with the tags (list or |-joined).")] = "tags",
     lang_field: Annotated[str, typer.Option(help="Column with the language (detected if absent).")] = "lang",
+    priority_field: Annotated[str, typer.Option(help="Column with high|normal|low (optional; trains the urgency head).")] = "priority",
+    team_share: Annotated[float, typer.Option(min=0.01, max=0.99, help="Share of every head's training signal your rows carry, however few they are.")] = 0.5,
     seed: Annotated[int, typer.Option(help="Seed of the train/dev/held-out split (same data + seed = same model).")] = 0,
     holdout: Annotated[float, typer.Option(min=0.0, max=0.9, help="Fraction of your rows held out for evaluation and the gate.")] = 0.2,
     compare_to: Annotated[str, typer.Option(help="Model directory to beat: a path, 'active' (the registry's), or 'none'.")] = "active",
@@ -458,10 +495,14 @@ def train(
             old = registry.active_path() or DEFAULT_MODEL_DIR
         else:
             old = Path(compare_to)
+        from triage.training.fit import TrainConfig
+
         options = TrainOptions(base=base, seed=seed, holdout=holdout, max_regression=max_regression,
-                               min_examples=min_examples, embed=embed, data=datasets)
-        outcome = train_from_files(files, out, Columns(text_field, sentiment_field, tags_field, lang_field),
-                                   options, old, log=echo)
+                               min_examples=min_examples, embed=embed, data=datasets,
+                               config=TrainConfig(user_share=team_share))
+        with _stage_log() as log:
+            outcome = train_from_files(files, out, Columns(text_field, sentiment_field, tags_field, lang_field, priority_field),
+                                       options, old, log=log)
     except PromotionRefused as exc:
         typer.echo(f"Error: {exc}", err=True)
         typer.echo(f"The model is in {out} (not activated); compare {out}/holdout/report.html with {out}/holdout/previous/report.html.", err=True)

@@ -14,6 +14,7 @@ from typing import Any
 __all__ = [
     "OUTPUT_FIELDS",
     "Comment",
+    "PriorityLevel",
     "LanguageGuess",
     "Priority",
     "Queue",
@@ -23,6 +24,7 @@ __all__ = [
     "TagScores",
     "Tier",
     "TriageResult",
+    "Urgency",
 ]
 
 #: Language code for "cannot tell" (emoji only, "??", a bare URL, words shared by many languages).
@@ -40,14 +42,27 @@ class Tag(StrEnum):
     COMPLAINT = "complaint"
     SPAM = "spam"
     PRAISE = "praise"
+    ABUSE = "abuse"
 
 
 class Queue(StrEnum):
+    """Where a comment goes (docs/labelling.md, "Queues"): ``abuse`` holds abusive comments that
+    are not a customer's complaint (to hide in bulk); an abusive complaint stays in ``urgent``."""
+
     URGENT = "urgent"
     QUESTIONS = "questions"
     SPAM = "spam"
     PRAISE = "praise"
+    ABUSE = "abuse"
     OTHER = "other"
+
+
+class PriorityLevel(StrEnum):
+    """How soon a human must act (docs/labelling.md)."""
+
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
 
 
 class Tier(StrEnum):
@@ -104,10 +119,25 @@ class TagScores:
     complaint: float
     spam: float
     praise: float
+    abuse: float
     tags: tuple[Tag, ...]
 
     def __getitem__(self, tag: Tag) -> float:
         return float(getattr(self, tag.value))
+
+
+@dataclass(frozen=True, slots=True)
+class Urgency:
+    """Probabilities of the three priority levels (they sum to 1); ``p_high`` is ``p_urgent``."""
+
+    p_high: float
+    p_normal: float
+    p_low: float
+
+    @property
+    def level(self) -> PriorityLevel:
+        probs = (self.p_high, self.p_normal, self.p_low)
+        return tuple(PriorityLevel)[max(range(3), key=probs.__getitem__)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +162,9 @@ OUTPUT_FIELDS = (
     "p_complaint",
     "p_spam",
     "p_praise",
+    "p_abuse",
     "tags",
+    "p_urgent",
     "priority",
     "queue",
     "model",
@@ -147,6 +179,7 @@ class TriageResult:
     language: LanguageGuess
     sentiment: SentimentScores
     tags: TagScores
+    urgency: Urgency
     priority: Priority
     model: str
 
@@ -165,7 +198,9 @@ class TriageResult:
             "p_complaint": round(t.complaint, ndigits),
             "p_spam": round(t.spam, ndigits),
             "p_praise": round(t.praise, ndigits),
+            "p_abuse": round(t.abuse, ndigits),
             "tags": [tag.value for tag in t.tags],
+            "p_urgent": round(self.urgency.p_high, ndigits),
             "priority": self.priority.value,
             "queue": self.priority.queue.value,
             "model": self.model,

@@ -49,7 +49,7 @@ def test_queues_are_ranked_by_priority_then_age_and_pages_cover_each_item_once(
     stored = client.post(
         "/v1/comments", json={"channel": "shop-a", "comments": comments(40)}, headers=h
     ).json()["items"]
-    for queue in ("urgent", "questions", "spam", "praise", "other"):
+    for queue in ("urgent", "questions", "spam", "praise", "abuse", "other"):
         expected = sorted((i for i in stored if i["queue"] == queue), key=_rank)
         got = _all_pages(client, f"/v1/queues/{queue}", h, limit=3)
         assert [i["id"] for i in got] == [i["id"] for i in expected], queue
@@ -155,7 +155,7 @@ def test_queue_counts_per_channel(client: TestClient, key: Key) -> None:
     ).json()["items"]
     client.post("/v1/queues/urgent/claim", json={"limit": 1}, headers=h)
     body = client.get("/v1/queues", headers=h).json()
-    assert body["queues"] == ["urgent", "questions", "spam", "praise", "other"]
+    assert body["queues"] == ["urgent", "questions", "spam", "praise", "abuse", "other"]
     (channel,) = body["channels"]
     assert channel["channel"] == "a"
     for queue, counts in channel["queues"].items():

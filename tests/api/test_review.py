@@ -31,7 +31,7 @@ AMBIGUOUS = [
 ]
 REASON = re.compile(
     r"^(sentiment: (negative|neutral|positive) \d\.\d\d vs (negative|neutral|positive) \d\.\d\d"
-    r"|(question|complaint|spam|praise): \d\.\d\d at threshold \d\.\d\d)$"
+    r"|(question|complaint|spam|praise|abuse): \d\.\d\d at threshold \d\.\d\d)$"
 )
 
 
@@ -205,5 +205,6 @@ def test_review_is_not_a_queue_name(client: TestClient, key: Key) -> None:
         "questions",
         "spam",
         "praise",
+        "abuse",
         "other",
     ]

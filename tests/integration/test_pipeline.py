@@ -129,3 +129,49 @@ def test_golden_sample(pipeline: Pipeline) -> None:
         want = {k: row[k] for k in ("lang", "sentiment", "tags", "queue")}
         assert got == want, row["text"]
         assert abs(rec["priority"] - row["priority"]) <= 2, row["text"]
+
+
+def test_urgent_comment_is_explained_by_probabilities_and_words(pipeline: Pipeline) -> None:
+    [r] = pipeline.score_batch([Comment("They charged my card twice and nobody answers, I want my money back NOW")])
+    assert r.priority.queue is Queue.URGENT and r.urgency.p_high >= 0.5
+    assert r.priority.reasons[0].startswith("urgent ")
+    words = [x for x in r.priority.reasons if x.startswith("words: ")]
+    assert words and any(w in words[0] for w in ("charged", "twice", "money", "nobody", "answers"))
+    assert r.to_record()["p_urgent"] == round(r.urgency.p_high, 4)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5 sao cho shop, giao nhanh",  # shop slang praise: never bulk-deleted as spam
+        "Where is my order? I paid two weeks ago, order 88123, call me on 0722 555 012",
+        "X delivers in 2 days, why does it take you 10?",
+    ],
+)
+def test_real_customers_do_not_land_in_spam(pipeline: Pipeline, text: str) -> None:
+    assert pipeline.score_batch([Comment(text)])[0].priority.queue is not Queue.SPAM
+
+
+def test_abusive_comment_goes_to_abuse_and_an_abusive_complaint_stays_urgent(pipeline: Pipeline) -> None:
+    insult, both = pipeline.score_batch([
+        Comment("shut up you stupid idiot, nobody asked you"),
+        Comment("you useless idiots lost my parcel AGAIN and charged me twice"),
+    ])
+    assert Tag.ABUSE in insult.tags.tags and insult.priority.queue is Queue.ABUSE
+    assert Tag.ABUSE in both.tags.tags and both.priority.queue is Queue.URGENT
+
+
+def test_a_model_without_the_urgency_head_is_a_clear_error(pipeline: Pipeline, tmp_path: Path) -> None:
+    import shutil
+
+    from triage.errors import ModelNotFoundError
+    from triage.pipeline.core import load_pipeline
+
+    old = tmp_path / "old"
+    shutil.copytree(pipeline.directory, old)
+    heads = json.loads((old / "heads.json").read_text(encoding="utf-8"))
+    del heads["fast.urgency"]
+    (old / "heads.json").write_text(json.dumps(heads), encoding="utf-8")
+    with pytest.raises(ModelNotFoundError, match="fast.urgency") as err:
+        load_pipeline(old)
+    assert "retrain" in (err.value.hint or "")

@@ -60,13 +60,13 @@ def test_build_model_writes_a_working_self_describing_model(tmp_path: Path) -> N
     sent = metrics["tiers"]["fast"]["sentiment"]
     assert sent["tiny-3class"]["per_lang"]["ro"]["per_label"]["positive"]["support"] == 1
     assert sent["tiny-2class"]["classes"] == 2
-    assert set(metrics["tiers"]["fast"]["tags"]["spam"]) >= {"tiny-spam", "seed-dev", "threshold"}
+    assert set(metrics["tiers"]["fast"]["tags"]["spam"]) >= {"tiny-spam", "domain-dev", "threshold"}
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "NON-COMMERCIAL" in card and "research-only" in card
     pipe = load_pipeline(out)
     assert Tier.ACCURATE not in pipe.tiers  # trained without embeddings: says so, never fakes it
     [result] = pipe.score_batch([Comment("great, I love it")])
-    assert result.model == "triage-default-0.1.0/fast"
+    assert result.model == "triage-default-0.2.0/fast"
 
 
 def test_training_embeds_what_the_cache_lacks_and_reuses_it(tmp_path: Path) -> None:

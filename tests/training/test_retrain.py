@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from pathlib import Path
 
@@ -33,7 +34,9 @@ def test_train_then_score_via_cli(tmp_path: Path, labelled_csv: Path) -> None:
                                       "--compare-to", "none", "--activate"])
     assert result.exit_code == 0, result.output
     assert "sentiment" in result.output and "macro-F1" in result.output  # the short table
-    assert "features:" in result.output  # progress lines
+    assert "features:" in result.output  # progress lines ...
+    # ... each with the time since the start and since the previous stage (#12 item 17)
+    assert re.search(r"^\[\d+m\d\ds \+\d+m\d\ds\] features: ", result.output, re.M), result.output
     for name in ("pipeline.toml", "heads.npz", "metrics.json", "MODEL_CARD.md", "training.json",
                  "holdout/metrics.json", "holdout/report.html"):
         assert (out / name).is_file(), name

@@ -1,66 +1,89 @@
-"""Priority and queue rules."""
+"""Priority (built on the urgency head) and the queue with the lowest expected cost."""
 
 import pytest
 
 from triage.errors import ConfigError
-from triage.pipeline.ranking import RankingWeights, prioritize
-from triage.types import Queue, SentimentScores, Tag, TagScores
+from triage.pipeline.ranking import DEFAULT_COSTS, RoutingPolicy, expected_costs, prioritize, queue_probabilities
+from triage.types import Queue, SentimentScores, Tag, TagScores, Urgency
 
-W = RankingWeights()
+P = RoutingPolicy()
 
 
-def tags(q: float = 0.0, c: float = 0.0, s: float = 0.0, p: float = 0.0, thr: float = 0.5) -> TagScores:
-    values = {Tag.QUESTION: q, Tag.COMPLAINT: c, Tag.SPAM: s, Tag.PRAISE: p}
-    return TagScores(q, c, s, p, tuple(t for t, v in values.items() if v >= thr))
+def tags(q: float = 0.0, c: float = 0.0, s: float = 0.0, p: float = 0.0, a: float = 0.0, thr: float = 0.5) -> TagScores:
+    values = {Tag.QUESTION: q, Tag.COMPLAINT: c, Tag.SPAM: s, Tag.PRAISE: p, Tag.ABUSE: a}
+    return TagScores(q, c, s, p, a, tuple(t for t, v in values.items() if v >= thr))
 
 
 NEG = SentimentScores(0.9, 0.05, 0.05)
-MILD = SentimentScores(0.5, 0.3, 0.2)
 NEU = SentimentScores(0.1, 0.8, 0.1)
 POS = SentimentScores(0.02, 0.08, 0.9)
+HIGH = Urgency(0.9, 0.08, 0.02)
+NORMAL = Urgency(0.1, 0.8, 0.1)
+LOW = Urgency(0.02, 0.08, 0.9)
 
 
-def test_unhappy_customer_waiting_for_help_outranks_mild_remark_outranks_praise_and_chitchat() -> None:
-    unhappy = prioritize(NEG, tags(q=0.8, c=0.9), W)
-    complaint = prioritize(NEG, tags(c=0.9), W)
-    mild = prioritize(MILD, tags(), W)
-    praise = prioritize(POS, tags(p=0.9), W)
-    chit = prioritize(NEU, tags(), W)
-    assert unhappy.value > complaint.value > mild.value > praise.value >= chit.value
-    assert unhappy.queue is Queue.URGENT and praise.queue is Queue.PRAISE and chit.queue is Queue.OTHER
+def test_urgent_outranks_normal_outranks_low() -> None:
+    urgent = prioritize(NEG, tags(q=0.8, c=0.9), HIGH, P)
+    question = prioritize(NEU, tags(q=0.9), NORMAL, P)
+    praise = prioritize(POS, tags(p=0.9), LOW, P)
+    assert urgent.value > question.value > praise.value
+    assert (urgent.queue, question.queue, praise.queue) == (Queue.URGENT, Queue.QUESTIONS, Queue.PRAISE)
+    assert prioritize(NEU, tags(), LOW, P).queue is Queue.OTHER
 
 
-def test_spam_goes_to_spam_queue_and_never_to_the_top() -> None:
-    angry_spam = prioritize(NEG, tags(c=0.9, q=0.9, s=0.95), W)
-    assert angry_spam.queue is Queue.SPAM
-    assert angry_spam.value <= W.spam_cap
-    assert angry_spam.reasons[0].startswith("spam")
+def test_spam_needs_strong_evidence_and_no_sign_of_a_customer() -> None:
+    assert prioritize(NEU, tags(s=0.995), LOW, P).queue is Queue.SPAM
+    assert prioritize(NEU, tags(s=0.995), LOW, P).value <= P.spam_cap
+    # likely spam, but a fair chance it is a real question: not to bulk delete
+    assert prioritize(NEU, tags(s=0.85, q=0.6), NORMAL, P).queue is not Queue.SPAM
+    # a complaint that looks a bit like an ad stays with the customers
+    looks_spammy = prioritize(NEG, tags(c=0.9, s=0.6), HIGH, P)
+    assert looks_spammy.queue is Queue.URGENT and looks_spammy.value > 25
 
 
-def test_question_queue_and_reasons() -> None:
-    p = prioritize(NEU, tags(q=0.9), W)
-    assert p.queue is Queue.QUESTIONS
-    assert p.reasons == ("question 0.90",)
+def test_abusive_comment_goes_to_abuse_but_an_abusive_complaint_stays_urgent() -> None:
+    assert prioritize(NEG, tags(a=0.95), NORMAL, P).queue is Queue.ABUSE
+    assert prioritize(NEG, tags(a=0.95, c=0.9), HIGH, P).queue is Queue.URGENT
 
 
-def test_very_negative_without_complaint_tag_is_urgent() -> None:
-    assert prioritize(SentimentScores(0.9, 0.05, 0.05), tags(), W).queue is Queue.URGENT
+def test_happy_customer_is_not_urgent_even_with_some_negative_words() -> None:
+    p = prioritize(SentimentScores(0.3, 0.1, 0.6), tags(p=0.9, c=0.1), Urgency(0.05, 0.15, 0.8), P)
+    assert p.queue is Queue.PRAISE
 
 
-def test_priority_is_clamped_to_0_100() -> None:
-    heavy = RankingWeights(base=90, negative=100, complaint=100)
-    assert prioritize(NEG, tags(c=1.0), heavy).value == 100
+def test_queue_probabilities_sum_to_one_and_follow_the_labelling_order() -> None:
+    probs = queue_probabilities(tags(q=0.7, c=0.2, s=0.1, p=0.4, a=0.3), Urgency(0.3, 0.5, 0.2))
+    assert sum(probs.values()) == pytest.approx(1.0)
+    assert probs[Queue.SPAM] == pytest.approx(0.1)
+    assert probs[Queue.URGENT] == pytest.approx(0.9 * (1 - 0.7 * 0.8))
 
 
-def test_weights_are_configurable_and_validated() -> None:
-    assert RankingWeights.from_mapping({"question": 50}).question == 50
-    with pytest.raises(ConfigError, match="unknown ranking weight"):
-        RankingWeights.from_mapping({"qestion": 50})
-    with pytest.raises(ConfigError, match="must be a number"):
-        RankingWeights.from_mapping({"question": "high"})
+def test_the_chosen_queue_has_the_lowest_expected_cost() -> None:
+    t, u = tags(q=0.5, c=0.3, s=0.2), Urgency(0.2, 0.6, 0.2)
+    costs = expected_costs(queue_probabilities(t, u), DEFAULT_COSTS)
+    assert prioritize(NEU, t, u, P).queue is min(costs, key=costs.__getitem__)
 
 
-def test_complaint_that_looks_spammy_stays_urgent() -> None:
-    p = prioritize(NEG, tags(c=0.9, s=0.6), W)
-    assert p.queue is Queue.URGENT
-    assert p.value > 50
+def test_reasons_name_probabilities_and_the_words_behind_an_urgent_comment() -> None:
+    p = prioritize(NEG, tags(c=0.9), HIGH, P, drivers=("refund", "3 weeks"))
+    assert p.reasons[0] == "urgent 0.90"
+    assert "complaint 0.90" in p.reasons and "negative 0.90" in p.reasons
+    assert p.reasons[-1] == 'words: "refund", "3 weeks"'
+
+
+def test_priority_is_built_on_urgency_and_damped_by_spam() -> None:
+    assert prioritize(NEU, tags(), Urgency(1.0, 0.0, 0.0), P).value == 100
+    assert prioritize(NEU, tags(), Urgency(0.0, 1.0, 0.0), P).value == round(100 * P.normal_weight)
+    assert prioritize(NEU, tags(s=0.5), Urgency(1.0, 0.0, 0.0), P).value == 50
+
+
+def test_policy_is_configurable_and_validated() -> None:
+    policy = RoutingPolicy.from_mapping({"normal_weight": 0.5, "costs": {"spam": {"urgent": 1000}}})
+    assert policy.normal_weight == 0.5 and policy.costs[Queue.SPAM][Queue.URGENT] == 1000
+    assert policy.costs[Queue.SPAM][Queue.OTHER] == DEFAULT_COSTS[Queue.SPAM][Queue.OTHER]
+    with pytest.raises(ConfigError, match="unknown"):
+        RoutingPolicy.from_mapping({"normal_wieght": 0.5})
+    with pytest.raises(ConfigError, match="no queue"):
+        RoutingPolicy.from_mapping({"costs": {"spma": {"urgent": 1}}})
+    with pytest.raises(ConfigError, match=">= 0"):
+        RoutingPolicy.from_mapping({"costs": {"spam": {"urgent": -1}}})

@@ -8,8 +8,8 @@ import pytest
 from triage.pipeline.uncertainty import tag_uncertainty, uncertainty, uncertainty_arrays
 from triage.types import SentimentScores, Tag, TagScores
 
-THRESHOLDS = {Tag.QUESTION: 0.225, Tag.COMPLAINT: 0.3, Tag.SPAM: 0.375, Tag.PRAISE: 0.3}
-NO_TAGS = TagScores(0.01, 0.02, 0.01, 0.0, ())
+THRESHOLDS = {Tag.QUESTION: 0.225, Tag.COMPLAINT: 0.3, Tag.SPAM: 0.375, Tag.PRAISE: 0.3, Tag.ABUSE: 0.4}
+NO_TAGS = TagScores(0.01, 0.02, 0.01, 0.0, 0.0, ())
 
 
 def test_a_coin_toss_ranks_above_a_confident_comment() -> None:
@@ -26,14 +26,14 @@ def test_the_reason_names_the_head_the_model_is_least_sure_about() -> None:
     assert sentiment.reason == "sentiment: negative 0.41 vs neutral 0.38"
     # Sure of the sentiment, but the complaint probability sits on its threshold.
     complaint = uncertainty(
-        SentimentScores(0.95, 0.04, 0.01), TagScores(0.01, 0.3, 0.02, 0.0, ()), THRESHOLDS
+        SentimentScores(0.95, 0.04, 0.01), TagScores(0.01, 0.3, 0.02, 0.0, 0.0, ()), THRESHOLDS
     )
     assert complaint.reason == "complaint: 0.30 at threshold 0.30"
     assert complaint.score == pytest.approx(1.0)
     # The same probability is a sure "no" for a tag whose threshold is far above it.
     spam = uncertainty(
         SentimentScores(0.95, 0.04, 0.01),
-        TagScores(0.01, 0.01, 0.3, 0.0, ()),
+        TagScores(0.01, 0.01, 0.3, 0.0, 0.0, ()),
         {**THRESHOLDS, Tag.SPAM: 0.9},
     )
     assert spam.reason == "spam: 0.30 at threshold 0.90"

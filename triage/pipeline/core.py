@@ -1,4 +1,4 @@
-"""The one scoring path: normalize -> language -> sentiment -> tags -> priority -> queue.
+"""The one scoring path: normalize -> language -> sentiment -> tags -> urgency -> priority -> queue.
 
 API, CLI, batch and evaluation all call :meth:`Pipeline.score_batch`; a single comment is a
 batch of one and gets exactly the answer it gets inside a larger batch (every stage is row-wise).
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from triage.errors import ConfigError, ModelNotFoundError
 from triage.paths import DEFAULT_MODEL_DIR
@@ -25,13 +26,17 @@ from triage.pipeline.embed import Embedder
 from triage.pipeline.features import Featurizer
 from triage.pipeline.heads import LinearHead, load_heads
 from triage.pipeline.langid import LanguageDetector
-from triage.pipeline.ranking import RankingWeights, prioritize
-from triage.pipeline.sentiment import head_sentiment, specialize, to_scores
-from triage.pipeline.tagging import to_tag_scores
-from triage.pipeline.text import normalize
-from triage.types import Comment, Tag, Tier, TriageResult
+from triage.pipeline.ranking import RoutingPolicy, prioritize
+from triage.pipeline.sentiment import calibrate_neutral, head_sentiment, specialize, to_scores
+from triage.pipeline.tagging import calibrate, to_tag_scores
+from triage.pipeline.text import fold, normalize
+from triage.pipeline.urgency_cues import UrgencyCues
+from triage.types import Comment, Tag, Tier, TriageResult, Urgency
 
-__all__ = ["DEFAULT_MODEL_DIR", "MAX_TEXT_CHARS", "Pipeline", "TierConfig", "load_pipeline", "read_model_config"]
+__all__ = [
+    "DEFAULT_MODEL_DIR", "MAX_TEXT_CHARS", "Pipeline", "TierConfig", "load_pipeline", "read_model_config",
+    "urgency_features", "urgency_probs",
+]
 
 
 #: Longer texts are scored on their first this-many characters (the raw text is kept as is).
@@ -42,10 +47,17 @@ _REQUIRED_FILES = ("pipeline.toml", "heads.npz", "heads.json", "fast/vocab.json"
 
 @dataclass(frozen=True)
 class TierConfig:
-    """Per-tier settings saved with the model: tag thresholds and the embedding blend weight."""
+    """Per-tier settings saved with the model: tag thresholds, the embedding blend weight and the
+    tags' calibration to brand-page comments (``(a, b)`` of :func:`triage.pipeline.tagging.calibrate`)."""
 
     thresholds: Mapping[Tag, float]
     embedding_weight: float = 0.0
+    calibration: Mapping[Tag, tuple[float, float]] = field(default_factory=dict)
+    #: blend weight per head (tag names, ``urgency``), tuned on the in-domain dev part; default ``embedding_weight``
+    embedding_weights: Mapping[str, float] = field(default_factory=dict)
+
+    def weight(self, head: str) -> float:
+        return self.embedding_weights.get(head, self.embedding_weight)
 
 
 @dataclass
@@ -58,10 +70,14 @@ class Pipeline:
     featurizer: Featurizer
     heads: Mapping[str, LinearHead]
     tiers: Mapping[Tier, TierConfig]
-    ranking: RankingWeights
+    routing: RoutingPolicy
     embedder: Embedder = field(default_factory=Embedder)
     #: language -> weight of its specialist polarity head (``[sentiment.specialists]``)
     specialists: Mapping[str, float] = field(default_factory=dict)
+    #: multiplies P(neutral) before the three are renormalised (``[sentiment] neutral_scale``)
+    neutral_scale: float = 1.0
+    #: at most this many words explain an urgent comment's priority
+    max_drivers: int = 3
 
     def score_batch(self, comments: Sequence[Comment], tier: Tier | str = Tier.FAST) -> list[TriageResult]:
         """Score comments with the chosen tier; returns one result per comment, in order."""
@@ -74,29 +90,72 @@ class Pipeline:
             return []
         clean = [normalize(c.text[:MAX_TEXT_CHARS]) for c in comments]
         languages = self.detector.detect(clean)
-        sent, tags = self._probabilities(clean, tier, [g.lang for g in languages])
+        X = self.featurizer.transform(clean)
+        sent, tags, urg = self._probabilities(X, clean, tier, [g.lang for g in languages])
         config = self.tiers[tier]
-        sentiments = to_scores(sent)
+        sentiments = to_scores(calibrate_neutral(sent, self.neutral_scale))
         tag_scores = to_tag_scores(tags, config.thresholds)
+        urgencies = [Urgency(float(a), float(b), float(c)) for a, b, c in urg]
         label = f"{self.name}/{tier.value}"
-        return [
-            TriageResult(c, lang, s, t, prioritize(s, t, self.ranking), label)
-            for c, lang, s, t in zip(comments, languages, sentiments, tag_scores, strict=True)
-        ]
+        out = []
+        for i, (c, lang, s, t, u) in enumerate(zip(comments, languages, sentiments, tag_scores, urgencies, strict=True)):
+            drivers = self._drivers(X, i) if u.p_high >= 0.5 else ()
+            out.append(TriageResult(c, lang, s, t, u, prioritize(s, t, u, self.routing, drivers), label))
+        return out
 
     def _probabilities(
-        self, clean: list[str], tier: Tier, langs: Sequence[str]
-    ) -> tuple[np.ndarray, dict[Tag, np.ndarray]]:
-        X = self.featurizer.transform(clean)
+        self, X: Any, clean: list[str], tier: Tier, langs: Sequence[str]
+    ) -> tuple[np.ndarray, dict[Tag, np.ndarray], np.ndarray]:
+        """Sentiment (n, 3), tag columns (n,) and urgency (n, 3: high, normal, low)."""
         sent = specialize(head_sentiment(self.heads, "fast", X), self.heads, X, langs, self.specialists)
         tags = {tag: self.heads[f"fast.{tag.value}"].proba_of(X, "1") for tag in Tag}
-        w = self.tiers[tier].embedding_weight
-        if tier is Tier.ACCURATE and w > 0:
+        head = self.heads["fast.urgency"]
+        urg = urgency_probs(head, X if head.coef.shape[1] == X.shape[1] else urgency_features(X, clean))
+        config = self.tiers[tier]
+        if tier is Tier.ACCURATE and config.embedding_weight > 0:
             E = self.embedder.embed(clean)
+            w = config.embedding_weight
             sent = (1 - w) * sent + w * head_sentiment(self.heads, "emb", E)
             for tag in Tag:
+                w = config.weight(tag.value)
                 tags[tag] = (1 - w) * tags[tag] + w * self.heads[f"emb.{tag.value}"].proba_of(E, "1")
-        return sent, tags
+            w = config.weight("urgency")
+            urg = (1 - w) * urg + w * urgency_probs(self.heads["emb.urgency"], E)
+        for tag, (a, b) in config.calibration.items():
+            tags[tag] = calibrate(tags[tag], a, b)
+        return sent, tags, urg
+
+    def _drivers(self, X: Any, i: int) -> tuple[str, ...]:
+        """The word n-grams of row ``i`` that pushed the urgency head most towards ``high``."""
+        head = self.heads["fast.urgency"]
+        start, terms = self.featurizer.word_block()
+        row = X.getrow(i)
+        cols = row.indices[(row.indices >= start) & (row.indices < start + len(terms))]
+        if not len(cols):
+            return ()
+        k = head.classes.index("high")
+        push = np.asarray(row[:, cols].todense()).ravel() * (head.coef[k, cols] - head.coef[:, cols].mean(axis=0))
+        best = np.argsort(-push)[: self.max_drivers]
+        return tuple(terms[cols[j] - start] for j in best if push[j] > 0)
+
+
+_CUES: UrgencyCues | None = None
+
+
+def urgency_features(X: Any, clean: Sequence[str]) -> Any:
+    """The fast urgency head's input: the shared features plus the multilingual urgency cues of
+    :mod:`triage.pipeline.urgency_cues` (money, lost order, outage, safety, fraud, threats,
+    waiting, anger), which carry the head to phrasings the corpus does not contain."""
+    global _CUES
+    if _CUES is None:
+        _CUES = UrgencyCues()
+    cues = _CUES.features([fold(t) for t in clean])
+    return sp.hstack([X, sp.csr_matrix(cues, dtype=np.float32)], format="csr", dtype=np.float32)
+
+
+def urgency_probs(head: LinearHead, X: Any) -> np.ndarray:
+    """(n, 3) probabilities of high, normal, low from an urgency head."""
+    return head.predict_proba(X)[:, [head.classes.index(c) for c in ("high", "normal", "low")]]
 
 
 def _tier_configs(config: Mapping[str, Any]) -> dict[Tier, TierConfig]:
@@ -111,8 +170,15 @@ def _tier_configs(config: Mapping[str, Any]) -> dict[Tier, TierConfig]:
         missing = [t.value for t in Tag if t.value not in thresholds]
         if missing:
             raise ConfigError(f"[tiers.{tier.value}.thresholds] lacks {missing}")
+        cal = table.get("calibration", {})
+        bad = [k for k, v in cal.items() if k not in Tag.__members__.values() or not (
+            isinstance(v, list) and len(v) == 2 and all(isinstance(x, int | float) for x in v))]
+        if bad:
+            raise ConfigError(f"[tiers.{tier.value}.calibration] needs [a, b] per tag name, wrong: {bad}")
         tiers[tier] = TierConfig(
-            {tag: float(thresholds[tag.value]) for tag in Tag}, float(table.get("embedding_weight", 0.0))
+            {tag: float(thresholds[tag.value]) for tag in Tag}, float(table.get("embedding_weight", 0.0)),
+            {Tag(k): (float(v[0]), float(v[1])) for k, v in cal.items()},
+            {str(k): float(v) for k, v in table.get("embedding_weights", {}).items()},
         )
     return tiers
 
@@ -145,15 +211,31 @@ def load_pipeline(directory: str | Path | None = None) -> Pipeline:
     langid_path = directory / langid.pop("model", "langid/lid.176.ftz")
     if not langid_path.is_file():
         raise ModelNotFoundError(f"language-ID model not found: {langid_path}")
+    heads = load_heads(directory)
+    tiers = _tier_configs(config)
+    needed = ["fast.urgency", *(f"fast.{t.value}" for t in Tag)]
+    if Tier.ACCURATE in tiers:
+        needed += ["emb.urgency", *(f"emb.{t.value}" for t in Tag)]
+    missing = [h for h in needed if h not in heads]
+    if missing:
+        raise ModelNotFoundError(
+            f"{directory} lacks the heads {missing} (made by an older triage)",
+            hint="retrain it with `triage train` or training/build_default.py",
+        )
+    sentiment = config.get("sentiment", {})
+    scale = sentiment.get("neutral_scale", 1.0)
+    if not isinstance(scale, int | float) or isinstance(scale, bool) or scale <= 0:
+        raise ConfigError(f"[sentiment] neutral_scale must be a number > 0, got {scale!r}")
     return Pipeline(
         name=name,
         directory=directory,
         detector=LanguageDetector(langid_path, **langid),
         featurizer=Featurizer.load(directory / "fast"),
-        heads=load_heads(directory),
-        tiers=_tier_configs(config),
-        ranking=RankingWeights.from_mapping(config.get("ranking", {})),
+        heads=heads,
+        tiers=tiers,
+        routing=RoutingPolicy.from_mapping(config.get("routing", {})),
         specialists=_specialists(config),
+        neutral_scale=float(scale),
     )
 
 

@@ -1,94 +1,138 @@
-"""Priority and queue: who needs a human first.
+"""Priority and queue: who needs a human first, and where each comment goes.
 
-Priority (0-100) is a weighted sum of the model's probabilities, damped by spam::
+**Priority** (0-100) is built on the urgency head (``P(high)``, ``P(normal)``, ``P(low)``, learned
+from the team's labelled brand-page comments, docs/labelling.md), damped by spam::
 
-    raw      = base
-             + negative  * P(negative)
-             + complaint * P(complaint)
-             + question  * P(question)
-             + praise    * P(praise)
-    priority = round(min(100, raw) * (1 - P(spam) * (1 - P(complaint))))
-               and at most ``spam_cap`` in the spam queue
+    priority = round(100 * (1 - P(spam)) * (P(high) + normal_weight * P(normal)))
 
-With the default weights an unhappy customer asking for help (negative, complaint, question)
-scores 80-100, a complaint 60-80, a mild negative remark 25-40, a question 25-35, praise and
-chit-chat 5-20, spam 0-5. The queue is the first rule that matches:
+so comments are ranked by how likely they are to need a human now. In the spam queue the
+priority is at most ``spam_cap``.
 
-1. ``spam``      the spam tag is set, and spam is likelier than a complaint (a real customer
-                 whose complaint looks a bit like an ad must not vanish into bulk removal);
-2. ``urgent``    the complaint tag is set, or P(negative) >= ``urgent_negative``;
-3. ``questions`` the question tag is set;
-4. ``praise``    the praise tag is set;
-5. ``other``     everything else.
+**Queue** is the choice with the lowest expected cost. The probability that each queue is the
+right one follows the labelling rules (a comment's right queue is spam if it is spam, else urgent
+if it is high priority or a complaint, else abuse if abusive, else questions, praise, other)::
 
-The reasons list every term that added at least ``reason_min_points`` points, biggest first.
-All weights live in the model's ``pipeline.toml`` under ``[ranking]`` and can be changed there.
+    P(spam)      = P_spam
+    P(urgent)    = (1 - P_spam) * (1 - (1 - P(high)) * (1 - P_complaint))
+    P(abuse)     = (1 - P_spam - P(urgent)) * P_abuse
+    P(questions) = (rest) * P_question,  P(praise) = (rest) * P_praise,  P(other) = what is left
+
+and ``expected_cost(q) = sum over the right queue t of costs[q][t] * P(t)``. The written cost
+matrix (``[routing.costs]`` in the model's ``pipeline.toml``; defaults in :data:`DEFAULT_COSTS`)
+says what each mistake costs a moderator: a real customer in bulk-delete spam costs most, a fair
+complaint hidden as abuse next, spam left in ``other`` is cheap. Spam therefore needs strong
+evidence and no sign of a real customer.
+
+The reasons list the probabilities that decided (urgency, tags, sentiment) and, for comments
+that may need a human, the words that pushed the urgency head towards ``high``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from triage.errors import ConfigError
-from triage.types import Priority, Queue, SentimentScores, Tag, TagScores
+from triage.types import Priority, Queue, SentimentScores, TagScores, Urgency
 
-__all__ = ["RankingWeights", "prioritize"]
+__all__ = ["DEFAULT_COSTS", "RoutingPolicy", "expected_costs", "prioritize", "queue_probabilities"]
+
+_Q = Queue
+#: costs[chosen queue][right queue]: what a mistake costs a moderator (0 = right).
+DEFAULT_COSTS: dict[Queue, dict[Queue, float]] = {
+    _Q.URGENT: {_Q.URGENT: 0, _Q.ABUSE: 5, _Q.QUESTIONS: 4, _Q.SPAM: 5, _Q.PRAISE: 6, _Q.OTHER: 5},
+    _Q.ABUSE: {_Q.URGENT: 25, _Q.ABUSE: 0, _Q.QUESTIONS: 10, _Q.SPAM: 2, _Q.PRAISE: 10, _Q.OTHER: 5},
+    _Q.QUESTIONS: {_Q.URGENT: 6, _Q.ABUSE: 4, _Q.QUESTIONS: 0, _Q.SPAM: 3, _Q.PRAISE: 2, _Q.OTHER: 1},
+    _Q.SPAM: {_Q.URGENT: 100, _Q.ABUSE: 8, _Q.QUESTIONS: 40, _Q.SPAM: 0, _Q.PRAISE: 30, _Q.OTHER: 15},
+    _Q.PRAISE: {_Q.URGENT: 10, _Q.ABUSE: 5, _Q.QUESTIONS: 3, _Q.SPAM: 3, _Q.PRAISE: 0, _Q.OTHER: 1},
+    _Q.OTHER: {_Q.URGENT: 10, _Q.ABUSE: 4, _Q.QUESTIONS: 3, _Q.SPAM: 1, _Q.PRAISE: 1, _Q.OTHER: 0},
+}
 
 
-@dataclass(frozen=True, slots=True)
-class RankingWeights:
-    """Weights of the priority formula (see the module docstring)."""
+@dataclass(frozen=True)
+class RoutingPolicy:
+    """The ``[routing]`` table of a model: priority formula and cost matrix (module docstring)."""
 
-    base: float = 5.0
-    negative: float = 35.0
-    complaint: float = 35.0
-    question: float = 25.0
-    praise: float = 8.0
+    normal_weight: float = 0.35
     spam_cap: int = 5
-    urgent_negative: float = 0.75
-    reason_min_points: float = 5.0
+    #: a probability is named in the reasons from this value on
+    reason_min: float = 0.5
+    costs: Mapping[Queue, Mapping[Queue, float]] = field(default_factory=lambda: DEFAULT_COSTS)
 
     @classmethod
-    def from_mapping(cls, values: Mapping[str, object]) -> RankingWeights:
-        """Build from a ``[ranking]`` table; unknown keys and non-numbers are errors."""
-        known = {f.name for f in fields(cls)}
+    def from_mapping(cls, values: Mapping[str, Any]) -> RoutingPolicy:
+        """Build from a ``[routing]`` table; unknown keys, queues and non-numbers are errors."""
+        values = dict(values)
+        table = values.pop("costs", {})
+        known = {"normal_weight", "spam_cap", "reason_min"}
         unknown = sorted(set(values) - known)
         if unknown:
-            raise ConfigError(f"unknown ranking weight(s) {unknown}; known: {sorted(known)}")
-        kwargs: dict[str, float] = {}
+            raise ConfigError(f"unknown [routing] setting(s) {unknown}; known: {sorted(known)} and [routing.costs]")
         for key, value in values.items():
             if not isinstance(value, int | float) or isinstance(value, bool):
-                raise ConfigError(f"ranking weight {key!r} must be a number, got {value!r}")
-            kwargs[key] = value
-        return cls(**kwargs)  # type: ignore[arg-type]
+                raise ConfigError(f"[routing] {key} must be a number, got {value!r}")
+        costs = {q: dict(row) for q, row in DEFAULT_COSTS.items()}
+        for chosen, row in table.items():
+            if chosen not in Queue.__members__.values() or not isinstance(row, Mapping):
+                raise ConfigError(f"[routing.costs] has no queue {chosen!r}; queues: {[q.value for q in Queue]}")
+            for right, cost in row.items():
+                if right not in Queue.__members__.values():
+                    raise ConfigError(f"[routing.costs.{chosen}] has no queue {right!r}")
+                if not isinstance(cost, int | float) or isinstance(cost, bool) or cost < 0:
+                    raise ConfigError(f"[routing.costs.{chosen}] {right} must be a number >= 0, got {cost!r}")
+                costs[Queue(chosen)][Queue(right)] = float(cost)
+        return cls(**values, costs=costs)  # type: ignore[arg-type]
+
+    def to_toml(self) -> list[str]:
+        lines = ["[routing]", f"normal_weight = {self.normal_weight}", f"spam_cap = {self.spam_cap}",
+                 f"reason_min = {self.reason_min}",
+                 "# costs[chosen queue][right queue]: what each mistake costs a moderator (0 = right)"]
+        for chosen, row in self.costs.items():
+            lines += [f"[routing.costs.{chosen.value}]"] + [f"{right.value} = {cost:g}" for right, cost in row.items()]
+        return lines
 
 
-def prioritize(sentiment: SentimentScores, tags: TagScores, weights: RankingWeights) -> Priority:
-    """Priority, queue and reasons of one scored comment."""
-    terms = [
-        ("negative", weights.negative * sentiment.p_negative, sentiment.p_negative),
-        ("complaint", weights.complaint * tags.complaint, tags.complaint),
-        ("question", weights.question * tags.question, tags.question),
-        ("praise", weights.praise * tags.praise, tags.praise),
-    ]
-    raw = min(100.0, weights.base + sum(points for _, points, _ in terms))
-    value = round(raw * (1.0 - tags.spam * (1.0 - tags.complaint)))
-    reasons = [
-        f"{name} {p:.2f}"
-        for name, points, p in sorted(terms, key=lambda t: -t[1])
-        if points >= weights.reason_min_points
-    ]
-    if Tag.SPAM in tags.tags and tags.spam >= tags.complaint:
-        value = min(value, weights.spam_cap)
-        reasons.insert(0, f"spam {tags.spam:.2f}")
-        queue = Queue.SPAM
-    elif Tag.COMPLAINT in tags.tags or sentiment.p_negative >= weights.urgent_negative:
-        queue = Queue.URGENT
-    elif Tag.QUESTION in tags.tags:
-        queue = Queue.QUESTIONS
-    elif Tag.PRAISE in tags.tags:
-        queue = Queue.PRAISE
-    else:
-        queue = Queue.OTHER
+def queue_probabilities(tags: TagScores, urgency: Urgency) -> dict[Queue, float]:
+    """Probability that each queue is the right one (module docstring)."""
+    spam = tags.spam
+    urgent = (1.0 - spam) * (1.0 - (1.0 - urgency.p_high) * (1.0 - tags.complaint))
+    rest = max(0.0, 1.0 - spam - urgent)
+    abuse = rest * tags.abuse
+    rest -= abuse
+    questions = rest * tags.question
+    rest -= questions
+    praise = rest * tags.praise
+    other = rest - praise
+    return {Queue.URGENT: urgent, Queue.ABUSE: abuse, Queue.QUESTIONS: questions, Queue.SPAM: spam,
+            Queue.PRAISE: praise, Queue.OTHER: other}
+
+
+def expected_costs(probs: Mapping[Queue, float], costs: Mapping[Queue, Mapping[Queue, float]]) -> dict[Queue, float]:
+    """Expected cost of sending the comment to each queue."""
+    return {chosen: sum(row.get(right, 0.0) * p for right, p in probs.items()) for chosen, row in costs.items()}
+
+
+def prioritize(
+    sentiment: SentimentScores,
+    tags: TagScores,
+    urgency: Urgency,
+    policy: RoutingPolicy,
+    drivers: Sequence[str] = (),
+) -> Priority:
+    """Priority, queue and reasons of one scored comment.
+
+    ``drivers``: the words that pushed the urgency head towards ``high`` (most first).
+    """
+    costs = expected_costs(queue_probabilities(tags, urgency), policy.costs)
+    queue = min(costs, key=lambda q: (costs[q], list(Queue).index(q)))
+    value = round(100.0 * (1.0 - tags.spam) * (urgency.p_high + policy.normal_weight * urgency.p_normal))
+    if queue is Queue.SPAM:
+        value = min(value, policy.spam_cap)
+    named = [("urgent", urgency.p_high), ("spam", tags.spam), ("complaint", tags.complaint),
+             ("abuse", tags.abuse), ("question", tags.question), ("praise", tags.praise),
+             ("negative", sentiment.p_negative)]
+    reasons = [f"{name} {p:.2f}" for name, p in sorted(named, key=lambda t: -t[1]) if p >= policy.reason_min]
+    if drivers and queue is Queue.URGENT:
+        reasons.append("words: " + ", ".join(f'"{w}"' for w in drivers))
     return Priority(max(0, min(100, value)), queue, tuple(reasons))

@@ -27,7 +27,7 @@ import numpy as np
 from triage.pipeline.heads import LinearHead
 from triage.types import SentimentScores
 
-__all__ = ["combine_sentiment", "head_sentiment", "specialize", "to_scores"]
+__all__ = ["calibrate_neutral", "combine_sentiment", "head_sentiment", "specialize", "to_scores"]
 
 
 def combine_sentiment(p3: np.ndarray, p_positive_if_polar: np.ndarray) -> np.ndarray:
@@ -37,6 +37,21 @@ def combine_sentiment(p3: np.ndarray, p_positive_if_polar: np.ndarray) -> np.nda
     q = (p_positive_if_polar + ratio) / 2
     polar = 1.0 - neutral
     return np.column_stack([polar * (1.0 - q), neutral, polar * q])
+
+
+def calibrate_neutral(probs: np.ndarray, scale: float) -> np.ndarray:
+    """Scale P(neutral) and renormalise, so that the label users see (the likeliest class) is
+    right on brand pages *and* on clearly polar reviews.
+
+    The 3-class head learns "neutral" from tweets and brand comments; on long, clearly polar
+    reviews its neutral mass is too high. ``scale`` (``[sentiment] neutral_scale``) is tuned on the
+    dev sets against the shown label, neutral answers counting as wrong on two-class review sets.
+    """
+    if scale == 1.0:
+        return probs
+    out = probs.copy()
+    out[:, 1] *= scale
+    return out / out.sum(axis=1, keepdims=True)
 
 
 def to_scores(probs: np.ndarray) -> list[SentimentScores]:

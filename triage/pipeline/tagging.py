@@ -1,8 +1,15 @@
-"""Tag stage: independent probabilities for question, complaint, spam and praise.
+"""Tag stage: independent probabilities for question, complaint, spam, praise and abuse.
 
-Each tag is its own binary head (a comment can be a complaint and a question at once); a tag is
-set when its probability reaches its threshold, tuned per tag on the dev data and saved with the
-model.
+Each tag is its own binary head (a comment can be a complaint and a question at once). Its
+probability is calibrated to brand-page comments (Platt scaling, ``p' = sigmoid(a * logit(p) +
+b)``, fitted on the in-domain dev part and saved with the model), because the queues weigh these
+probabilities against each other; a tag is set when the calibrated probability reaches its
+threshold, tuned per tag on the same data.
+
+>>> calibrate(np.array([0.5, 0.9]), 1.0, 0.0).round(3).tolist()
+[0.5, 0.9]
+>>> calibrate(np.array([0.5]), 2.0, -1.0).round(3).tolist()
+[0.269]
 """
 
 from __future__ import annotations
@@ -13,7 +20,13 @@ import numpy as np
 
 from triage.types import Tag, TagScores
 
-__all__ = ["to_tag_scores"]
+__all__ = ["calibrate", "to_tag_scores"]
+
+
+def calibrate(p: np.ndarray, a: float, b: float) -> np.ndarray:
+    """Platt scaling of probabilities: ``sigmoid(a * logit(p) + b)``."""
+    q = np.clip(p, 1e-6, 1 - 1e-6)
+    return 1.0 / (1.0 + np.exp(-(a * np.log(q / (1 - q)) + b)))
 
 
 def to_tag_scores(probs: Mapping[Tag, np.ndarray], thresholds: Mapping[Tag, float]) -> list[TagScores]:
@@ -23,5 +36,5 @@ def to_tag_scores(probs: Mapping[Tag, np.ndarray], thresholds: Mapping[Tag, floa
     for i in range(n):
         values = {tag: float(probs[tag][i]) for tag in Tag}
         tags = tuple(tag for tag in Tag if values[tag] >= thresholds[tag])
-        out.append(TagScores(values[Tag.QUESTION], values[Tag.COMPLAINT], values[Tag.SPAM], values[Tag.PRAISE], tags))
+        out.append(TagScores(*(values[tag] for tag in Tag), tags=tags))
     return out

@@ -13,8 +13,8 @@ The reason names the head that is most unsure, e.g. ``"sentiment: negative 0.41 
 0.38"`` or ``"complaint: 0.47 at threshold 0.45"``, so a moderator sees what to decide.
 
 >>> from triage.types import SentimentScores, TagScores
->>> u = uncertainty(SentimentScores(0.41, 0.38, 0.21), TagScores(0.02, 0.10, 0.01, 0.05, ()),
-...                 {Tag.QUESTION: 0.5, Tag.COMPLAINT: 0.45, Tag.SPAM: 0.5, Tag.PRAISE: 0.5})
+>>> u = uncertainty(SentimentScores(0.41, 0.38, 0.21), TagScores(0.02, 0.10, 0.01, 0.05, 0.0, ()),
+...                 {Tag.QUESTION: 0.5, Tag.COMPLAINT: 0.45, Tag.SPAM: 0.5, Tag.PRAISE: 0.5, Tag.ABUSE: 0.5})
 >>> round(u.score, 2), u.reason
 (0.97, 'sentiment: negative 0.41 vs neutral 0.38')
 """

@@ -156,6 +156,14 @@ def check_batch(texts: Sequence[str], settings: Settings) -> None:
             )
 
 
+def ingest_tier(pipeline: Pipeline, settings: Settings) -> Tier:
+    """The tier that scores stored comments: ``TRIAGE_INGEST_TIER``, else the accurate tier when the
+    model has it (the better judgement for the queues, at ~30-50 ms per comment), else fast."""
+    if settings.ingest_tier is not None:
+        return _tier(pipeline, settings.ingest_tier, settings)
+    return Tier.ACCURATE if Tier.ACCURATE in pipeline.tiers else Tier.FAST
+
+
 def _tier(pipeline: Pipeline, tier: Tier | None, settings: Settings) -> Tier:
     chosen = tier or settings.default_tier
     if chosen not in pipeline.tiers:
@@ -236,7 +244,7 @@ def ingest(
         known = repo.channel_ids(s, [channel])
         existing = repo.comments_by_external_id(s, next(iter(known)), first) if known else {}
     todo = [c for eid, c in first.items() if eid not in existing]
-    tier = _tier(pipeline, None, settings)
+    tier = ingest_tier(pipeline, settings)
     results = pipeline.score_batch(
         [Comment(c.text, id=c.external_id, channel=channel, author=c.author) for c in todo], tier
     )
@@ -677,9 +685,9 @@ def claim_comment(
 def add_label(
     db: Database, principal: Principal, comment_id: int, values: Mapping[str, Any]
 ) -> Label:
-    """Store a moderator's correction (sentiment, tags, lang) with who and when."""
+    """Store a moderator's correction (sentiment, tags, priority, lang) with who and when."""
     if all(v is None for v in values.values()):
-        raise InvalidRequestError("give at least one of sentiment, tags, lang", field="body")
+        raise InvalidRequestError("give at least one of sentiment, tags, priority, lang", field="body")
     with db.write() as s:
         comment, _ = _visible_comment(s, principal, comment_id)
         return repo.add_label(s, comment, values, principal.name, utcnow())
@@ -704,6 +712,7 @@ def export_labels(
                     "lang": label.lang or c.lang,
                     "sentiment": label.sentiment,
                     "tags": label.tags,
+                    "priority": label.priority,
                     "labelled_by": label.labelled_by,
                     "labelled_at": iso(label.labelled_at),
                     "channel": name,

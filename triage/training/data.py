@@ -16,6 +16,7 @@ from pathlib import Path
 
 from triage.errors import ConfigError, InputFormatError
 from triage.paths import DEFAULT_MODEL_DIR, REPO_ROOT  # noqa: F401  (re-exported)
+from triage.training.domain import DomainExample, domain_examples
 
 __all__ = [
     "DEFAULT_MODEL_DIR",
@@ -28,7 +29,7 @@ __all__ = [
     "seed_examples",
 ]
 
-TASKS = ("sentiment", "spam", "complaint", "question")
+TASKS = ("sentiment", "spam", "complaint", "question", "abuse")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,36 +84,11 @@ def sample(examples: list[Example], limit: int | None) -> list[Example]:
     return [e for e in examples if _rank(e.id) in keep]
 
 
-@dataclass(frozen=True, slots=True)
-class SeedExample:
-    """A hand-written multi-label seed comment (all four tags annotated)."""
-
-    id: str
-    text: str
-    lang: str
-    tags: frozenset[str]
-    sentiment: str
-
-    @property
-    def is_dev(self) -> bool:
-        """Every third seed (by hash) is held out to measure tags in languages without public data."""
-        return int(_rank(self.id), 16) % 3 == 0
+#: Multi-label rows (every task annotated): the team's brand-page corpus and a user's own rows.
+SeedExample = DomainExample
 
 
-def seed_examples(directory: Path | None = None) -> list[SeedExample]:
-    """All seed examples in ``datasets/seed/tags.*.jsonl``."""
-    directory = directory or REPO_ROOT / "datasets" / "seed"
-    out: list[SeedExample] = []
-    for path in sorted(directory.glob("tags.*.jsonl")):
-        with path.open(encoding="utf-8") as fh:
-            for line_no, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                    out.append(
-                        SeedExample(row["id"], row["text"], row["lang"], frozenset(row["tags"]), row["sentiment"])
-                    )
-                except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                    raise InputFormatError(f"bad seed row: {exc}", path=str(path), line=line_no) from exc
-    return out
+def seed_examples(directory: Path | None = None) -> list[DomainExample]:
+    """The train and dev parts of the project's labelled brand-page corpus (``datasets/domain``);
+    its test part is read only by ``benchmarks/bench_judgement.py --split test``."""
+    return domain_examples(directory)

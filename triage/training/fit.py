@@ -2,13 +2,17 @@
 
 Used by ``training/build_default.py`` (the shipped model). Steps, all deterministic:
 
-1. read every train split of ``$TRIAGE_DATA`` (sentiment, spam, complaint, question) and the
-   project's seed sets (``datasets/seed``; every third seed is held out as seed-dev);
+1. read every train split of ``$TRIAGE_DATA`` (sentiment, spam, complaint, question, abuse), keeping
+   or down-weighting each public set by what its labels mean on a brand page (``public_weights``,
+   docs/model.md), and the train / dev parts of the team's brand-page corpus (``datasets/domain``),
+   whose rows carry a set share of every head's training signal (``domain_share``);
 2. fit the shared featurizer, then the fast-tier heads (scikit-learn logistic regression, two
    heads at a time: the solver releases the GIL), while a background thread embeds the texts
    the accurate tier needs and the cache lacks;
 3. fit the accurate-tier heads on multilingual-e5 embeddings of a capped subset (cached);
-4. tune each tag's threshold and the embedding blend weight on the dev splits;
+4. fit the urgency head (high / normal / low) on the corpus; tune each tag's threshold and the
+   neutral scale on the corpus's dev part (and the public dev splits for the shown label), the
+   embedding blend weight on the dev splits;
 5. write the model (features, heads, ``pipeline.toml``) and ``metrics.json`` per dataset x
    language x label for both tiers.
 """
@@ -34,8 +38,11 @@ from triage.errors import ConfigError
 from triage.pipeline.embed import Embedder, EmbeddingCache
 from triage.pipeline.features import Featurizer
 from triage.pipeline.heads import LinearHead, save_heads
-from triage.pipeline.ranking import RankingWeights
-from triage.pipeline.sentiment import head_sentiment, specialize
+from triage.pipeline.ranking import RoutingPolicy
+from triage.pipeline.core import urgency_features, urgency_probs
+from triage.pipeline.sentiment import calibrate_neutral, head_sentiment, specialize
+from triage.pipeline.tagging import calibrate
+from triage.pipeline.text import normalize
 from triage.training.card import write_model_card
 from triage.training.data import (
     DEFAULT_MODEL_DIR,
@@ -59,7 +66,11 @@ __all__ = ["TrainConfig", "TrainingData", "build_model", "embedding_texts", "fit
 
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 #: Public data for each tag: task folder and the label that means "has the tag".
-TAG_TASKS = {Tag.SPAM: ("spam", "spam"), Tag.COMPLAINT: ("complaint", "complaint"), Tag.QUESTION: ("question", "question")}
+TAG_TASKS = {
+    Tag.SPAM: ("spam", "spam"), Tag.COMPLAINT: ("complaint", "complaint"), Tag.QUESTION: ("question", "question"),
+    Tag.ABUSE: ("abuse", "abusive"),
+}
+PRIORITY_LABELS = ("high", "normal", "low")
 #: Review datasets whose positive reviews are (weak) examples of praise, negatives of non-praise.
 REVIEW_DATASETS = (
     "aivivn-2019-sentiment", "laroseda", "ro_sent", "snappfood-sentiment", "uit-visfd",
@@ -76,18 +87,35 @@ class TrainConfig:
     sentiment_c: float = 4.0
     tag_c: float = 4.0
     embedding_c: float = 2.0
-    seed_weight: float = 3.0
+    #: Share of the sentiment heads' training signal (sum of sample weights) carried by the team's corpus ...
+    domain_share: float = 0.35
+    #: ... and of each tag head's: the corpus says what a tag means on a brand page.
+    domain_share_tags: float = 0.8
+    #: Weight, in the 3-class sentiment head, of the rows of two-class review sets: they teach that a
+    #: clearly positive or negative review is not neutral (their neutral reviews were dropped upstream).
+    polar_in_three: float = 0.5
+    #: Share carried by a user's own rows in ``triage train`` (of everything else's weight).
+    user_share: float = 0.5
+    #: Sample weight of public rows by ``dataset`` or ``dataset:label`` (audit in docs/model.md):
+    #: ViSpamReviews' spam is fake or off-topic *reviews*, not page spam; SMS spam is not comments.
+    public_weights: dict[str, float] = field(
+        default_factory=lambda: {"vispamreviews:spam": 0.0, "sms-spam-collection-uci": 0.5}
+    )
+    urgency_c: float = 4.0
+    #: Candidate scales of P(neutral) (the shown label), tuned on dev.
+    neutral_scales: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.25)
     weak_praise_weight: float = 0.3
     weak_praise_cap: int = 1500
     embedding_train_cap: dict[str, int | None] = field(
-        default_factory=lambda: {"sentiment": 500, "spam": 800, "complaint": 1000, "question": 2000, "umsab_xlm-t": 2400}
+        default_factory=lambda: {"sentiment": 500, "spam": 800, "complaint": 1000, "question": 2000, "abuse": 400,
+                                 "umsab_xlm-t": 2400}
     )
     #: Dev rows per set embedded for the accurate tier's tuning and metrics ...
     embedding_dev_cap: int = 250
     #: ... except these dev sets (the targets of the shipped model), the seeds' and a user's: all rows.
     embedding_dev_full: tuple[str, ...] = (
         "umsab_xlm-t", "uit-vsfc", "laroseda", "snappfood-sentiment", "astd", "youtube-spam-collection",
-        "complaints-twitter-preotiuc2019", "tweet-act-tac",
+        "complaints-twitter-preotiuc2019", "tweet-act-tac", "domain-dev",
     )
     #: Threads fitting the fast tier's heads side by side.
     n_jobs: int = 2
@@ -99,8 +127,6 @@ class TrainConfig:
     specialist_min_gain: float = 0.002
     embedding_weights: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7)
     max_iter: int = 300
-    #: Sample weight of a user's own labelled rows (``triage train``), like the seeds'.
-    user_weight: float = 3.0
     cache_dir: str = str(Path.home() / ".cache" / "triage" / "e5")
 
 
@@ -114,20 +140,29 @@ class _TagData:
 
 
 def pipeline_toml(
-    name: str, version: str, tiers: dict[str, dict[str, Any]], specialists: dict[str, float] | None = None
+    name: str, version: str, tiers: dict[str, dict[str, Any]], specialists: dict[str, float] | None = None,
+    neutral_scale: float = 1.0,
 ) -> str:
-    """The ``pipeline.toml`` of a trained model (components, thresholds, ranking weights)."""
+    """The ``pipeline.toml`` of a trained model (components, thresholds, routing policy)."""
     lines = [
-        "# Written by triage.training.fit; edit [ranking] to change the priority formula (see triage/ranking.py).",
+        "# Written by triage.training.fit; edit [routing] to change the priority formula and the cost matrix",
+        "# of the queues (see triage/pipeline/ranking.py).",
         "[model]", f'name = "{name}"', f'version = "{version}"', "",
         "[langid]", 'model = "langid/lid.176.ftz"', "",
     ]
     for tier, settings in tiers.items():
         lines += [f"[tiers.{tier}]", f"embedding_weight = {settings['embedding_weight']}"]
-        lines += [f"[tiers.{tier}.thresholds]"] + [f"{k} = {v}" for k, v in settings["thresholds"].items()] + [""]
+        lines += [f"[tiers.{tier}.thresholds]"] + [f"{k} = {v}" for k, v in settings["thresholds"].items()]
+        if settings.get("embedding_weights"):
+            lines += [f"[tiers.{tier}.embedding_weights]"] + [f"{k} = {v}" for k, v in settings["embedding_weights"].items()]
+        if settings.get("calibration"):
+            lines += [f"[tiers.{tier}.calibration]"] + [
+                f"{k} = [{a:.4f}, {b:.4f}]" for k, (a, b) in settings["calibration"].items()]
+        lines += [""]
+    lines += ["[sentiment]", f"neutral_scale = {neutral_scale}", ""]
     if specialists:
         lines += ["[sentiment.specialists]"] + [f"{k} = {v}" for k, v in sorted(specialists.items())] + [""]
-    lines += ["[ranking]"] + [f"{k} = {v}" for k, v in asdict(RankingWeights()).items()]
+    lines += RoutingPolicy().to_toml()
     return "\n".join(lines) + "\n"
 
 
@@ -145,14 +180,17 @@ def _tag_train(
     keys: list[str] = []
     ids: list[str] = []
     if root is None:
-        pass  # user data (and seeds) only
+        pass  # user data (and the corpus) only
     elif tag in TAG_TASKS:
         task, positive = TAG_TASKS[tag]
         for name in dataset_names(root, task, "train"):
             for e in read_examples(root, task, name, "train"):
+                w = public_weight(cfg, e)
+                if w <= 0:
+                    continue
                 texts.append(e.text)
                 ys.append(int(e.label == positive))
-                weights.append(1.0)
+                weights.append(w)
                 keys.append(name)
                 ids.append(e.id)
     else:  # praise: no public data; positive reviews are weak praise, others weak non-praise
@@ -164,19 +202,40 @@ def _tag_train(
                 weights.append(cfg.weak_praise_weight)
                 keys.append(name)
                 ids.append(e.id)
+    base = float(sum(weights))
+    w_seed = share_weight(cfg.domain_share_tags, base, len(seeds))
     for s in seeds:
         texts.append(s.text)
         ys.append(int(tag.value in s.tags))
-        weights.append(cfg.seed_weight)
+        weights.append(w_seed)
         keys.append("seed")
         ids.append(s.id)
-    for u in user:  # a user's multi-label rows: every tag annotated, like the seeds
+    w_user = share_weight(cfg.user_share, float(sum(weights)), len(user))
+    for u in user:  # a user's multi-label rows: every tag annotated, like the corpus
         texts.append(u.text)
         ys.append(int(tag.value in u.tags))
-        weights.append(cfg.user_weight)
+        weights.append(w_user)
         keys.append("user")
         ids.append(u.id)
     return _TagData(texts, np.array(ys), np.array(weights), keys, ids)
+
+
+def public_weight(cfg: TrainConfig, e: Example) -> float:
+    """Sample weight of a public row: ``dataset:label``, else ``dataset``, else 1."""
+    return cfg.public_weights.get(f"{e.source}:{e.label}", cfg.public_weights.get(e.source, 1.0))
+
+
+def share_weight(share: float, others: float, n: int) -> float:
+    """The per-row weight that gives ``n`` rows ``share`` of the total when the rest weigh ``others``.
+
+    >>> share_weight(0.5, 1000.0, 100), share_weight(0.35, 0.0, 10)
+    (10.0, 1.0)
+    """
+    if n == 0:
+        return 0.0
+    if others <= 0 or not 0 < share < 1:
+        return 1.0
+    return share / (1 - share) * others / n
 
 
 def _binary_head(X: Any, y: np.ndarray, w: np.ndarray, c: float, max_iter: int) -> LinearHead:
@@ -184,8 +243,8 @@ def _binary_head(X: Any, y: np.ndarray, w: np.ndarray, c: float, max_iter: int) 
     return LinearHead.from_estimator(_lr(c, max_iter).fit(X, labels, sample_weight=w))
 
 
-#: Training rows that always reach the accurate tier: the seed sets and a user's own rows.
-_UNCAPPED = ("seed", "user")
+#: Training rows that always reach the accurate tier: the team's corpus and a user's own rows.
+_UNCAPPED = ("seed", "domain", "user")
 
 
 def _dev_embedding_rows(name: str, rows: Sequence[Any], cfg: TrainConfig) -> list[Any]:
@@ -226,7 +285,7 @@ def embedding_texts(data: TrainingData, cfg: TrainConfig | None = None) -> list[
     """Every text a training run on ``data`` embeds for the accurate tier (to fill the cache ahead)."""
     cfg = cfg or TrainConfig()
     tag_train = {tag: _tag_train(data.root, tag, data.seed_train, cfg, data.user_tag_train) for tag in Tag}
-    multi_dev = {"seed-dev": data.seed_dev} | ({"user-dev": data.user_tag_dev} if data.user_tag_dev else {})
+    multi_dev = ({"domain-dev": data.seed_dev} if data.seed_dev else {}) | ({"user-dev": data.user_tag_dev} if data.user_tag_dev else {})
     return _EmbeddingPlan.of(data.sent_train, tag_train, data.dev, multi_dev, cfg).texts
 
 
@@ -278,18 +337,77 @@ def _embedding_mask(keys: Sequence[str], cfg: TrainConfig, task: str, ids: Seque
 
 
 def _sentiment_eval(probs: np.ndarray, dev: Sequence[Example]) -> dict[str, Any]:
+    """Metrics of the label users see (the likeliest of the three classes). On a two-class set a
+    ``neutral`` answer counts as wrong; ``polarity_accuracy`` (positive vs negative only) and the
+    share shown neutral stand beside it."""
     y = [e.label for e in dev]
     langs = [e.lang for e in dev]
     labels = sorted(set(y))
-    if len(labels) == 2:  # two-class dataset: positive vs negative, neutral ignored
-        pred = np.where(probs[:, 2] >= probs[:, 0], "positive", "negative")
+    pred = np.array(SENTIMENT_LABELS)[probs.argmax(axis=1)]
+    if len(labels) == 2:  # two-class dataset: positive vs negative
         metric = lambda yt, yp: classification_metrics(yt, yp, ["negative", "positive"])  # noqa: E731
     else:
-        pred = np.array(SENTIMENT_LABELS)[probs.argmax(axis=1)]
         metric = lambda yt, yp: classification_metrics(yt, yp, SENTIMENT_LABELS)  # noqa: E731
     out = metric(y, pred)
     out["classes"] = len(labels)
     out["per_lang"] = by_language(langs, metric, y, pred)
+    if len(labels) == 2:
+        polar = np.where(probs[:, 2] >= probs[:, 0], "positive", "negative")
+        out["polarity_accuracy"] = float(np.mean(polar == np.array(y)))
+        out["shown_neutral"] = float(np.mean(pred == "neutral"))
+    return out
+
+
+def tune_head_weights(heads: dict[str, LinearHead], rows: Sequence[Any], X: Any, embeddings: Callable[..., Any],
+                      grid: Sequence[float], log: Callable[[str], None]) -> dict[str, float]:
+    """A blend weight per tag head and for the urgency head, chosen on the in-domain dev part
+    (tags: F1 at the best threshold; urgency: share of ``high`` rows ranked in the top 20%)."""
+    if not rows:
+        return {}
+    E = embeddings(rows)[1]
+    out: dict[str, float] = {}
+    grid = (0.0, *grid, 0.8, 0.9)
+    for tag in Tag:
+        y = [tag.value in r.tags for r in rows]
+        pf, pe = heads[f"fast.{tag.value}"].proba_of(X, "1"), heads[f"emb.{tag.value}"].proba_of(E, "1")
+        scores = {}
+        for wt in grid:
+            p = (1 - wt) * pf + wt * pe
+            scores[wt] = binary_metrics(y, p, best_threshold([(y, p)]))["f1"]
+        out[tag.value] = max(scores, key=lambda k: (scores[k], -abs(k - 0.5)))
+    uf = urgency_probs(heads["fast.urgency"], urgency_features(X, [normalize(r.text) for r in rows]))
+    ue = urgency_probs(heads["emb.urgency"], E)
+    scores = {wt: urgency_eval((1 - wt) * uf + wt * ue, rows)["high_recall_top20"] for wt in grid}
+    out["urgency"] = max(scores, key=lambda k: (scores[k], -abs(k - 0.5)))
+    log(f"per-head blend weights (in-domain dev): {out}")
+    return out
+
+
+def platt(y: Sequence[bool], p: np.ndarray) -> tuple[float, float]:
+    """Platt scaling fitted on labelled rows: ``(a, b)`` of ``sigmoid(a * logit(p) + b)``."""
+    y = np.asarray(y, dtype=bool)
+    if y.all() or not y.any():
+        return 1.0, 0.0
+    q = np.clip(p, 1e-6, 1 - 1e-6)
+    x = np.log(q / (1 - q)).reshape(-1, 1)
+    est = LogisticRegression(C=1.0).fit(x, y)
+    return float(est.coef_[0, 0]), float(est.intercept_[0])
+
+
+def _headline(r: dict[str, Any]) -> float:
+    return r["accuracy"] if r["classes"] == 2 else r["macro_f1"]
+
+
+def urgency_eval(probs: np.ndarray, rows: Sequence[Any]) -> dict[str, Any]:
+    """Urgency on labelled rows: macro-F1 of the likeliest level, and the share of ``high`` rows
+    ranked in the top 20% by ``P(high) + 0.35 P(normal)``."""
+    y = [r.priority for r in rows]
+    pred = np.array(PRIORITY_LABELS)[probs.argmax(axis=1)]
+    out = classification_metrics(y, pred, PRIORITY_LABELS)
+    rank = np.argsort(-(probs[:, 0] + 0.35 * probs[:, 1]), kind="stable")
+    top = set(rank[: int(np.ceil(0.2 * len(rows)))].tolist())
+    high = [i for i, v in enumerate(y) if v == "high"]
+    out["high_recall_top20"] = len([i for i in high if i in top]) / len(high) if high else 0.0
     return out
 
 
@@ -336,7 +454,7 @@ def build_model(
     log: Callable[[str], None] = print,
     embed: bool = True,
     model_name: str = "triage-default",
-    model_version: str = "0.1.0",
+    model_version: str = "0.2.0",
 ) -> dict[str, Any]:
     """Train every head, tune thresholds on dev, write the model to ``out_dir``; returns metrics."""
     started = time.time()
@@ -351,7 +469,7 @@ def fit_model(
     log: Callable[[str], None] = print,
     embed: bool = True,
     model_name: str = "triage-default",
-    model_version: str = "0.1.0",
+    model_version: str = "0.2.0",
     *,
     started: float | None = None,
 ) -> dict[str, Any]:
@@ -362,8 +480,20 @@ def fit_model(
     seeds = data.seeds
     seed_train = data.seed_train
     seed_dev = data.seed_dev
-    sent_train = data.sent_train
-    dev = data.dev
+    dev = {task: dict(sets) for task, sets in data.dev.items()}
+    # sentiment rows: public (weights by the audit), the team's corpus (domain_share), a user's (user_share)
+    public_sent = [e for e in data.sent_train if e.source != "user"]
+    user_sent = [e for e in data.sent_train if e.source == "user"]
+    domain_sent = [Example(s.id, s.text, s.lang, s.sentiment, "domain", "sentiment") for s in seed_train if s.sentiment]
+    sent_train = public_sent + domain_sent + user_sent
+    w_public = [public_weight(cfg, e) for e in public_sent]
+    w_domain = share_weight(cfg.domain_share, float(sum(w_public)), len(domain_sent))
+    w_user = share_weight(cfg.user_share, float(sum(w_public)) + w_domain * len(domain_sent), len(user_sent))
+    w_sent = np.array(w_public + [w_domain] * len(domain_sent) + [w_user] * len(user_sent), dtype=float)
+    if seed_dev:
+        dev.setdefault("sentiment", {})["domain-dev"] = [
+            Example(s.id, s.text, s.lang, s.sentiment, "domain", "sentiment") for s in seed_dev if s.sentiment
+        ]
     if not any(e.label == "neutral" for e in sent_train) or len({e.label for e in sent_train} - {"neutral"}) < 2:
         raise ConfigError(
             "sentiment training data needs negative, neutral and positive examples",
@@ -372,9 +502,9 @@ def fit_model(
     three_class = {e.source for e in sent_train if e.label == "neutral"}
     tag_train = {tag: _tag_train(root, tag, seed_train, cfg, data.user_tag_train) for tag in Tag}
     #: multi-label dev sets: name -> rows with all four tags annotated
-    multi_dev = {"seed-dev": seed_dev} | ({"user-dev": data.user_tag_dev} if data.user_tag_dev else {})
+    multi_dev = ({"domain-dev": seed_dev} if seed_dev else {}) | ({"user-dev": data.user_tag_dev} if data.user_tag_dev else {})
     log(f"data: {len(sent_train)} sentiment, " + ", ".join(f"{t.value} {len(d.texts)}" for t, d in tag_train.items())
-        + f", {len(seed_train)} seeds (+{len(seed_dev)} held out)"
+        + f", {len(seed_train)} brand-page corpus rows (+{len(seed_dev)} dev)"
         + (f", {len(data.user_tag_train)} user multi-label rows (+{len(data.user_tag_dev)} dev)" if data.user_tag_train else ""))
 
     # 0. the accurate tier's texts: embed what the cache lacks while the fast tier trains
@@ -406,16 +536,36 @@ def fit_model(
     polar = y_sent != "neutral"
     t = time.time()
 
-    def fit_sentiment(mask: np.ndarray) -> LinearHead:
-        return LinearHead.from_estimator(_lr(cfg.sentiment_c, cfg.max_iter).fit(X_sent[mask], y_sent[mask]))
+    w3 = w_sent * np.where(is3, 1.0, cfg.polar_in_three)
+
+    def fit_sentiment(mask: np.ndarray, weights: np.ndarray = w_sent) -> LinearHead:
+        est = _lr(cfg.sentiment_c, cfg.max_iter).fit(X_sent[mask], y_sent[mask], sample_weight=weights[mask])
+        return LinearHead.from_estimator(est)
+
+    corpus_urg = [s for s in seed_train if s.priority in PRIORITY_LABELS]
+    user_urg = [u for u in data.user_tag_train if u.priority in PRIORITY_LABELS]
+    urgency_rows = corpus_urg + user_urg
+    if len({s.priority for s in urgency_rows}) < 3:
+        raise ConfigError(
+            "the urgency head needs rows labelled high, normal and low (priority)",
+            hint="the brand-page corpus in datasets/domain provides them; check that it is there",
+        )
+    w_urg = np.array([1.0] * len(corpus_urg) + [share_weight(cfg.user_share, float(len(corpus_urg)), len(user_urg))] * len(user_urg))
+    X_urg = urgency_features(featurizer.transform([s.text for s in urgency_rows]), [normalize(s.text) for s in urgency_rows])
+    y_urg = np.array([s.priority for s in urgency_rows])
+
+    def fit_urgency() -> LinearHead:
+        return LinearHead.from_estimator(_lr(cfg.urgency_c, cfg.max_iter).fit(X_urg, y_urg, sample_weight=w_urg))
 
     def fit_tag(tag: Tag) -> LinearHead:
         d = tag_train[tag]
         return _binary_head(X_tag[tag], d.y, d.weight, cfg.tag_c, cfg.max_iter)
 
     with ThreadPoolExecutor(max_workers=max(1, cfg.n_jobs)) as pool:
-        jobs = {"fast.sentiment3": pool.submit(fit_sentiment, is3), "fast.polarity": pool.submit(fit_sentiment, polar)}
+        everything = np.ones(len(sent_train), dtype=bool)
+        jobs = {"fast.sentiment3": pool.submit(fit_sentiment, everything, w3), "fast.polarity": pool.submit(fit_sentiment, polar)}
         jobs |= {f"fast.{tag.value}": pool.submit(fit_tag, tag) for tag in Tag}
+        jobs["fast.urgency"] = pool.submit(fit_urgency)
         heads: dict[str, LinearHead] = {name: job.result() for name, job in jobs.items()}
     log(f"fast heads (sentiment {len(sent_train)} rows, "
         + ", ".join(f"{tag.value} {len(d.texts)}" for tag, d in tag_train.items()) + f") in {time.time() - t:.0f}s")
@@ -440,9 +590,12 @@ def fit_model(
         t = time.time()
         E = cache.get([e.text for e, k in zip(sent_train, sent_keep, strict=True) if k])
         ys = y_sent[sent_keep]
-        e3 = is3[sent_keep]
-        heads["emb.sentiment3"] = LinearHead.from_estimator(_lr(cfg.embedding_c, 1000).fit(E[e3], ys[e3]))
-        heads["emb.polarity"] = LinearHead.from_estimator(_lr(cfg.embedding_c, 1000).fit(E[ys != "neutral"], ys[ys != "neutral"]))
+        ws = w_sent[sent_keep]
+        pol = ys != "neutral"
+        heads["emb.sentiment3"] = LinearHead.from_estimator(_lr(cfg.embedding_c, 1000).fit(E, ys, sample_weight=w3[sent_keep]))
+        heads["emb.polarity"] = LinearHead.from_estimator(_lr(cfg.embedding_c, 1000).fit(E[pol], ys[pol], sample_weight=ws[pol]))
+        E = cache.get([s.text for s in urgency_rows])
+        heads["emb.urgency"] = LinearHead.from_estimator(_lr(cfg.embedding_c, 1000).fit(E, y_urg, sample_weight=w_urg))
         log(f"accurate sentiment heads on {len(ys)} embedded rows in {time.time() - t:.0f}s")
         for tag, d in tag_train.items():
             keep = tag_keep[tag]
@@ -461,9 +614,11 @@ def fit_model(
         return mask, cache.get([r.text for r, m in zip(rows, mask, strict=True) if m])
 
     def tier_probs(
-        tier: str, w: float
+        tier: str, w: float, per_head: dict[str, float] | None = None
     ) -> tuple[dict[str, dict[str, tuple[np.ndarray, np.ndarray]]], dict[str, tuple[dict[Tag, np.ndarray], np.ndarray]]]:
-        """Per task/dataset: (row mask, probs); plus per multi-label dev set: (tag probs, mask)."""
+        """Per task/dataset: (row mask, probs); plus per multi-label dev set: (tag probs, mask).
+        ``w`` blends the sentiment heads, ``per_head`` the tag heads (default ``w``)."""
+        per_head = per_head or {}
         out: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
         for task, sets in dev.items():
             out[task] = {}
@@ -481,7 +636,8 @@ def fit_model(
                         pe = head_sentiment(heads, "emb", E)
                     else:
                         pe = heads[f"emb.{tag.value}"].proba_of(E, "1")
-                    p = (1 - w) * p[mask] + w * pe
+                    wh = w if task == "sentiment" else per_head.get(tag.value, w)
+                    p = (1 - wh) * p[mask] + wh * pe
                 out[task][name] = (mask, p)
         multi: dict[str, tuple[dict[Tag, np.ndarray], np.ndarray]] = {}
         for mname, mrows in multi_dev.items():
@@ -490,7 +646,8 @@ def fit_model(
             if tier == "accurate":
                 smask, SE = dev_embeddings(mrows)
                 sp_tags = {
-                    tag: (1 - w) * sp_tags[tag][smask] + w * heads[f"emb.{tag.value}"].proba_of(SE, "1") for tag in Tag
+                    tag: (1 - per_head.get(tag.value, w)) * sp_tags[tag][smask]
+                    + per_head.get(tag.value, w) * heads[f"emb.{tag.value}"].proba_of(SE, "1") for tag in Tag
                 }
             multi[mname] = (sp_tags, smask)
         return out, multi
@@ -528,22 +685,63 @@ def fit_model(
             f"{lang} " + ", ".join(f"{w:g}: {v:.4f}" for w, v in trials.items()) for lang, trials in specialist_trials.items()
         ) + f" -> kept {specialists or 'none'}")
 
+    def neutral_score(probs: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]], scale: float) -> float:
+        """Mean of the shown label's score: the in-domain dev part, the public 3-class sets and the
+        public 2-class sets (a neutral answer counts as wrong there), each group counting equally."""
+        groups: dict[str, list[float]] = {"domain": [], "three": [], "two": []}
+        for name, (mask, p) in probs["sentiment"].items():
+            if name in NOT_FOR_SELECTION:
+                continue
+            rows = [e for e, m in zip(dev["sentiment"][name], mask, strict=True) if m]
+            r = _sentiment_eval(calibrate_neutral(p, scale), rows)
+            key = "domain" if name in ("domain-dev", "user-dev") else "two" if r["classes"] == 2 else "three"
+            groups[key].append(_headline(r))
+        return float(np.mean([np.mean(v) for v in groups.values() if v]))
+
     tiers = ["fast"] + (["accurate"] if cache is not None else [])
     tier_settings: dict[str, dict[str, Any]] = {}
+    neutral_scale = 1.0
     for tier in tiers:
         w = 0.0
+        per_head: dict[str, float] = {}
         if tier == "accurate":
             trials = {wt: selection_score(tier_probs("accurate", wt)[0]) for wt in cfg.embedding_weights}
             w = max(trials, key=trials.__getitem__)
             log("blend weight trials (mean dev sentiment macro-F1): " + ", ".join(f"{k}: {v:.4f}" for k, v in trials.items()))
-        probs, multi_probs = tier_probs(tier, w)
+            per_head = tune_head_weights(heads, multi_dev.get("domain-dev", []), multi_X.get("domain-dev"),
+                                         dev_embeddings, cfg.embedding_weights, log)
+        probs, multi_probs = tier_probs(tier, w, per_head)
+        if tier == "fast":  # one scale for both tiers, tuned on the default tier
+            trials = {sc: neutral_score(probs, sc) for sc in cfg.neutral_scales}
+            neutral_scale = max(trials, key=lambda sc: (trials[sc], -abs(sc - 1.0)))
+            log("neutral scale trials (mean shown-label score): " + ", ".join(f"{k}: {v:.4f}" for k, v in trials.items())
+                + f" -> {neutral_scale}")
+        # calibrate each tag's probability to brand-page comments on the in-domain dev part
+        calibration: dict[str, tuple[float, float]] = {}
+        if "domain-dev" in multi_probs:
+            mprobs, smask = multi_probs["domain-dev"]
+            sdev = [s_ for s_, m in zip(multi_dev["domain-dev"], smask, strict=True) if m]
+            for tag in Tag:
+                calibration[tag.value] = platt([tag.value in s_.tags for s_ in sdev], mprobs[tag])
+            for tag, (task, _) in TAG_TASKS.items():
+                for name, (mask, p) in list(probs[task].items()):
+                    probs[task][name] = (mask, calibrate(p, *calibration[tag.value]))
+            for mname, (mp, sm) in list(multi_probs.items()):
+                multi_probs[mname] = ({tag: calibrate(mp[tag], *calibration[tag.value]) for tag in Tag}, sm)
         thresholds: dict[str, float] = {}
-        tier_metrics: dict[str, Any] = {"embedding_weight": w, "sentiment": {}, "tags": {}}
+        tier_metrics: dict[str, Any] = {"embedding_weight": w, "neutral_scale": neutral_scale, "calibration": calibration,
+                                        "sentiment": {}, "tags": {}}
         for name, (mask, p) in probs["sentiment"].items():
             rows = [e for e, m in zip(dev["sentiment"][name], mask, strict=True) if m]
-            tier_metrics["sentiment"][name] = _sentiment_eval(p, rows)
+            tier_metrics["sentiment"][name] = _sentiment_eval(calibrate_neutral(p, neutral_scale), rows)
+        if "domain-dev" in multi_dev:
+            drows = multi_dev["domain-dev"]
+            pu = urgency_probs(heads["fast.urgency"], urgency_features(multi_X["domain-dev"], [normalize(r.text) for r in drows]))
+            if tier == "accurate":
+                wu = per_head.get("urgency", w)
+                pu = (1 - wu) * pu + wu * urgency_probs(heads["emb.urgency"], dev_embeddings(drows)[1])
+            tier_metrics["urgency"] = {"domain-dev": urgency_eval(pu, drows)}
         for tag in Tag:
-            groups = []
             sets: dict[str, tuple[list[bool], np.ndarray, list[str]]] = {}
             if tag in TAG_TASKS:
                 task, positive = TAG_TASKS[tag]
@@ -553,8 +751,10 @@ def fit_model(
             for mname, (mprobs, smask) in multi_probs.items():
                 sdev = [s for s, m in zip(multi_dev[mname], smask, strict=True) if m]
                 sets[mname] = ([tag.value in s.tags for s in sdev], mprobs[tag], [s.lang for s in sdev])
-            groups = [(yt, p) for yt, p, _ in sets.values()]
-            thr = best_threshold(groups)
+            # tuned where the labels mean what a brand page means: the in-domain dev part (and a
+            # user's dev rows); the public dev sets only when there is no such part
+            tuned_on = [n for n in sets if n in multi_dev] or list(sets)
+            thr = best_threshold([sets[n][:2] for n in tuned_on])
             thresholds[tag.value] = thr
             tier_metrics["tags"][tag.value] = {
                 name: {
@@ -568,20 +768,22 @@ def fit_model(
             umsab = tier_metrics["sentiment"]["umsab_xlm-t"]["per_lang"]
             tier_metrics["umsab_lang_mean_macro_f1"] = float(np.mean([v["macro_f1"] for v in umsab.values()]))
         metrics["tiers"][tier] = tier_metrics
-        tier_settings[tier] = {"embedding_weight": w, "thresholds": thresholds}
+        tier_settings[tier] = {"embedding_weight": w, "thresholds": thresholds, "calibration": calibration,
+                               "embedding_weights": per_head}
         log(f"{tier}: thresholds {thresholds}")
 
     # 5. write the model
     out_dir.mkdir(parents=True, exist_ok=True)
     featurizer.save(out_dir / "fast")
     save_heads(heads, out_dir)
-    (out_dir / "pipeline.toml").write_text(pipeline_toml(model_name, model_version, tier_settings, specialists), encoding="utf-8")
+    (out_dir / "pipeline.toml").write_text(pipeline_toml(model_name, model_version, tier_settings, specialists, neutral_scale), encoding="utf-8")
     if out_dir.resolve() != DEFAULT_MODEL_DIR.resolve():
         shutil.copytree(DEFAULT_MODEL_DIR / "langid", out_dir / "langid", dirs_exist_ok=True)
     metrics["training_seconds"] = round(time.time() - started, 1)
     metrics["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     metrics["tier_settings"] = tier_settings
     metrics["specialists"] = {"weights": specialists, "trials": {k: {str(w): v for w, v in t.items()} for k, t in specialist_trials.items()}}
+    metrics["neutral_scale"] = neutral_scale
     metrics["seeds_per_language"] = dict(sorted(Counter(s.lang for s in seeds).items()))
     write_model_card(out_dir, f"{model_name}-{model_version}", metrics, metrics["seeds_per_language"])
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=1, ensure_ascii=False), encoding="utf-8")

@@ -47,6 +47,7 @@ __all__ = [
 
 SENTIMENTS = ("negative", "neutral", "positive")
 TAGS = tuple(t.value for t in Tag)
+PRIORITIES = ("high", "normal", "low")
 
 
 class TrainingDataError(TriageError):
@@ -87,6 +88,7 @@ class Columns:
     sentiment: str = "sentiment"
     tags: str = "tags"
     lang: str = "lang"
+    priority: str = "priority"
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,8 @@ class LabelledExample:
     tags: frozenset[str] | None
     path: str
     line: int
+    #: ``high`` / ``normal`` / ``low`` (docs/labelling.md), when the file has a priority column
+    priority: str | None = None
 
     @property
     def id(self) -> str:
@@ -175,6 +179,7 @@ def read_labelled(
             sent = _get(record, columns.sentiment)
             tags_raw = _get(record, columns.tags)
             lang = _get(record, columns.lang)
+            prio = _get(record, columns.priority)
             has_text |= text is not _MISSING
             has_sent |= sent is not _MISSING
             has_tags |= tags_raw is not _MISSING
@@ -206,12 +211,18 @@ def read_labelled(
                         issues.append(Issue("error", "unknown_label", f"unknown tag(s) {', '.join(map(repr, bad))} (expected a subset of {', '.join(TAGS)})", path, (line,)))
                         continue
                     tags = frozenset(parsed)
+            priority: str | None = None
+            if prio is not _MISSING and prio is not None and str(prio).strip() != "":
+                priority = str(prio).strip().lower()
+                if priority not in PRIORITIES:
+                    issues.append(Issue("error", "unknown_label", f"unknown priority {prio!r} (expected one of {', '.join(PRIORITIES)})", path, (line,)))
+                    continue
             if sentiment is None and tags is None:
                 if has_sent or has_tags:
                     issues.append(Issue("warning", "unlabelled", "no sentiment and no tags; row skipped", path, (line,)))
                 continue
             lang_value = str(lang).strip().lower() if lang is not _MISSING and lang not in (None, "") else None
-            ex = LabelledExample(text, lang_value, sentiment, tags, path, line)
+            ex = LabelledExample(text, lang_value, sentiment, tags, path, line, priority)
             key = " ".join(text.split()).lower()
             if key in seen:
                 prev = seen[key]
@@ -251,7 +262,7 @@ def _detect_languages(examples: list[LabelledExample]) -> list[LabelledExample]:
     out = list(examples)
     for i, g in zip(todo, guesses, strict=True):
         e = out[i]
-        out[i] = LabelledExample(e.text, g.lang, e.sentiment, e.tags, e.path, e.line)
+        out[i] = LabelledExample(e.text, g.lang, e.sentiment, e.tags, e.path, e.line, e.priority)
     return out
 
 

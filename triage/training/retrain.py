@@ -70,17 +70,15 @@ def _sentiment_examples(rows: Sequence[LabelledExample], source: str) -> list[Ex
 
 
 def _multi(rows: Sequence[LabelledExample]) -> list[SeedExample]:
-    return [SeedExample(e.id, e.text, e.lang or "und", e.tags, e.sentiment or "") for e in rows if e.tags is not None]
+    return [SeedExample(e.id, e.text, e.lang or "und", e.tags, e.sentiment or "", e.priority)
+            for e in rows if e.tags is not None]
 
 
-def to_training_data(base: TrainingData, train: Sequence[LabelledExample], dev: Sequence[LabelledExample],
-                     with_seed_sentiment: bool) -> TrainingData:
-    """Add a user's rows to the (possibly empty) base data, in memory."""
+def to_training_data(base: TrainingData, train: Sequence[LabelledExample], dev: Sequence[LabelledExample]) -> TrainingData:
+    """Add a user's rows to the (possibly empty) base data, in memory (the brand-page corpus is
+    part of every base: :func:`triage.training.fit.fit_model` trains on it)."""
     sent = list(base.sent_train)
     dev_sets = {task: dict(sets) for task, sets in base.dev.items()}
-    if with_seed_sentiment:  # base none: the seeds' sentiment labels stand in for the public sets
-        sent += [Example(s.id, s.text, s.lang, s.sentiment, "seed", "sentiment") for s in base.seed_train]
-        dev_sets["sentiment"]["seed-dev"] = [Example(s.id, s.text, s.lang, s.sentiment, "seed", "sentiment") for s in base.seed_dev]
     sent += _sentiment_examples(train, "user")
     if any(e.sentiment for e in dev):
         dev_sets["sentiment"]["user-dev"] = _sentiment_examples(dev, "user")
@@ -114,7 +112,7 @@ def train_from_files(
     train, dev = split(rest, opts.dev_fraction, opts.seed + 1)
     log(f"{len(report.examples)} labelled rows: {len(train)} train, {len(dev)} dev (thresholds), {len(held)} held out")
     base = read_training_data(data_root(opts.data) if opts.base == "default" else None)
-    data = to_training_data(base, train, dev, with_seed_sentiment=opts.base == "none")
+    data = to_training_data(base, train, dev)
     out.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         from sklearn.exceptions import ConvergenceWarning

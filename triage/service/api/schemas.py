@@ -27,7 +27,7 @@ from triage.service.alerts import EVENTS, sla_of
 from triage.service.settings import Settings
 from triage.service.store.db import naive_utc
 from triage.service.store.models import ApiKey, Campaign, Label, StoredComment, Webhook
-from triage.types import Queue, SentimentLabel, Tag, Tier
+from triage.types import PriorityLevel, Queue, SentimentLabel, Tag, Tier
 
 __all__ = [
     "AnalyzeIn",
@@ -165,7 +165,9 @@ class ScoredOut(BaseModel):
     p_complaint: float
     p_spam: float
     p_praise: float
+    p_abuse: float
     tags: list[Tag]
+    p_urgent: float
     priority: int
     queue: Queue
     model: str
@@ -264,7 +266,9 @@ class ItemOut(ScoredOut):
             p_complaint=c.p_complaint,
             p_spam=c.p_spam,
             p_praise=c.p_praise,
+            p_abuse=c.p_abuse,
             tags=[t for t in Tag if getattr(c, f"tag_{t.value}")],
+            p_urgent=c.p_urgent,
             priority=c.priority,
             queue=Queue(c.queue),
             model=c.model,
@@ -374,6 +378,7 @@ class LabelIn(_In):
     tags: Annotated[list[Tag], Field(max_length=len(Tag)), AfterValidator(_tag_set)] | None = (
         Field(None, description="The full set of tags that apply ([] for none).")
     )
+    priority: PriorityLevel | None = Field(None, description="How soon a human must act: high, normal or low.")
     lang: Lang | None = None
 
 
@@ -383,6 +388,7 @@ class LabelOut(BaseModel):
     lang: str | None
     sentiment: SentimentLabel | None
     tags: list[Tag] | None
+    priority: PriorityLevel | None = None
     labelled_by: str
     labelled_at: datetime
 
@@ -395,6 +401,7 @@ class LabelOut(BaseModel):
             lang=label.lang,
             sentiment=SentimentLabel(label.sentiment) if label.sentiment else None,
             tags=[Tag(t) for t in label.tags] if label.tags is not None else None,
+            priority=PriorityLevel(label.priority) if label.priority else None,
             labelled_by=label.labelled_by,
             labelled_at=label.labelled_at.replace(tzinfo=UTC),
         )

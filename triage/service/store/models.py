@@ -110,10 +110,14 @@ class StoredComment(Base):
     p_complaint: Mapped[float] = mapped_column(Float)
     p_spam: Mapped[float] = mapped_column(Float)
     p_praise: Mapped[float] = mapped_column(Float)
+    # Added by migration 0003 (rows stored before it read 0.0: they were scored without these heads).
+    p_abuse: Mapped[float] = mapped_column(Float, default=0.0)
+    p_urgent: Mapped[float] = mapped_column(Float, default=0.0)
     tag_question: Mapped[bool] = mapped_column(Boolean)
     tag_complaint: Mapped[bool] = mapped_column(Boolean)
     tag_spam: Mapped[bool] = mapped_column(Boolean)
     tag_praise: Mapped[bool] = mapped_column(Boolean)
+    tag_abuse: Mapped[bool] = mapped_column(Boolean, default=False)
     priority: Mapped[int] = mapped_column(Integer)
     queue: Mapped[str] = mapped_column(String(16))
     model: Mapped[str] = mapped_column(String(200))
@@ -146,6 +150,8 @@ class Label(Base):
     lang: Mapped[str | None] = mapped_column(String(16))
     sentiment: Mapped[str | None] = mapped_column(String(16))
     tags: Mapped[list[str] | None] = mapped_column(JSON)
+    # high / normal / low (docs/labelling.md); migration 0003
+    priority: Mapped[str | None] = mapped_column(String(16))
     labelled_by: Mapped[str] = mapped_column(String(200))
     labelled_at: Mapped[datetime] = mapped_column(DateTime())
 

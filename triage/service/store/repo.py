@@ -535,7 +535,7 @@ def add_label(
     ).first()
     merged = {
         k: getattr(previous, k) if previous is not None else None
-        for k in ("lang", "sentiment", "tags")
+        for k in ("lang", "sentiment", "tags", "priority")
     }
     merged.update({k: v for k, v in values.items() if v is not None})
     label = Label(

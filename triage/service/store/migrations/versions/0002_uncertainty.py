@@ -31,6 +31,8 @@ BATCH = 1000
 #: be gone). Their tag uncertainty is therefore measured against 0.5. New comments use the
 #: thresholds of the tier that scored them.
 BACKFILL_THRESHOLDS = dict.fromkeys(Tag, 0.5)
+#: The tags stored at this revision (``abuse`` came with 0003): a migration is frozen in time.
+TAGS = (Tag.QUESTION, Tag.COMPLAINT, Tag.SPAM, Tag.PRAISE)
 
 _comments = sa.table(
     "comments",
@@ -38,7 +40,7 @@ _comments = sa.table(
     sa.column("p_negative", sa.Float()),
     sa.column("p_neutral", sa.Float()),
     sa.column("p_positive", sa.Float()),
-    *[sa.column(f"p_{tag.value}", sa.Float()) for tag in Tag],
+    *[sa.column(f"p_{tag.value}", sa.Float()) for tag in TAGS],
     sa.column("uncertainty", sa.Float()),
     sa.column("uncertainty_reason", sa.String(200)),
 )
@@ -55,7 +57,7 @@ def _backfill(conn: sa.Connection) -> None:
     """Compute the uncertainty of every existing comment from its stored probabilities, in
     batches (keyset on id), with one executemany UPDATE per batch."""
     c = _comments.c
-    probs = [c.p_negative, c.p_neutral, c.p_positive, *[c[f"p_{tag.value}"] for tag in Tag]]
+    probs = [c.p_negative, c.p_neutral, c.p_positive, *[c[f"p_{tag.value}"] for tag in TAGS]]
     update = (
         sa.update(_comments)
         .where(c.id == sa.bindparam("row_id"))
@@ -73,7 +75,7 @@ def _backfill(conn: sa.Connection) -> None:
             return
         params = []
         for row_id, neg, neu, pos, *tag_ps in rows:
-            values = dict(zip(Tag, tag_ps, strict=True))
+            values = dict.fromkeys(Tag, 0.0) | dict(zip(TAGS, tag_ps, strict=True))
             u = uncertainty(
                 SentimentScores(neg, neu, pos),
                 TagScores(*(values[tag] for tag in Tag), tags=()),
