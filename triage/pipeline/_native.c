@@ -777,22 +777,20 @@ typedef struct {
     SMap sm;
     Py_ssize_t n_terms;
     float *idf;         /* per column (float32, as scikit-learn's idf_) */
-    int32_t *counts;    /* per column of the string map's terms, zero between documents */
-    int32_t *touched;   /* string-map columns seen in the current document */
-    uint32_t *ptouched; /* packed-map slots seen in the current document */
-    uint64_t *pairs;    /* (column << 32 | count) of the current document, and sort scratch */
-    uint64_t *keys;     /* packed n-grams of the current document and their first slots */
-    uint64_t *slot;
-    Py_ssize_t kcap;
+    uint32_t *ptouched; /* packed-map slots seen in the current document (their cnt > 0) */
+    int32_t *hits;      /* string-map columns found in the current document, once per hit */
+    uint64_t *pairs;    /* (column << 32 | count) of the current document, then sort scratch */
+    uint64_t *keys;     /* packed n-grams (or hashes) of the current document */
+    uint64_t *slot;     /* and the table slot each starts at */
+    Py_ssize_t hcap, pcap, kcap, scap;
 } VocabObject;
 
 static void Vocab_dealloc(VocabObject *self)
 {
     big_free(self->pm.slots);
     smap_free(&self->sm);
-    big_free(self->counts);
     big_free(self->idf);
-    PyMem_Free(self->touched);
+    PyMem_Free(self->hits);
     PyMem_Free(self->ptouched);
     PyMem_Free(self->pairs);
     PyMem_Free(self->keys);
@@ -842,7 +840,7 @@ static int Vocab_init(VocabObject *self, PyObject *args, PyObject *kwds)
         PyErr_SetString(PyExc_TypeError, "vocabulary must be a dict (term -> column) or a list of terms");
         return -1;
     }
-    if (self->counts) {
+    if (self->ptouched) {
         PyErr_SetString(PyExc_RuntimeError, "Vocab is already initialized");
         return -1;
     }
@@ -886,14 +884,10 @@ static int Vocab_init(VocabObject *self, PyObject *args, PyObject *kwds)
         PyErr_Format(PyExc_ValueError, "the vocabulary repeats a term (%zd distinct of %zd)", added, n);
         goto fail;
     }
-    self->counts = big_alloc((size_t)n * sizeof(int32_t));
-    if (self->counts) memset(self->counts, 0, (size_t)n * sizeof(int32_t));
     self->idf = big_alloc((size_t)n * sizeof(float));
     if (self->idf) memcpy(self->idf, idf.buf, (size_t)n * sizeof(float));
-    self->touched = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(int32_t));
     self->ptouched = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(uint32_t));
-    self->pairs = PyMem_Malloc((size_t)(n ? n : 1) * 2 * sizeof(uint64_t));
-    if (!self->counts || !self->idf || !self->touched || !self->ptouched || !self->pairs) {
+    if (!self->idf || !self->ptouched) {
         PyErr_NoMemory();
         goto fail;
     }
@@ -927,10 +921,25 @@ static PyTypeObject VocabType = {
     .tp_methods = Vocab_methods,
 };
 
-static inline void hit(VocabObject *v, int32_t col, Py_ssize_t *nt)
+/* Grows a scratch array to at least `need` items. */
+static int grow(void *ptr, Py_ssize_t *cap, Py_ssize_t need, size_t item)
 {
-    if (v->counts[col]++ == 0) v->touched[(*nt)++] = col;
+    void **p = (void **)ptr;
+    if (need <= *cap) return 0;
+    Py_ssize_t c = *cap ? *cap : 256;
+    while (c < need) c *= 2;
+    void *q = PyMem_Realloc(*p, (size_t)c * item);
+    if (!q) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    *p = q;
+    *cap = c;
+    return 0;
 }
+
+/* A string-map term found (the caller has made room: hits never outnumber the n-grams). */
+static inline void hit(VocabObject *v, int32_t col, Py_ssize_t *nt) { v->hits[(*nt)++] = col; }
 
 /* Sort (column << 32 | count) pairs by column: insertion sort when short, else LSD radix on the
  * column's bytes (all byte histograms in one pass). Columns are unique within a document. */
@@ -990,18 +999,10 @@ static void sort_pairs(uint64_t *a, Py_ssize_t n, uint64_t *tmp)
 static int count_char_wb(VocabObject *v, const Py_UCS4 *f, Py_ssize_t m, Buf *pad, Py_ssize_t *nt,
                          Py_ssize_t *np)
 {
-    Py_ssize_t need = 8 * m + 8, nk = 0;
-    if (need > v->kcap) {
-        uint64_t *k = PyMem_Realloc(v->keys, (size_t)need * sizeof(uint64_t));
-        if (k) v->keys = k;
-        uint64_t *sl = k ? PyMem_Realloc(v->slot, (size_t)need * sizeof(uint64_t)) : NULL;
-        if (sl) v->slot = sl;
-        if (!k || !sl) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        v->kcap = need;
-    }
+    Py_ssize_t need = 8 * m + 8, nk = 0; /* more than the n-grams of m characters */
+    if (grow(&v->keys, &v->kcap, need, sizeof(uint64_t)) < 0 || grow(&v->slot, &v->scap, need, sizeof(uint64_t)) < 0 ||
+        grow(&v->hits, &v->hcap, need, sizeof(int32_t)) < 0)
+        return -1;
     uint64_t *keys = v->keys, *slot = v->slot, mask = v->pm.mask;
     Py_ssize_t i = 0;
     while (i < m) {
@@ -1042,7 +1043,10 @@ static int count_char_wb(VocabObject *v, const Py_UCS4 *f, Py_ssize_t m, Buf *pa
             PSlot *e = &slots[j];
             if (e->val < 0) break;
             if (e->key == key) {
-                if (e->cnt++ == 0) v->ptouched[(*np)++] = (uint32_t)j;
+                if (e->cnt++ == 0) {
+                    v->ptouched[(*np)++] = (uint32_t)j;
+                    PREFETCH(&v->idf[e->val]); /* read when the block is emitted */
+                }
                 break;
             }
             j = (j + 1) & mask;
@@ -1109,17 +1113,9 @@ static int tokenize(const Py_UCS4 *f, Py_ssize_t m, Tokens *tk)
 static int count_words(VocabObject *v, const Py_UCS4 *f, const Tokens *tk, Py_ssize_t *nt)
 {
     Py_ssize_t n = tk->n, nk = 2 * n;
-    if (nk > v->kcap) {
-        uint64_t *k = PyMem_Realloc(v->keys, (size_t)nk * sizeof(uint64_t));
-        if (k) v->keys = k;
-        uint64_t *sl = k ? PyMem_Realloc(v->slot, (size_t)nk * sizeof(uint64_t)) : NULL;
-        if (sl) v->slot = sl;
-        if (!k || !sl) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        v->kcap = nk;
-    }
+    if (grow(&v->keys, &v->kcap, nk, sizeof(uint64_t)) < 0 || grow(&v->slot, &v->scap, nk, sizeof(uint64_t)) < 0 ||
+        grow(&v->hits, &v->hcap, nk, sizeof(int32_t)) < 0)
+        return -1;
     uint64_t *hash = v->keys, *slot = v->slot, mask = v->sm.mask;
     for (Py_ssize_t k = 0; k < n; k++) {
         const Token *a = &tk->t[k];
@@ -1458,27 +1454,31 @@ static void release(Buffer *b)
     b->held = 0;
 }
 
-/* Emit one block: the touched columns in order, sublinear TF x IDF, L2-normalized, + offset. */
+/* Emit one block: the columns found, in order, with their counts (packed-map slots count in
+ * place; string-map hits are sorted and counted by runs), sublinear TF x IDF, L2-normalized. */
 static int emit_block(VocabObject *v, Py_ssize_t nt, Py_ssize_t np, const float *logtab, Py_ssize_t n_log,
                       int32_t offset, Out *oi, Out *od)
 {
     const float *idf = v->idf;
     Py_ssize_t nn = nt + np;
+    if (grow(&v->pairs, &v->pcap, 2 * nn + 2, sizeof(uint64_t)) < 0) return -1;
     uint64_t *pairs = v->pairs;
     for (Py_ssize_t k = 0; k < np; k++) {
         PSlot *e = &v->pm.slots[v->ptouched[k]];
         pairs[k] = (uint64_t)(uint32_t)e->val << 32 | (uint32_t)e->cnt;
         e->cnt = 0;
     }
-    for (Py_ssize_t k = 0; k < nt; k++) {
-        int32_t col = v->touched[k];
-        pairs[np + k] = (uint64_t)(uint32_t)col << 32 | (uint32_t)v->counts[col];
-        v->counts[col] = 0;
+    for (Py_ssize_t k = 0; k < nt; k++) pairs[np + k] = (uint64_t)(uint32_t)v->hits[k] << 32 | 1u;
+    sort_pairs(pairs, nn, pairs + nn);
+    Py_ssize_t m = 0;
+    for (Py_ssize_t k = 0; k < nn; k++) { /* a string-map column found several times: one count */
+        if (m && (pairs[m - 1] >> 32) == (pairs[k] >> 32)) pairs[m - 1] += pairs[k] & 0xffffffffu;
+        else pairs[m++] = pairs[k];
     }
+    nn = m;
     if (out_reserve(oi, oi->n + nn) < 0 || out_reserve(od, od->n + nn) < 0) return -1;
     int32_t *idx = (int32_t *)out_ptr(oi) + oi->n;
     float *val = (float *)out_ptr(od) + od->n;
-    sort_pairs(pairs, nn, pairs + v->n_terms);
     double sum = 0.0;
     for (Py_ssize_t k = 0; k < nn; k++) {
         int32_t col = (int32_t)(pairs[k] >> 32);
@@ -1503,7 +1503,6 @@ static int emit_block(VocabObject *v, Py_ssize_t nt, Py_ssize_t np, const float 
 
 static void clear_counts(VocabObject *v)
 {
-    memset(v->counts, 0, (size_t)(v->n_terms ? v->n_terms : 1) * sizeof(int32_t));
     for (uint64_t i = 0; v->pm.slots && i <= v->pm.mask; i++) v->pm.slots[i].cnt = 0;
 }
 
