@@ -191,16 +191,16 @@ def _score_process(root: Path, model: Path | None, rows: int) -> dict[str, Any]:
                 fh.write(json.dumps({"id": i, "text": pool[i % len(pool)]}, ensure_ascii=False) + "\n")
         cmd = [str(Path(sys.executable).with_name("triage")), "score", str(src), "-o", str(dst),
                "--workers", "1", "--progress", "off"]
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         if model is not None:
             cmd += ["--model", str(model)]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)  # inherits this process's one core
+        seconds = time.perf_counter() - t
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)  # inherits this process's one core
-    # CPU seconds as well as wall seconds: on a shared machine the process waits for the core
-        seconds = time.perf_counter() - t
         mean_chars = float(np.mean([len(pool[i % len(pool)]) for i in range(rows)]))
+    # CPU seconds as well as wall seconds: on a shared machine the process waits for the core
     return {"score_process_rows": rows, "score_process_mean_chars": round(mean_chars, 1),
             "score_process_seconds": round(seconds, 1), "score_process_per_s": round(rows / seconds),
             "score_process_per_cpu_s": round(rows / cpu)}
