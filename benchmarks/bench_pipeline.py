@@ -150,7 +150,7 @@ def accuracy(root: Path, pipe: Any, accurate_cap: int, out: dict[str, Any]) -> N
 
 def _featurize_and_heads(pipe: Any, texts: list[str]) -> dict[str, Any]:
     """Comments/s of the featurizer alone and with every fast head after it (best of 3)."""
-    from triage.pipeline.core import MAX_TEXT_CHARS
+    from triage.pipeline.core import MAX_TEXT_CHARS, urgency_features
     from triage.pipeline.text import fold_reference, normalize, normalize_reference
 
     clean = [normalize(t[:MAX_TEXT_CHARS]) for t in texts]
@@ -161,8 +161,11 @@ def _featurize_and_heads(pipe: Any, texts: list[str]) -> dict[str, Any]:
         t = time.perf_counter()
         X = pipe.featurizer.transform(clean)
         t1 = time.perf_counter()
+        X_urgency = None  # a head with more inputs reads the urgency cues too, as the pipeline does
         for head in heads:
-            head.predict_proba(X)
+            if head.coef.shape[1] != X.shape[1] and X_urgency is None:
+                X_urgency = urgency_features(X, clean)
+            head.predict_proba(X if head.coef.shape[1] == X.shape[1] else X_urgency)
         feat.append(t1 - t)
         total.append(time.perf_counter() - t)
     # the same features the way they were computed before the compiled featurizer (the tests'
