@@ -170,6 +170,7 @@ _SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Hea
 @given(awkward_text)
 def test_normalize_and_fold_equal_the_regex_versions(text: str) -> None:
     assert normalize(text) == normalize_reference(text)
+    assert text_module._fold(text) == fold_reference(text)  # computed, not remembered
     assert fold(text) == fold_reference(text)
 
 
@@ -304,3 +305,12 @@ def test_a_used_featurizer_can_be_pickled(fitted: Featurizer) -> None:
     fitted.transform(["warm the compiled tables up"])
     copy = pickle.loads(pickle.dumps(fitted))
     _assert_same_features(copy.transform(AWKWARD), fitted.transform(AWKWARD))
+
+
+def test_fold_remembers_a_bounded_number_of_answers() -> None:
+    texts = [f"Comment number {i}, SOOOO late!!! " + "x" * 500 for i in range(3000)]
+    assert [fold(t) for t in texts] == [fold_reference(t) for t in texts]
+    assert [fold(t) for t in texts[-100:]] == [fold_reference(t) for t in texts[-100:]]  # remembered
+    held = text_module._fold_cached_chars
+    assert held == sum(map(len, text_module._FOLD_CACHE))
+    assert held <= text_module._FOLD_CACHE_CHARS + len(texts[0])
