@@ -11,6 +11,11 @@ Two levels, because language ID and the classifiers want different things:
 * :func:`embedding_text` is what the sentence-embedding model sees: clean text with URLs and
   mentions masked the way the training tweets are, cut to a bounded length.
 
+The character-wise steps run in compiled code (:mod:`triage.pipeline._native`); the
+``*_reference`` functions spell the same steps out with regular expressions, and the tests check
+that both give the same strings. :func:`fold` remembers its latest answers (a pure function's
+memo: the same text always folds the same way).
+
 >>> normalize("  Ｈｅｌｌｏ\u200b  world ")
 'Hello world'
 >>> fold("Sooooo GOOD!!! see https://x.co/a @bob")
