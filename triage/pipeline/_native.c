@@ -1522,6 +1522,12 @@ static PyObject *py_featurize(PyObject *Py_UNUSED(mod), PyObject *args)
         PyErr_SetString(PyExc_ValueError, "raw and folded differ in length");
         return NULL;
     }
+    if (!cv->ptouched || !wv->ptouched || !cue->words.slots) {
+        PyErr_SetString(PyExc_ValueError, "Vocab or CueTable not initialized");
+        return NULL;
+    }
+    /* The vocabularies' scratch (slot counts, hit lists) is used without a lock: the GIL is held
+     * from here to the end, and nothing below runs Python code. */
     if ((int64_t)cv->n_terms + wv->n_terms + N_CUES > INT32_MAX) {
         PyErr_SetString(PyExc_OverflowError, "too many columns for int32 indices");
         return NULL;
@@ -1596,6 +1602,10 @@ static PyObject *py_cue_matrix(PyObject *Py_UNUSED(mod), PyObject *args)
     CueObject *cue;
     PyObject *raw, *folded;
     if (!PyArg_ParseTuple(args, "O!O!O!", &CueType, &cue, &PyList_Type, &raw, &PyList_Type, &folded)) return NULL;
+    if (!cue->words.slots) {
+        PyErr_SetString(PyExc_ValueError, "CueTable not initialized");
+        return NULL;
+    }
     Py_ssize_t n = PyList_GET_SIZE(folded);
     if (PyList_GET_SIZE(raw) != n) {
         PyErr_SetString(PyExc_ValueError, "raw and folded differ in length");
