@@ -105,7 +105,8 @@ def test_specialist_heads_are_kept_exactly_where_their_weight_is_tuned_above_zer
         warnings.simplefilter("ignore", ConvergenceWarning)
         metrics = build_model(data, out, TrainConfig(max_iter=50, specialist_min_rows=2, specialist_min_gain=0.0), log=lambda _: None, embed=False)
     trials = metrics["specialists"]["trials"]
-    assert set(trials) == {"en", "ro", "vi"}  # every language with >= 2 polar rows was tried
+    # every language with >= 2 polar rows was tried: the tiny sets' and the brand-page corpus's
+    assert {"en", "ro", "vi", "ar", "fa"} <= set(trials)
     kept = metrics["specialists"]["weights"]
     with np.load(out / "heads.npz") as heads:
         stored = {k.split("@")[1].split(".")[0] for k in heads.files if "@" in k}

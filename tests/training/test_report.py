@@ -45,13 +45,13 @@ def test_evaluate_writes_metrics_and_html_with_plots(tmp_path: Path, trained: di
     assert set(sent["per_lang"]) == {"en", "es"}
     assert {"precision", "recall", "f1"} <= set(sent["per_lang"]["es"]["per_label"]["neutral"])
     assert sent["all"]["calibration"]["bins"] and 0 <= sent["all"]["calibration"]["ece"] <= 1
-    assert set(metrics["tasks"]["tags"]["all"]["per_label"]) == {"question", "complaint", "spam", "praise"}
+    assert set(metrics["tasks"]["tags"]["all"]["per_label"]) == {"question", "complaint", "spam", "praise", "abuse"}
 
     page = (out / "report.html").read_text(encoding="utf-8")
     parsed = _Collect()
     parsed.feed(page)
     classes = " ".join(parsed.svgs).split()
-    assert classes.count("confusion") == 5 and "f1bars" in classes and "reliability" in classes
+    assert classes.count("confusion") == 6 and "f1bars" in classes and "reliability" in classes
     assert parsed.external == []  # self-contained
 
     if not (os.path.exists("/usr/bin/chromium") and _has_playwright()):
@@ -68,7 +68,7 @@ def test_evaluate_writes_metrics_and_html_with_plots(tmp_path: Path, trained: di
                 assert box and box["width"] > 100 and box["height"] > 100, cls
             assert pg.locator("svg.f1bars rect.bar").count() >= 2
             assert pg.locator("svg.reliability polyline.curve").count() >= 1
-            assert pg.locator("svg.confusion rect.cell").count() == 9 + 4 * 4
+            assert pg.locator("svg.confusion rect.cell").count() == 9 + 5 * 4
         finally:
             browser.close()
 

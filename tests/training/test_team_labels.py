@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.training.helpers import write_csv
+from tests.training.helpers import rows, write_csv
 from triage.pipeline.core import load_pipeline
 from triage.training.domain import domain_examples
 from triage.training.fit import TrainConfig
@@ -45,11 +45,11 @@ def _f1(metrics: dict, task: str) -> float:
 def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("team")
     team_csv = write_csv(root / "team.csv", _team_rows(0, 60))
+    general = write_csv(root / "general.csv", rows())
     base, new = root / "base", root / "team"
-    # the base: the team's brand-page corpus alone (the fast tier; the same mechanics as --base default)
-    empty = write_csv(root / "none.csv", [{"text": "ok thanks", "lang": "en", "sentiment": "neutral", "tags": ""}])
-    train_from_files([empty], base, options=TrainOptions(base="none", holdout=0, dev_fraction=0), log=lambda _: None)
-    train_from_files([team_csv], new, options=TrainOptions(base="none", min_examples=5), compare_to=base,
+    # the base: the brand-page corpus plus some general rows (fast tier; the same mechanics as --base default)
+    train_from_files([general], base, options=TrainOptions(base="none"), log=lambda _: None)
+    train_from_files([general, team_csv], new, options=TrainOptions(base="none", min_examples=5), compare_to=base,
                      log=lambda _: None)
     return {"root": root, "base": base, "team": new}
 
@@ -68,8 +68,8 @@ def test_the_new_model_follows_the_team_in_its_domain(models: dict[str, Path]) -
 
 def test_elsewhere_it_stays_within_the_regression_gate(models: dict[str, Path]) -> None:
     dev = domain_examples(parts=("dev",))
-    rows = [{"text": e.text, "lang": e.lang, "sentiment": e.sentiment, "tags": "|".join(sorted(e.tags))} for e in dev]
-    general = read_labelled([write_csv(models["root"] / "general.csv", rows)]).examples
+    data = [{"text": e.text, "lang": e.lang, "sentiment": e.sentiment, "tags": "|".join(sorted(e.tags))} for e in dev]
+    general = read_labelled([write_csv(models["root"] / "corpus-dev.csv", data)]).examples
     old = evaluate_examples(load_pipeline(models["base"]), general)
     new = evaluate_examples(load_pipeline(models["team"]), general)
     gate = TrainOptions().max_regression

@@ -198,6 +198,22 @@ def test_dominant_script_on_short_text(text: str) -> None:
     assert langid.dominant_script(text) == langid.dominant_script_reference(text)
 
 
+_URL_PIECES = [
+    "http", "https", "HTTP", "httpſ", "://", ":/", "www", "WWW", ".", "..", "com", "co", "io", "ınfo", "İO", "Me",
+    "xyz", "biz", "comx", "/", "//", "?", "-", "_", "a", "b1", "ç", "0", " ", "\t", "@", "é", "x.y", "e.g.",
+]
+url_text = st.lists(st.sampled_from(_URL_PIECES), max_size=25).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(url_text, awkward_text))
+def test_url_substitution_equals_the_regex(text: str) -> None:
+    assert _native.url_sub(text, " httpurl ") == text_module._URL.sub(" httpurl ", text)
+    assert _native.url_sub(text, " ") == langid._URL.sub(" ", text)
+    stripped = text_module._MENTION.sub(" ", text_module._URL.sub(" ", text))
+    assert text_module.has_letters(text) == any(ch.isalpha() for ch in stripped)
+
+
 @_SETTINGS
 @given(awkward_text)
 def test_url_hint_equals_the_regex(text: str) -> None:

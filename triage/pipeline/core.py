@@ -135,8 +135,8 @@ class Pipeline:
             return ()
         k = head.classes.index("high")
         push = np.asarray(row[:, cols].todense()).ravel() * (head.coef[k, cols] - head.coef[:, cols].mean(axis=0))
-        best = np.argsort(-push)[: self.max_drivers]
-        return tuple(terms[cols[j] - start] for j in best if push[j] > 0)
+        order = [j for j in np.argsort(-push) if push[j] > 0 and any(ch.isalpha() for ch in terms[cols[j] - start])]
+        return tuple(terms[cols[j] - start] for j in order[: self.max_drivers])
 
 
 _CUES: UrgencyCues | None = None

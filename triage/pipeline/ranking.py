@@ -41,8 +41,8 @@ __all__ = ["DEFAULT_COSTS", "RoutingPolicy", "expected_costs", "prioritize", "qu
 _Q = Queue
 #: costs[chosen queue][right queue]: what a mistake costs a moderator (0 = right).
 DEFAULT_COSTS: dict[Queue, dict[Queue, float]] = {
-    _Q.URGENT: {_Q.URGENT: 0, _Q.ABUSE: 5, _Q.QUESTIONS: 4, _Q.SPAM: 5, _Q.PRAISE: 6, _Q.OTHER: 5},
-    _Q.ABUSE: {_Q.URGENT: 25, _Q.ABUSE: 0, _Q.QUESTIONS: 10, _Q.SPAM: 2, _Q.PRAISE: 10, _Q.OTHER: 5},
+    _Q.URGENT: {_Q.URGENT: 0, _Q.ABUSE: 8, _Q.QUESTIONS: 6, _Q.SPAM: 8, _Q.PRAISE: 10, _Q.OTHER: 8},
+    _Q.ABUSE: {_Q.URGENT: 12, _Q.ABUSE: 0, _Q.QUESTIONS: 10, _Q.SPAM: 2, _Q.PRAISE: 10, _Q.OTHER: 5},
     _Q.QUESTIONS: {_Q.URGENT: 6, _Q.ABUSE: 4, _Q.QUESTIONS: 0, _Q.SPAM: 3, _Q.PRAISE: 2, _Q.OTHER: 1},
     _Q.SPAM: {_Q.URGENT: 100, _Q.ABUSE: 8, _Q.QUESTIONS: 40, _Q.SPAM: 0, _Q.PRAISE: 30, _Q.OTHER: 15},
     _Q.PRAISE: {_Q.URGENT: 10, _Q.ABUSE: 5, _Q.QUESTIONS: 3, _Q.SPAM: 3, _Q.PRAISE: 0, _Q.OTHER: 1},
