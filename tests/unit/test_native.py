@@ -205,6 +205,14 @@ _URL_PIECES = [
 url_text = st.lists(st.sampled_from(_URL_PIECES), max_size=25).map("".join)
 
 
+@pytest.mark.parametrize("text", [
+    "see https://x.co/a now", "http:// x", "HTTPſ://x", "www. x", "WWW.X", "a.comx", "a.com/", "a.com/x?",
+    "x.community", "a.com.b", "-x.com", " -x.com", "a -x.com", "x--y.com", "a.ınfo", "a.İO/p", "e.g.", "a..com",
+])
+def test_url_substitution_follows_re_backtracking(text: str) -> None:
+    assert _native.url_sub(text, " httpurl ") == text_module._URL.sub(" httpurl ", text)
+
+
 @settings(max_examples=1500, deadline=None)
 @given(st.one_of(url_text, awkward_text))
 def test_url_substitution_equals_the_regex(text: str) -> None:

@@ -308,7 +308,7 @@ static const char *const url_tlds[] = {"com", "net", "org", "ly", "co", "io", "m
 static inline int ci_eq(Py_UCS4 c, char letter)
 {
     Py_UCS4 lo = c < 0x80 ? (Py_UCS4)((c >= 'A' && c <= 'Z') ? c + 32 : c) : Py_UNICODE_TOLOWER(c);
-    return lo == (Py_UCS4)letter || (letter == 'i' && c == 0x0131);
+    return lo == (Py_UCS4)letter || (letter == 'i' && c == 0x0131) || (letter == 's' && c == 0x017f);
 }
 
 static PyObject *py_url_hint(PyObject *Py_UNUSED(mod), PyObject *text)
@@ -336,6 +336,115 @@ static PyObject *py_url_hint(PyObject *Py_UNUSED(mod), PyObject *text)
             Py_RETURN_TRUE;
     }
     Py_RETURN_FALSE;
+}
+
+/* _URL.sub(repl, text) for
+ *   (?:https?://|www\.)\S+
+ *   |\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|ly|co|io|me|ro|vn|ir|info|biz|xyz)(?:/\S*)?\b
+ * with re.IGNORECASE, matched the way the re module backtracks: at each position the first
+ * branch, then the second; in the second the greedy dotted run gives back whole segments, the last
+ * dot first, each dot tries the domains in the pattern's order, each domain the longest path that
+ * ends on a word boundary, then none. */
+static inline int at_boundary(const Py_UCS4 *t, Py_ssize_t n, Py_ssize_t q)
+{
+    int before = q > 0 && is_word(t[q - 1]), after = q < n && is_word(t[q]);
+    return before != after;
+}
+
+static inline int wordish(Py_UCS4 c) { return c == '-' || is_word(c); } /* [\w-] */
+
+/* End of a URL match starting at p, or -1. */
+static Py_ssize_t url_match(const Py_UCS4 *t, Py_ssize_t n, Py_ssize_t p)
+{
+    /* branch 1: (?:https?://|www\.)\S+ -- "https://", then "http://", then "www.", each needing
+     * at least one non-space character after it */
+    Py_ssize_t heads[3] = {-1, -1, -1};
+    if (p + 4 <= n && ci_eq(t[p], 'h') && ci_eq(t[p + 1], 't') && ci_eq(t[p + 2], 't') && ci_eq(t[p + 3], 'p')) {
+        Py_ssize_t r = p + 4;
+        if (r + 4 <= n && ci_eq(t[r], 's') && t[r + 1] == ':' && t[r + 2] == '/' && t[r + 3] == '/') heads[0] = r + 4;
+        if (r + 3 <= n && t[r] == ':' && t[r + 1] == '/' && t[r + 2] == '/') heads[1] = r + 3;
+    }
+    if (p + 4 <= n && ci_eq(t[p], 'w') && ci_eq(t[p + 1], 'w') && ci_eq(t[p + 2], 'w') && t[p + 3] == '.')
+        heads[2] = p + 4;
+    for (int h = 0; h < 3; h++) {
+        Py_ssize_t q = heads[h];
+        if (q >= 0 && q < n && !is_space(t[q])) {
+            while (q < n && !is_space(t[q])) q++;
+            return q;
+        }
+    }
+    /* branch 2 */
+    if (!at_boundary(t, n, p) || p >= n || !wordish(t[p])) return -1;
+    Py_ssize_t e = p;
+    while (e < n && wordish(t[e])) e++;
+    while (e + 1 < n && t[e] == '.' && wordish(t[e + 1])) {
+        e++;
+        while (e < n && wordish(t[e])) e++;
+    }
+    for (Py_ssize_t d = e - 1; d > p; d--) { /* the dots inside the run, last first */
+        if (t[d] != '.') continue;
+        for (int k = 0; url_tlds[k]; k++) {
+            const char *tld = url_tlds[k];
+            Py_ssize_t len = (Py_ssize_t)strlen(tld), j = 0;
+            if (d + 1 + len > n) continue;
+            while (j < len && ci_eq(t[d + 1 + j], tld[j])) j++;
+            if (j < len) continue;
+            Py_ssize_t a = d + 1 + len; /* after the domain */
+            if (a < n && t[a] == '/') { /* (?:/\S*)? greedy, then \b */
+                Py_ssize_t z = a + 1;
+                while (z < n && !is_space(t[z])) z++;
+                for (; z > a; z--)
+                    if (at_boundary(t, n, z)) return z;
+            }
+            if (at_boundary(t, n, a)) return a;
+        }
+    }
+    return -1;
+}
+
+/* url_sub(text, repl) -> _URL.sub(repl, text) */
+static PyObject *py_url_sub(PyObject *Py_UNUSED(mod), PyObject *args)
+{
+    PyObject *text, *repl;
+    if (!PyArg_ParseTuple(args, "UU", &text, &repl)) return NULL;
+    Buf b = {0}, r = {0}, o = {0};
+    if (buf_load(&b, text) < 0 || buf_load(&r, repl) < 0) goto fail;
+    Py_ssize_t n = b.len, last = 0;
+    int changed = 0;
+    for (Py_ssize_t p = 0; p < n;) {
+        Py_ssize_t e = url_match(b.p, n, p);
+        if (e < 0) {
+            p++;
+            continue;
+        }
+        changed = 1;
+        if (buf_reserve(&o, o.len + (p - last) + r.len + 1) < 0) goto fail;
+        memcpy(o.p + o.len, b.p + last, (size_t)(p - last) * sizeof(Py_UCS4));
+        o.len += p - last;
+        memcpy(o.p + o.len, r.p, (size_t)r.len * sizeof(Py_UCS4));
+        o.len += r.len;
+        p = last = e;
+    }
+    PyObject *res;
+    if (!changed) {
+        Py_INCREF(text);
+        res = text;
+    }
+    else {
+        if (buf_reserve(&o, o.len + (n - last) + 1) < 0) goto fail;
+        memcpy(o.p + o.len, b.p + last, (size_t)(n - last) * sizeof(Py_UCS4));
+        o.len += n - last;
+        res = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, o.p, o.len);
+    }
+    buf_free(&b);
+    buf_free(&r);
+    buf_free(&o);
+    return res;
+fail:
+    buf_free(&b);
+    buf_free(&r);
+    buf_free(&o);
+    return NULL;
 }
 
 /* ------------------------------------------------------------------ language ID helpers */
@@ -1640,6 +1749,7 @@ static PyMethodDef methods[] = {
     {"fold_numbers", py_fold_numbers, METH_O, "text._NUMBER.sub('0', text)."},
     {"fold_tail", py_fold_tail, METH_O, "fold()'s tail after lower()."},
     {"url_hint", py_url_hint, METH_O, "Whether text._URL_HINT finds something."},
+    {"url_sub", py_url_sub, METH_VARARGS, "text._URL.sub(repl, text)."},
     {"lid_tail", py_lid_tail, METH_O, "langid.prepare()'s tail after lower()."},
     {"lid_script", py_lid_script, METH_O, "langid.dominant_script() as an index."},
     {"lid_views", py_lid_views, METH_VARARGS, "LanguageDetector.detect's per-text rules for a batch."},

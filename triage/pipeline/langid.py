@@ -115,7 +115,7 @@ def prepare(text: str) -> str:
     """
     # The cheap membership tests skip regexes that cannot match (most comments have no URL).
     if "/" in text or ("." in text and _url_hint(text)):
-        text = _URL.sub(" ", text)
+        text = _URL.sub(" ", text) if _native is None else _native.url_sub(text, " ")
     if "@" in text:
         text = _MENTION.sub(" ", _EMAIL.sub(" ", text))
     if "RT" in text:

@@ -140,7 +140,7 @@ def _fold(text: str) -> str:
     if flags & _F_AT:
         text = _EMAIL.sub(" emailaddr ", text)
     if flags & _F_SLASH or (flags & _F_DOT and _native.url_hint(text)):
-        text = _URL.sub(" httpurl ", text)
+        text = _native.url_sub(text, " httpurl ")  # _URL.sub(" httpurl ", text)
     if flags & _F_AT and "@" in text:
         text = _MENTION.sub(" @user ", text)
     if flags & _F_DIGIT:
@@ -181,5 +181,6 @@ def embedding_text(text: str) -> str:
 
 def has_letters(text: str) -> bool:
     """True if the text has at least one letter (any script) outside URLs and mentions."""
-    stripped = _MENTION.sub(" ", _URL.sub(" ", text))
+    stripped = _URL.sub(" ", text) if _native is None else _native.url_sub(text, " ")
+    stripped = _MENTION.sub(" ", stripped)
     return any(ch.isalpha() for ch in stripped)
