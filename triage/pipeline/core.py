@@ -135,7 +135,8 @@ class Pipeline:
             return ()
         k = head.classes.index("high")
         push = np.asarray(row[:, cols].todense()).ravel() * (head.coef[k, cols] - head.coef[:, cols].mean(axis=0))
-        order = [j for j in np.argsort(-push) if push[j] > 0 and any(ch.isalpha() for ch in terms[cols[j] - start])]
+        order = [j for j in np.argsort(-push)  # words a reader recognises: at least 3 letters
+                 if push[j] > 0 and sum(ch.isalpha() for ch in terms[cols[j] - start]) >= 3]
         return tuple(terms[cols[j] - start] for j in order[: self.max_drivers])
 
 
