@@ -129,12 +129,14 @@ class Pipeline:
         """The word n-grams of row ``i`` that pushed the urgency head most towards ``high``."""
         head = self.heads["fast.urgency"]
         start, terms = self.featurizer.word_block()
-        row = X.getrow(i)
-        cols = row.indices[(row.indices >= start) & (row.indices < start + len(terms))]
+        lo, hi = X.indptr[i], X.indptr[i + 1]  # the row's non-zeros, read in place (no scipy row copy)
+        idx, val = X.indices[lo:hi], X.data[lo:hi]
+        words = (idx >= start) & (idx < start + len(terms))
+        cols, vals = idx[words], val[words]
         if not len(cols):
             return ()
         k = head.classes.index("high")
-        push = np.asarray(row[:, cols].todense()).ravel() * (head.coef[k, cols] - head.coef[:, cols].mean(axis=0))
+        push = vals * (head.coef[k, cols] - head.coef[:, cols].mean(axis=0))
         order = [j for j in np.argsort(-push)  # words a reader recognises: at least 3 letters
                  if push[j] > 0 and sum(ch.isalpha() for ch in terms[cols[j] - start]) >= 3]
         return tuple(terms[cols[j] - start] for j in order[: self.max_drivers])
