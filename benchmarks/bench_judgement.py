@@ -1,0 +1,242 @@
+"""What a moderator sees with the default settings: queues, ranking and labels, per language.
+
+    python benchmarks/bench_judgement.py                    # in-domain dev + public dev, both tiers
+    python benchmarks/bench_judgement.py --tiers fast       # fast tier only (a minute)
+    python benchmarks/bench_judgement.py --split test       # the in-domain test split: once, for the note
+    python benchmarks/bench_judgement.py --help
+
+Every figure is computed from what a user gets (``Pipeline.score_batch`` with the model's own
+settings): the shown sentiment label, the tags over their thresholds, the priority and the queue.
+
+In-domain (``datasets/domain``, the split chosen by ``--split``), per language and overall:
+
+* **urgent recall @20%**: of the comments labelled ``high``, the share ranked in the top 20% of
+  their set by priority (``ceiling`` = the best possible when more than 20% are high);
+* **real in spam**: comments not labelled spam that land in the spam queue (share, and how many
+  of them are complaints);
+* **happy in urgent**: comments labelled positive without a complaint that land in ``urgent``;
+* **sentiment macro-F1** of the shown label, **tag F1** per tag, **queue accuracy** against the
+  queue the labels call for (``docs/labelling.md``).
+
+Public dev sets: the shown sentiment label on every sentiment set (two-class review sets count a
+``neutral`` answer as wrong, and the share shown neutral is reported), with the polarity figure
+(positive vs negative only) beside it; UMSAB as the mean over its 8 languages; tag F1 on the
+public tag sets. Results go to ``benchmarks/results/judgement.{md,json}`` (``--split test`` writes
+``judgement_test.*``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from triage.pipeline.core import load_pipeline
+from triage.pipeline.ranking import DEFAULT_COSTS, expected_costs, queue_probabilities
+from triage.training.data import TASKS, data_root, dataset_names, read_examples, sample
+from triage.training.domain import domain_examples, true_queue
+from triage.training.evaluate import binary_metrics, classification_metrics
+from triage.types import Comment, Queue, Tag, Tier
+
+RESULTS = Path(__file__).resolve().parent / "results"
+LABELS = ("negative", "neutral", "positive")
+POSITIVE = {"spam": "spam", "complaint": "complaint", "question": "question", "abuse": "abusive"}
+
+
+def judgement(rows: list[Any], results: list[Any]) -> dict[str, Any]:
+    """The moderator-facing figures of one set of labelled domain rows."""
+    n = len(rows)
+    prio = np.array([r.priority.value for r in results], dtype=float)
+    p_urgent = np.array([r.urgency.p_high for r in results])
+    order = np.lexsort((-p_urgent, -prio))  # priority first, then p_urgent
+    top = set(order[: math.ceil(0.2 * n)].tolist())
+    high = [i for i, e in enumerate(rows) if e.priority == "high"]
+    queue = [r.priority.queue.value for r in results]
+    real = [i for i, e in enumerate(rows) if "spam" not in e.tags]
+    real_in_spam = [i for i in real if queue[i] == "spam"]
+    happy = [i for i, e in enumerate(rows) if e.sentiment == "positive" and "complaint" not in e.tags]
+    out: dict[str, Any] = {
+        "n": n,
+        "high": len(high),
+        "urgent_recall_top20": len([i for i in high if i in top]) / len(high) if high else None,
+        "urgent_recall_ceiling": min(1.0, math.ceil(0.2 * n) / len(high)) if high else None,
+        "real_in_spam": len(real_in_spam) / len(real) if real else 0.0,
+        "real_in_spam_n": len(real_in_spam),
+        "complaints_in_spam": sum("complaint" in rows[i].tags for i in real_in_spam),
+        "happy_in_urgent": sum(queue[i] == "urgent" for i in happy) / len(happy) if happy else None,
+        "urgent_queue_share": queue.count("urgent") / n if n else 0.0,
+        "sentiment_macro_f1": classification_metrics(
+            [e.sentiment for e in rows], [r.sentiment.label.value for r in results], LABELS)["macro_f1"],
+        "queue_accuracy": float(np.mean([queue[i] == true_queue(e.tags, e.priority) for i, e in enumerate(rows)])),
+        "tags": {},
+        "examples_real_in_spam": [rows[i].text[:100] for i in real_in_spam[:5]],
+    }
+    for tag in Tag:
+        y = [tag.value in e.tags for e in rows]
+        if any(y):
+            out["tags"][tag.value] = binary_metrics(y, [float(tag in r.tags.tags) for r in results], 0.5)["f1"]
+    return out
+
+
+def cost_sensitivity(rows: list[Any], results: list[Any]) -> list[dict[str, Any]]:
+    """The same scores routed with the cost of a false `urgent` multiplied: how the urgent queue
+    trades happy customers in it against urgent comments outside it (docs/model.md)."""
+    probs = [queue_probabilities(r.tags, r.urgency) for r in results]
+    happy = [i for i, e in enumerate(rows) if e.sentiment == "positive" and "complaint" not in e.tags]
+    high = [i for i, e in enumerate(rows) if e.priority == "high"]
+    out = []
+    for k in (1.0, 1.6, 2.4, 3.2):
+        costs = {q: dict(row) for q, row in DEFAULT_COSTS.items()}
+        costs[Queue.URGENT] = {t: (c if t is Queue.URGENT else c * k) for t, c in DEFAULT_COSTS[Queue.URGENT].items()}
+        queue = []
+        for p in probs:
+            c = expected_costs(p, costs)
+            queue.append(min(c, key=lambda q, c=c: (c[q], list(Queue).index(q))).value)
+        out.append({"false_urgent_cost_x": k,
+                    "happy_in_urgent": sum(queue[i] == "urgent" for i in happy) / max(1, len(happy)),
+                    "high_in_urgent_queue": sum(queue[i] == "urgent" for i in high) / max(1, len(high)),
+                    "urgent_queue_share": queue.count("urgent") / max(1, len(queue))})
+    return out
+
+
+def in_domain(pipe: Any, tier: Tier, split: str) -> dict[str, Any]:
+    rows = domain_examples(parts=(split,))
+    results = pipe.score_batch([Comment(e.text) for e in rows], tier)
+    by_lang: dict[str, list[int]] = defaultdict(list)
+    for i, e in enumerate(rows):
+        by_lang[e.lang].append(i)
+    out = {"all": judgement(rows, results)}
+    out["all"]["cost_sensitivity"] = cost_sensitivity(rows, results)
+    for lang, idx in sorted(by_lang.items()):
+        out[lang] = judgement([rows[i] for i in idx], [results[i] for i in idx])
+    return out
+
+
+def public(pipe: Any, tier: Tier, root: Path, cap: int | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"sentiment": {}, "tags": {}}
+    for task in TASKS:
+        for name in dataset_names(root, task, "dev"):
+            rows = list(read_examples(root, task, name, "dev"))
+            labels = sorted({e.label for e in rows})  # of the whole set, also when a sample is scored
+            if cap:
+                rows = sample(rows, cap)  # a deterministic hash sample (files are often sorted by label)
+            results = pipe.score_batch([Comment(e.text) for e in rows], tier)
+            y = [e.label for e in rows]
+            if task == "sentiment":
+                shown = [r.sentiment.label.value for r in results]
+                rec: dict[str, Any] = {"n": len(rows), "classes": len(labels)}
+                if len(labels) == 2:
+                    rec["metric"] = "accuracy"
+                    rec["shown"] = classification_metrics(y, shown, list(LABELS))["accuracy"]
+                    rec["shown_neutral"] = shown.count("neutral") / len(shown)
+                    polar = ["positive" if r.sentiment.p_positive >= r.sentiment.p_negative else "negative"
+                             for r in results]
+                    rec["polarity"] = classification_metrics(y, polar, labels)["accuracy"]
+                else:
+                    rec["metric"] = "macro-F1"
+                    rec["shown"] = classification_metrics(y, shown, list(LABELS))["macro_f1"]
+                if name == "umsab_xlm-t":
+                    langs = sorted({e.lang for e in rows})
+                    rec["lang_mean"] = float(np.mean([
+                        classification_metrics([y[i] for i, e in enumerate(rows) if e.lang == lang],
+                                               [shown[i] for i, e in enumerate(rows) if e.lang == lang],
+                                               list(LABELS))["macro_f1"] for lang in langs]))
+                out["sentiment"][name] = rec
+            else:
+                tag = Tag(task)
+                yt = [v == POSITIVE[task] for v in y]
+                out["tags"][name] = {"n": len(rows), "tag": task,
+                                     "f1": binary_metrics(yt, [float(tag in r.tags.tags) for r in results], 0.5)["f1"]}
+    return out
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.1f}%"
+
+
+def _f(x: float | None) -> str:
+    return "–" if x is None else f"{x:.3f}"
+
+
+def markdown(res: dict[str, Any]) -> str:
+    lines = [f"# Judgement benchmark ({res['split']} split)", "",
+             f"`{res['command']}`; model `{res['model']}`; {res['date']}; load average {res['load']}.", ""]
+    for tier, dom in res["domain"].items():
+        lines += [f"## In-domain {res['split']} split, {tier} tier", "",
+                  "| lang | n | high | urgent recall @20% (ceiling) | real in spam (complaints) | happy in urgent "
+                  "| urgent share | sentiment macro-F1 | queue acc. | " + " | ".join(f"{t.value} F1" for t in Tag) + " |",
+                  "|---" * (9 + len(Tag)) + "|"]
+        for lang, m in dom.items():
+            lines.append(
+                f"| {lang} | {m['n']} | {m['high']} | {_f(m['urgent_recall_top20'])} ({_f(m['urgent_recall_ceiling'])}) "
+                f"| {_pct(m['real_in_spam'])} ({m['complaints_in_spam']}) | {_pct(m['happy_in_urgent'])} "
+                f"| {_pct(m['urgent_queue_share'])} | {_f(m['sentiment_macro_f1'])} | {_f(m['queue_accuracy'])} | "
+                + " | ".join(_f(m["tags"].get(t.value)) for t in Tag) + " |")
+        lines += ["", "Cost of a false `urgent` multiplied (the same scores; docs/model.md): "
+                  + "; ".join(f"x{c['false_urgent_cost_x']:g}: happy in urgent {_pct(c['happy_in_urgent'])}, "
+                              f"high in the urgent queue {_pct(c['high_in_urgent_queue'])}, urgent share "
+                              f"{_pct(c['urgent_queue_share'])}" for c in dom["all"]["cost_sensitivity"])]
+        ex = dom["all"]["examples_real_in_spam"]
+        if ex:
+            lines += ["", "Real comments sent to spam (first 5): " + "; ".join(f"`{t}`" for t in ex)]
+        lines.append("")
+    for tier, pub in res.get("public", {}).items():
+        lines += [f"## Public dev sets, {tier} tier (the label users see)", "",
+                  "| dev set | n | metric | shown label | shown neutral (2-class) | polarity only |", "|---|---|---|---|---|---|"]
+        for name, m in pub["sentiment"].items():
+            shown = m.get("lang_mean", m["shown"])
+            lines.append(f"| {name}{' (mean of 8 languages)' if 'lang_mean' in m else ''} | {m['n']} | {m['metric']} "
+                         f"| {_f(shown)} | {_pct(m.get('shown_neutral'))} | {_f(m.get('polarity'))} |")
+        lines += ["", "| tag set | n | tag | F1 |", "|---|---|---|---|"]
+        for name, m in pub["tags"].items():
+            lines.append(f"| {name} | {m['n']} | {m['tag']} | {_f(m['f1'])} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", help="model directory (default: the shipped model)")
+    parser.add_argument("--tiers", default="fast,accurate", help="comma-separated tiers (default: %(default)s)")
+    parser.add_argument("--split", default="dev", choices=("dev", "test"), help="in-domain split (test: once, at the end)")
+    parser.add_argument("--data", help="shared datasets folder (default: $TRIAGE_DATA or ../shared/datasets)")
+    parser.add_argument("--public-cap", type=int, default=None, help="at most this many rows per public dev set")
+    parser.add_argument("--accurate-public-cap", type=int, default=400,
+                        help="rows per public dev set for the accurate tier (default: %(default)s)")
+    parser.add_argument("--skip-public", action="store_true", help="in-domain figures only")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results folder (default: %(default)s)")
+    args = parser.parse_args()
+    pipe = load_pipeline(args.model)
+    tiers = [Tier(t) for t in args.tiers.split(",") if Tier(t) in pipe.tiers]
+    res: dict[str, Any] = {
+        "command": "python benchmarks/bench_judgement.py " + " ".join(sys.argv[1:]),
+        "model": pipe.name, "split": args.split, "date": time.strftime("%Y-%m-%d %H:%M"),
+        "load": [round(x, 2) for x in os.getloadavg()], "domain": {}, "public": {},
+    }
+    for tier in tiers:
+        t = time.time()
+        res["domain"][tier.value] = in_domain(pipe, tier, args.split)
+        print(f"{tier.value}: in-domain {args.split} in {time.time() - t:.0f}s", file=sys.stderr)
+        if not args.skip_public and args.split == "dev":
+            t = time.time()
+            cap = args.accurate_public_cap if tier is Tier.ACCURATE else args.public_cap
+            res["public"][tier.value] = public(pipe, tier, data_root(args.data), cap)
+            print(f"{tier.value}: public dev in {time.time() - t:.0f}s", file=sys.stderr)
+    stem = "judgement" if args.split == "dev" else "judgement_test"
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"{stem}.json").write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
+    md = markdown(res)
+    (args.out / f"{stem}.md").write_text(md, encoding="utf-8")
+    print(md)
+
+
+if __name__ == "__main__":
+    main()
