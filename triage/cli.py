@@ -22,7 +22,7 @@ from triage.errors import ConfigError, InputFormatError, TriageError
 from triage.types import Comment, Queue, Tier
 
 app = typer.Typer(
-    help="Multilingual comment triage: language, sentiment, question/complaint/spam/praise tags, ranked queues.",
+    help="Multilingual comment triage: language, sentiment, question/complaint/spam/praise/abuse tags, urgency, queues.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -32,7 +32,7 @@ ModelOpt = Annotated[
     Path | None, typer.Option("--model", help="Model directory (default: the shipped models/triage-default).")
 ]
 TierOpt = Annotated[
-    Tier, typer.Option("--tier", help="fast: n-gram models, thousands/s. accurate: adds multilingual embeddings, ~50/s.")
+    Tier, typer.Option("--tier", help="fast: n-gram models, ~3,000 comments/s per core. accurate: adds multilingual embeddings, ~18/s per core (benchmarks/results/pipeline.md).")
 ]
 
 
@@ -455,7 +455,7 @@ def _stage_log() -> Iterator[Callable[[str], None]]:
 def train(
     data: Annotated[list[str], typer.Option("--data", help="Labelled CSV/JSONL/Parquet file; repeat, or list several.")],
     out: Annotated[Path, typer.Option("--out", help="Model directory to write (in the registry to activate it).")],
-    base: Annotated[str, typer.Option(help="default: the shared datasets + the brand-page corpus + your rows (~10 min). none: the corpus + your rows.")] = "default",
+    base: Annotated[str, typer.Option(help="default: the shared datasets + the brand-page corpus + your rows (6-20 min on 2 cores, see README). none: the corpus + your rows (1-2 min).")] = "default",
     text_field: Annotated[str, typer.Option(help="Column with the comment text.")] = "text",
     sentiment_field: Annotated[str, typer.Option(help="Column with negative|neutral|positive.")] = "sentiment",
     tags_field: Annotated[str, typer.Option(help="Column with the tags (list or |-joined).")] = "tags",
@@ -468,7 +468,7 @@ def train(
     max_regression: Annotated[float, typer.Option(min=0.0, help="Largest F1 loss accepted per task/language/label.")] = 0.02,
     min_examples: Annotated[int, typer.Option(min=1, help="A language counts in the gate with at least this many held-out rows.")] = 20,
     activate: Annotated[bool, typer.Option("--activate", help="Make it the registry's active model if it passes the gate.")] = False,
-    embed: Annotated[bool, typer.Option("--embed", help="Also train the accurate tier (embeds the texts the embedding cache lacks, ~40/s on 2 cores).")] = False,
+    embed: Annotated[bool, typer.Option("--embed", help="Also train the accurate tier (embeds the texts the embedding cache lacks, 10-70/s on 2 cores).")] = False,
     datasets: Annotated[str | None, typer.Option("--datasets", help="Shared datasets folder for --base default (default $TRIAGE_DATA).")] = None,
 ) -> None:
     """Train a model on your labelled comments, evaluate it on a held-out part, and gate it.
