@@ -79,6 +79,14 @@ def judgement(rows: list[Any], results: list[Any]) -> dict[str, Any]:
         "tags": {},
         "examples_real_in_spam": [rows[i].text[:100] for i in real_in_spam[:5]],
     }
+    # abuse near-misses (docs/labelling.md): harsh but fair complaints and profanity in praise
+    fair = [i for i, e in enumerate(rows) if "complaint" in e.tags and "abuse" not in e.tags]
+    fair_near = [i for i in fair if "near-miss" in rows[i].notes]
+    swear_praise = [i for i, e in enumerate(rows) if "praise" in e.tags and "abuse" not in e.tags and "near-miss" in e.notes]
+    tagged = [Tag.ABUSE in r.tags.tags for r in results]
+    out["fair_complaints_tagged_abuse"] = sum(tagged[i] for i in fair) / len(fair) if fair else None
+    out["near_miss_complaints_tagged_abuse"] = sum(tagged[i] for i in fair_near) / len(fair_near) if fair_near else None
+    out["near_miss_praise_tagged_abuse"] = sum(tagged[i] for i in swear_praise) / len(swear_praise) if swear_praise else None
     for tag in Tag:
         y = [tag.value in e.tags for e in rows]
         if any(y):
@@ -184,6 +192,10 @@ def markdown(res: dict[str, Any]) -> str:
                   + "; ".join(f"x{c['false_urgent_cost_x']:g}: happy in urgent {_pct(c['happy_in_urgent'])}, "
                               f"high in the urgent queue {_pct(c['high_in_urgent_queue'])}, urgent share "
                               f"{_pct(c['urgent_queue_share'])}" for c in dom["all"]["cost_sensitivity"])]
+        a = dom["all"]
+        lines += ["", f"Abuse near-misses: fair complaints tagged abuse {_pct(a['fair_complaints_tagged_abuse'])} "
+                  f"(of the harsh ones marked near-miss: {_pct(a['near_miss_complaints_tagged_abuse'])}); praise "
+                  f"with a swear word (near-miss) tagged abuse {_pct(a['near_miss_praise_tagged_abuse'])}."]
         ex = dom["all"]["examples_real_in_spam"]
         if ex:
             lines += ["", "Real comments sent to spam (first 5): " + "; ".join(f"`{t}`" for t in ex)]
