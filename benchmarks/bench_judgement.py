@@ -94,10 +94,10 @@ def judgement(rows: list[Any], results: list[Any]) -> dict[str, Any]:
     return out
 
 
-def cost_sensitivity(rows: list[Any], results: list[Any]) -> list[dict[str, Any]]:
+def cost_sensitivity(rows: list[Any], results: list[Any], needs_negative: float) -> list[dict[str, Any]]:
     """The same scores routed with the cost of a false `urgent` multiplied: how the urgent queue
     trades happy customers in it against urgent comments outside it (docs/model.md)."""
-    probs = [queue_probabilities(r.tags, r.urgency) for r in results]
+    probs = [queue_probabilities(r.tags, r.urgency, r.sentiment.p_negative, needs_negative) for r in results]
     happy = [i for i, e in enumerate(rows) if e.sentiment == "positive" and "complaint" not in e.tags]
     high = [i for i, e in enumerate(rows) if e.priority == "high"]
     out = []
@@ -122,7 +122,7 @@ def in_domain(pipe: Any, tier: Tier, split: str) -> dict[str, Any]:
     for i, e in enumerate(rows):
         by_lang[e.lang].append(i)
     out = {"all": judgement(rows, results)}
-    out["all"]["cost_sensitivity"] = cost_sensitivity(rows, results)
+    out["all"]["cost_sensitivity"] = cost_sensitivity(rows, results, pipe.routing.complaint_needs_negative)
     for lang, idx in sorted(by_lang.items()):
         out[lang] = judgement([rows[i] for i in idx], [results[i] for i in idx])
     return out

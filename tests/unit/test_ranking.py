@@ -87,3 +87,22 @@ def test_policy_is_configurable_and_validated() -> None:
         RoutingPolicy.from_mapping({"costs": {"spma": {"urgent": 1}}})
     with pytest.raises(ConfigError, match=">= 0"):
         RoutingPolicy.from_mapping({"costs": {"spam": {"urgent": -1}}})
+
+
+def test_praise_the_complaint_head_misreads_stays_out_of_urgent_unless_the_comment_is_negative() -> None:
+    # "they refunded me the same day, didn't even have to chase": the complaint head sees refund
+    # words, the sentiment head sees a happy customer; every complaint is negative (labelling rules)
+    praise_words = tags(p=0.6, c=0.75)
+    assert prioritize(SentimentScores(0.15, 0.1, 0.75), praise_words, LOW, P).queue is Queue.PRAISE
+    assert prioritize(SentimentScores(0.8, 0.1, 0.1), praise_words, LOW, P).queue is Queue.URGENT
+    # switched off, the complaint head alone sends the happy customer to urgent (the old routing)
+    old = RoutingPolicy.from_mapping({"complaint_needs_negative": 0})
+    assert prioritize(SentimentScores(0.15, 0.1, 0.75), praise_words, LOW, old).queue is Queue.URGENT
+    # urgency itself is not gated: a calm but urgent comment stays urgent
+    assert prioritize(SentimentScores(0.2, 0.6, 0.2), tags(c=0.3), HIGH, P).queue is Queue.URGENT
+
+
+def test_complaint_needs_negative_must_be_a_probability() -> None:
+    with pytest.raises(ConfigError, match="complaint_needs_negative"):
+        RoutingPolicy.from_mapping({"complaint_needs_negative": 1.5})
+    assert "complaint_needs_negative = 0.5" in RoutingPolicy().to_toml()

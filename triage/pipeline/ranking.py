@@ -13,11 +13,15 @@ right one follows the labelling rules (a comment's right queue is spam if it is 
 if it is high priority or a complaint, else abuse if abusive, else questions, praise, other)::
 
     P(spam)      = P_spam
-    P(urgent)    = (1 - P_spam) * (1 - (1 - P(high)) * (1 - P_complaint))
+    P(urgent)    = (1 - P_spam) * (1 - (1 - P(high)) * (1 - C))
     P(abuse)     = (1 - P_spam - P(urgent)) * P_abuse
     P(questions) = (rest) * P_question,  P(praise) = (rest) * P_praise,  P(other) = what is left
 
-and ``expected_cost(q) = sum over the right queue t of costs[q][t] * P(t)``. The written cost
+where ``C = P_complaint * min(1, P(negative) / complaint_needs_negative)``: by the labelling rules
+every complaint is negative, so the complaint head's evidence counts fully only once the sentiment
+head agrees (``complaint_needs_negative = 0`` turns this off). It keeps praise that mentions a
+refund, an hour or a problem ("refunded me the same day") out of ``urgent`` (docs/model.md).
+``expected_cost(q) = sum over the right queue t of costs[q][t] * P(t)``. The written cost
 matrix (``[routing.costs]`` in the model's ``pipeline.toml``; defaults in :data:`DEFAULT_COSTS`)
 says what each mistake costs a moderator: a real customer in bulk-delete spam costs most, a fair
 complaint hidden as abuse next, spam left in ``other`` is cheap. Spam therefore needs strong
@@ -56,6 +60,8 @@ class RoutingPolicy:
 
     normal_weight: float = 0.35
     spam_cap: int = 5
+    #: P(negative) from which the complaint head counts fully for ``urgent`` (0: always)
+    complaint_needs_negative: float = 0.5
     #: a probability is named in the reasons from this value on
     reason_min: float = 0.5
     costs: Mapping[Queue, Mapping[Queue, float]] = field(default_factory=lambda: DEFAULT_COSTS)
@@ -65,13 +71,16 @@ class RoutingPolicy:
         """Build from a ``[routing]`` table; unknown keys, queues and non-numbers are errors."""
         values = dict(values)
         table = values.pop("costs", {})
-        known = {"normal_weight", "spam_cap", "reason_min"}
+        known = {"normal_weight", "spam_cap", "reason_min", "complaint_needs_negative"}
         unknown = sorted(set(values) - known)
         if unknown:
             raise ConfigError(f"unknown [routing] setting(s) {unknown}; known: {sorted(known)} and [routing.costs]")
         for key, value in values.items():
             if not isinstance(value, int | float) or isinstance(value, bool):
                 raise ConfigError(f"[routing] {key} must be a number, got {value!r}")
+        if not 0 <= values.get("complaint_needs_negative", 0) <= 1:
+            raise ConfigError("[routing] complaint_needs_negative must be between 0 and 1, "
+                              f"got {values['complaint_needs_negative']!r}")
         costs = {q: dict(row) for q, row in DEFAULT_COSTS.items()}
         for chosen, row in table.items():
             if chosen not in Queue.__members__.values() or not isinstance(row, Mapping):
@@ -87,16 +96,22 @@ class RoutingPolicy:
     def to_toml(self) -> list[str]:
         lines = ["[routing]", f"normal_weight = {self.normal_weight}", f"spam_cap = {self.spam_cap}",
                  f"reason_min = {self.reason_min}",
+                 f"complaint_needs_negative = {self.complaint_needs_negative}",
                  "# costs[chosen queue][right queue]: what each mistake costs a moderator (0 = right)"]
         for chosen, row in self.costs.items():
             lines += [f"[routing.costs.{chosen.value}]"] + [f"{right.value} = {cost:g}" for right, cost in row.items()]
         return lines
 
 
-def queue_probabilities(tags: TagScores, urgency: Urgency) -> dict[Queue, float]:
+def queue_probabilities(
+    tags: TagScores, urgency: Urgency, p_negative: float = 1.0, complaint_needs_negative: float = 0.0,
+) -> dict[Queue, float]:
     """Probability that each queue is the right one (module docstring)."""
     spam = tags.spam
-    urgent = (1.0 - spam) * (1.0 - (1.0 - urgency.p_high) * (1.0 - tags.complaint))
+    complaint = tags.complaint
+    if complaint_needs_negative > 0:
+        complaint *= min(1.0, p_negative / complaint_needs_negative)
+    urgent = (1.0 - spam) * (1.0 - (1.0 - urgency.p_high) * (1.0 - complaint))
     rest = max(0.0, 1.0 - spam - urgent)
     abuse = rest * tags.abuse
     rest -= abuse
@@ -124,7 +139,8 @@ def prioritize(
 
     ``drivers``: the words that pushed the urgency head towards ``high`` (most first).
     """
-    costs = expected_costs(queue_probabilities(tags, urgency), policy.costs)
+    probs = queue_probabilities(tags, urgency, sentiment.p_negative, policy.complaint_needs_negative)
+    costs = expected_costs(probs, policy.costs)
     queue = min(costs, key=lambda q: (costs[q], list(Queue).index(q)))
     value = round(100.0 * (1.0 - tags.spam) * (urgency.p_high + policy.normal_weight * urgency.p_normal))
     if queue is Queue.SPAM:
