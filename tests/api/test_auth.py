@@ -146,10 +146,20 @@ CASES: list[tuple[str, str, str, Any, str]] = [
     ("delete reply", "DELETE", "/v1/replies/{reply_of_role}", None, "other"),
     ("suggestions", "GET", "/v1/comments/{comment}/suggestions", None, "own"),
     ("suggestions", "GET", "/v1/comments/{comment}/suggestions", None, "other"),
+    ("stats", "GET", "/v1/stats", None, "any"),
+    ("stats", "GET", "/v1/stats?channel={channel}", None, "own"),
+    ("stats", "GET", "/v1/stats?channel={channel}", None, "other"),
+    ("stats csv", "GET", "/v1/stats?format=csv&channel={channel}", None, "own"),
+    ("stats csv", "GET", "/v1/stats?format=csv&channel={channel}", None, "other"),
+    ("themes", "GET", "/v1/stats/themes", None, "any"),
+    ("themes", "GET", "/v1/stats/themes?channel={channel}", None, "own"),
+    ("themes", "GET", "/v1/stats/themes?channel={channel}", None, "other"),
     ("healthz", "GET", "/healthz", None, "public"),
     ("readyz", "GET", "/readyz", None, "public"),
     ("metrics", "GET", "/metrics", None, "public"),
 ]
+#: The weeks of the world's comments (2026-11-01).
+RANGE = "/v1/stats?bucket=week&since=2026-10-01T00:00:00Z&until=2026-12-01T00:00:00Z"
 ROLES = ["anonymous", "wrong-key", "not-bearer", "score", "moderate", "admin"]
 # The id is in the path: existence must not leak.
 BY_ID = {"resolve", "relabel", "hide campaign", "edit reply", "delete reply", "suggestions"}
@@ -260,3 +270,9 @@ def test_a_moderate_key_never_sees_another_channels_comments(world: World) -> No
     assert "shop-b" not in exported
     claimed = client.post("/v1/queues/spam/claim", json={"limit": 100}, headers=h).json()["items"]
     assert {i["channel"] for i in claimed} <= {"shop-a"}
+    # The analytics count shop-a only: the same as asking for shop-a by name, less than admin's.
+    mine = client.get(RANGE, headers=h).json()["items"]
+    named = client.get(RANGE + "&channel=shop-a", headers=h).json()["items"]
+    everything = client.get(RANGE, headers=admin).json()["items"]
+    assert mine == named
+    assert sum(i["comments"] for i in mine) < sum(i["comments"] for i in everything)

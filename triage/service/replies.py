@@ -52,6 +52,7 @@ __all__ = [
     "create_reply",
     "delete_reply",
     "detect_lang",
+    "embed_texts",
     "fill",
     "list_replies",
     "rank",
@@ -127,6 +128,12 @@ def reply_view(title: str, text: str) -> list[str]:
 def _embed(embedder: Embedder, texts: list[str]) -> np.ndarray:
     with _EMBED_LOCK:
         return embedder.embed(texts)
+
+
+def embed_texts(embedder: Embedder, texts: list[str]) -> np.ndarray:
+    """e5 vectors of texts, one embedding at a time in the process (the complaint themes of
+    :mod:`triage.service.stats` share the model and its lock with the suggestions)."""
+    return _embed(embedder, texts)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

@@ -101,6 +101,13 @@ class Settings(BaseSettings):
         description="Saved replies scoring below this for a comment (cosine of e5 embeddings "
         "with the languages removed) are not suggested (benchmarks/results/replies.md).",
     )
+    themes_max_comments: int = Field(
+        200,
+        ge=2,
+        le=10_000,
+        description="Most complaints GET /v1/stats/themes clusters per window (the most "
+        "recent); each new one is embedded once (about 20 a second on one core) and stored.",
+    )
 
     # --- alerts (triage.service.alerts; docs/api.md "Webhooks", "SLA") ----------------------
     sla_targets: dict[str, dict[str, int]] = Field(

@@ -48,6 +48,7 @@ from triage.service.api.routes import (
     labels,
     queues,
     replies,
+    stats,
     webhooks,
 )
 from triage.service.settings import Settings, get_settings
@@ -202,6 +203,7 @@ def create_app(
         app.include_router(module.router)
     app.include_router(replies.router)
     app.include_router(webhooks.router)
+    app.include_router(stats.router)
     return app
 
 

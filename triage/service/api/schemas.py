@@ -654,3 +654,85 @@ class WebhookList(BaseModel):
 def record_of(result: Any, client_id: str | None = None) -> ScoredOut:
     """A :class:`~triage.types.TriageResult` as a response record."""
     return ScoredOut(id=client_id, **result.to_record(), reasons=list(result.priority.reasons))
+
+
+# --- analytics (triage.service.stats) -----------------------------------------------------------
+
+
+class StatsItemOut(BaseModel):
+    start: datetime = Field(description="Start of the bucket (UTC; weeks start on Monday).")
+    comments: int = Field(description="Comments created in the bucket.")
+    by_queue: dict[str, int] = Field(description="Per queue (every queue, zeros included).")
+    by_sentiment: dict[str, int]
+    by_tag: dict[str, int] = Field(description="Comments with each tag (a comment may have many).")
+    by_lang: dict[str, int] = Field(description="Languages of the bucket, most comments first.")
+    first_actions: int = Field(description="Comments of the bucket that have had a first action.")
+    median_first_action_s: int | None = Field(
+        description="Median seconds from created_at to the first claim or resolve (nearest "
+        "rank) over those comments; null when none has had one."
+    )
+    p90_first_action_s: int | None = Field(description="90th percentile of it (nearest rank).")
+
+
+class QueueResponseOut(BaseModel):
+    queue: Queue
+    target_s: int | None = Field(
+        description="The SLA target of the queue (the channel's, or the default of every "
+        "channel without `channel`); null: none."
+    )
+    comments: int
+    first_actions: int
+    median_first_action_s: int | None
+    p90_first_action_s: int | None
+    met: int = Field(description="First acted on within their channel's target.")
+    missed: int = Field(
+        description="First acted on after it, or still open without an action past it."
+    )
+
+
+class StatsOut(BaseModel):
+    channel: str | None = Field(description="The channel asked for; null: all of the key's.")
+    bucket: Literal["hour", "day", "week"]
+    since: datetime
+    until: datetime
+    items: list[StatsItemOut] = Field(description="Every bucket of the range, oldest first.")
+    response: list[QueueResponseOut] = Field(
+        description="Per queue over the whole range: time to first action against the SLA."
+    )
+
+
+class ThemeExampleOut(BaseModel):
+    id: int
+    channel: str
+    text: str
+    lang: str
+    created_at: datetime
+
+
+class ThemeOut(BaseModel):
+    count: int = Field(description="Complaints of the window in the theme.")
+    previous: int = Field(
+        description="Complaints of the window before (same length) nearest to this theme."
+    )
+    change: int = Field(description="count - previous.")
+    words: list[str] = Field(description="Top words (class-based TF-IDF), best first.")
+    examples: list[ThemeExampleOut] = Field(description="The most typical comments first.")
+
+
+class ThemesOut(BaseModel):
+    channel: str | None
+    since: datetime
+    until: datetime
+    previous_since: datetime = Field(description="Start of the window the change is against.")
+    method: Literal["e5", "tfidf"] = Field(
+        description="e5: multilingual embeddings (groups across languages); tfidf: the fallback "
+        "when the embedder cannot load."
+    )
+    note: str | None = Field(description="Why the fallback was used; null otherwise.")
+    complaints: int = Field(description="Comments tagged complaint in the window.")
+    clustered: int = Field(
+        description="How many of them were clustered (the most recent, at most "
+        "TRIAGE_THEMES_MAX_COMMENTS)."
+    )
+    unthemed: int = Field(description="Clustered complaints in no theme (a cluster of one).")
+    themes: list[ThemeOut] = Field(description="Largest first.")

@@ -31,6 +31,7 @@ __all__ = [
     "Campaign",
     "CampaignBucket",
     "Channel",
+    "CommentEmbedding",
     "Label",
     "ReplyUse",
     "SavedReply",
@@ -272,3 +273,15 @@ class WebhookDelivery(Base):
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime())
     last_http_status: Mapped[int | None] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class CommentEmbedding(Base):
+    """The e5 embedding of a comment (migration 0008), stored the first time the complaint
+    themes (``GET /v1/stats/themes``) need it, so that the next call does not embed it again.
+    ``model`` names what computed it; a vector of another model is not used."""
+
+    __tablename__ = "comment_embeddings"
+    comment_id: Mapped[int] = mapped_column(Id, ForeignKey("comments.id"), primary_key=True)
+    model: Mapped[str] = mapped_column(String(100))
+    embedding: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime())
