@@ -34,7 +34,7 @@
   const S = {
     me: null,
     counts: null,
-    f: { channel: "", queue: "urgent", lang: "", tag: "", q: "" },
+    f: { channel: "", queue: "urgent", lang: "", tag: "", q: "", view: "" },
     items: [],
     cursor: null,
     current: null,
@@ -255,13 +255,35 @@
     const q = p.get("queue");
     if (QUEUES.includes(q) || q === REVIEW) S.f.queue = q;
     for (const k of ["channel", "lang", "tag", "q"]) S.f[k] = p.get(k) || "";
+    S.f.view = p.get("view") === "analytics" ? "analytics" : "";
   }
 
   function writeHash() {
     const p = new URLSearchParams();
+    if (S.f.view) p.set("view", S.f.view);
     p.set("queue", S.f.queue);
     for (const k of ["channel", "lang", "tag", "q"]) if (S.f[k]) p.set(k, S.f[k]);
     history.replaceState(null, "", "#" + p.toString());
+  }
+
+  // The Analytics view (analytics.js) in place of the list; the channels stay on the left.
+  function analyticsShown() {
+    return S.f.view === "analytics";
+  }
+
+  function applyView() {
+    const on = analyticsShown();
+    $("main").hidden = on;
+    $("analytics").hidden = !on;
+    $("view-inbox").setAttribute("aria-pressed", String(!on));
+    $("view-analytics").setAttribute("aria-pressed", String(on));
+    if (on && window.TriageAnalytics) window.TriageAnalytics.show(S.f.channel, (c) => pick(c, null));
+  }
+
+  function setView(view) {
+    if (S.f.view === view) return;
+    S.f.view = view;
+    filtersChanged();
   }
 
   function reviewing() {
@@ -1279,12 +1301,14 @@
 
   async function refresh() {
     await refreshCounts();
+    if (analyticsShown()) return; // the analytics view loads when it is shown or changed
     if (!S.panel) await loadList({ refresh: true });
     await loadCampaigns();
   }
 
   function filtersChanged() {
     writeHash();
+    applyView();
     S.selected.clear();
     closePanel(false);
     renderQueues();
@@ -1310,6 +1334,7 @@
       return;
     }
     if (typing || (t.closest && t.closest("form.relabel"))) return;
+    if (analyticsShown()) return; // the list's keys do nothing while it is not shown
     if (S.panel && S.panel.kind === "resolve" && /^[1-4]$/.test(e.key)) {
       e.preventDefault();
       resolve(S.panel.id, ACTIONS[Number(e.key) - 1][0]);
@@ -1410,6 +1435,8 @@
     $("bulk-hide").addEventListener("click", () => bulk("hidden"));
     $("bulk-delete").addEventListener("click", () => bulk("deleted"));
     $("undo").addEventListener("click", undo);
+    $("view-inbox").addEventListener("click", () => setView(""));
+    $("view-analytics").addEventListener("click", () => setView("analytics"));
     window.addEventListener("hashchange", () => {
       readHash(); // a link or bookmark to other filters
       $("f-tag").value = S.f.tag;
@@ -1436,6 +1463,7 @@
       status(e.message, true);
     }
     writeHash();
+    applyView();
     await loadList();
     await loadCampaigns();
     document.body.dataset.ready = "1";
