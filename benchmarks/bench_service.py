@@ -21,10 +21,11 @@ Targets (issue 3): analyze-1 p99 <= 20 ms at 200 req/s (fast tier), <= 60 ms at 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import json
 import os
 import platform
-import queue
 import statistics
 import sys
 import tempfile
@@ -32,8 +33,10 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
+import psutil
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -58,43 +61,104 @@ def percentiles(latencies: list[float]) -> dict[str, float]:
     }
 
 
+class _Conn:
+    """One keep-alive HTTP/1.1 connection that sends pre-built request bytes."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    async def request(self, raw: bytes) -> int:
+        """Send ``raw``, read one response; its status code."""
+        self.writer.write(raw)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            if line[:15].lower() == b"content-length:":
+                length = int(line[15:])
+        if length:
+            await self.reader.readexactly(length)
+        return status
+
+
+def _raw_post(url: str, headers: dict[str, str], body: dict[str, Any]) -> tuple[str, int, bytes]:
+    """(host, port, the whole request) for a POST of ``body`` as JSON to ``url``."""
+    parsed = urlsplit(url)
+    data = json.dumps(body).encode()
+    lines = [
+        f"POST {parsed.path} HTTP/1.1",
+        f"Host: {parsed.netloc}",
+        "Content-Type: application/json",
+        f"Content-Length: {len(data)}",
+        *(f"{k}: {v}" for k, v in headers.items()),
+    ]
+    raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + data
+    return parsed.hostname or "127.0.0.1", parsed.port or 80, raw
+
+
 def open_loop(
-    url: str, headers: dict[str, str], rate: float, seconds: float, body: dict[str, Any]
+    url: str,
+    headers: dict[str, str],
+    rate: float,
+    seconds: float,
+    bodies: list[dict[str, Any]],
+    connections: int = 64,
 ) -> dict[str, Any]:
-    """Send at a fixed rate from a pool of keep-alive clients; latency from the scheduled time."""
-    todo: queue.Queue[float | None] = queue.Queue()
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
+    """Send at a fixed rate; latency from each request's *scheduled* time (open loop).
 
-    def worker() -> None:
-        with httpx.Client(headers=headers, timeout=30) as http:
-            while (due := todo.get()) is not None:
-                r = http.post(url, json=body)
-                done = time.perf_counter()
-                with lock:
-                    latencies.append(done - due)
-                    errors[0] += r.status_code != 200
+    The client is raw asyncio over ``connections`` pre-opened keep-alive sockets with the
+    request bytes built once (cycling through ``bodies``), so it costs little CPU next to the
+    server on the same cores (its own CPU use is reported). A request whose turn comes while every connection is busy waits
+    for one, and that wait counts in its latency: the generator never slows down to the
+    server's pace, so queueing in the server shows up in the percentiles."""
+    built = [_raw_post(url, headers, body) for body in bodies]
+    host, port = built[0][:2]
+    raws = [raw for _, _, raw in built]
 
-    threads = [threading.Thread(target=worker) for _ in range(32)]
-    for t in threads:
-        t.start()
-    start = time.perf_counter() + 0.2
+    async def main() -> tuple[list[float], int]:
+        idle: asyncio.Queue[_Conn] = asyncio.Queue()
+        for _ in range(connections):
+            idle.put_nowait(_Conn(*await asyncio.open_connection(host, port)))
+        latencies: list[float] = []
+        errors = 0
+
+        async def one(due: float, raw: bytes) -> None:
+            nonlocal errors
+            conn = await idle.get()
+            try:
+                status = await conn.request(raw)
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                errors += 1
+                conn = _Conn(*await asyncio.open_connection(host, port))
+            else:
+                latencies.append(time.perf_counter() - due)
+                errors += status != 200
+            idle.put_nowait(conn)
+
+        loop = asyncio.get_running_loop()
+        tasks = []
+        start = time.perf_counter() + 0.1
+        for k in range(int(rate * seconds)):
+            due = start + k / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(loop.create_task(one(due, raws[k % len(raws)])))
+        await asyncio.gather(*tasks)
+        while not idle.empty():
+            idle.get_nowait().writer.close()
+        return latencies, errors
+
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    latencies, errors = asyncio.run(main())
+    elapsed = time.perf_counter() - t0
     n = int(rate * seconds)
-    for k in range(n):
-        due = start + k / rate
-        time.sleep(max(0.0, due - time.perf_counter()))
-        todo.put(due)
-    for _ in threads:
-        todo.put(None)
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - start
     return {
         "requests": n,
         "target_rps": rate,
         "achieved_rps": round(n / elapsed, 1),
-        "errors": errors[0],
+        "errors": errors,
+        "client_cpu_pct": round(100 * (time.process_time() - cpu0) / elapsed, 1),
         **percentiles(latencies),
     }
 
@@ -136,6 +200,27 @@ def closed_loop(
     }
 
 
+class _ServerCpu:
+    """CPU used by the server process and its children (uvicorn workers) since creation, as a
+    percentage of one core."""
+
+    def __init__(self, server: Server) -> None:
+        assert server.proc is not None
+        self.proc = psutil.Process(server.proc.pid)
+        self.t0, self.cpu0 = time.perf_counter(), self._cpu()
+
+    def _cpu(self) -> float:
+        total = 0.0
+        for p in [self.proc, *self.proc.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                t = p.cpu_times()
+                total += t.user + t.system
+        return total
+
+    def pct(self) -> float:
+        return round(100 * (self._cpu() - self.cpu0) / (time.perf_counter() - self.t0), 1)
+
+
 def texts(n: int, seed: int) -> list[dict[str, str]]:
     return [{"text": f"{NORMAL[(seed + i) % len(NORMAL)]} {seed}-{i}"} for i in range(n)]
 
@@ -148,8 +233,11 @@ def run(db_url: str, args: argparse.Namespace, log: Path, scenarios: list[str]) 
     headers = {"Authorization": f"Bearer {create_key(db, Role.ADMIN, [])[1]}"}
     db.dispose()
     # One key sends everything here: the per-key limits (on by default) would measure themselves.
-    no_limits = {"TRIAGE_RATE_LIMIT_PER_MINUTE": "0", "TRIAGE_MAX_IN_FLIGHT_PER_KEY": "0"}
-    server = Server(db_url, args.model, log, extra_env=no_limits)
+    env = {"TRIAGE_RATE_LIMIT_PER_MINUTE": "0", "TRIAGE_MAX_IN_FLIGHT_PER_KEY": "0"}
+    if args.server_src:  # another checkout (an older commit, for a same-run comparison)
+        env["PYTHONPATH"] = str(args.server_src.resolve())
+    env.update(dict(kv.split("=", 1) for kv in args.server_env))
+    server = Server(db_url, args.model, log, "--workers", str(args.workers), extra_env=env)
     server.start()
     out: dict[str, Any] = {}
     try:
@@ -159,13 +247,15 @@ def run(db_url: str, args: argparse.Namespace, log: Path, scenarios: list[str]) 
         warm.close()
         if "analyze-1" in scenarios:
             for rate in args.rate:
-                out[f"analyze-1 at {rate:g}/s"] = open_loop(
+                cpu = _ServerCpu(server)
+                r = open_loop(
                     f"{server.url}/v1/analyze",
                     headers,
                     rate,
                     args.seconds,
-                    {"comments": texts(1, 1), "tier": args.tier},
+                    [{"comments": texts(1, i), "tier": args.tier} for i in range(len(NORMAL))],
                 )
+                out[f"analyze-1 at {rate:g}/s"] = r | {"server_cpu_pct": cpu.pct()}
         if "analyze-100" in scenarios:
             out["analyze-100"] = closed_loop(
                 f"{server.url}/v1/analyze",
@@ -211,6 +301,29 @@ def main() -> None:
         default=[100.0, 200.0],
         help="analyze-1 requests per second (open loop), one run per rate",
     )
+    parser.add_argument("--workers", type=int, default=1, help="`triage serve --workers N`")
+    parser.add_argument(
+        "--server-src",
+        type=Path,
+        help="run the server from this source tree (e.g. `git worktree add /tmp/old <commit>`) "
+        "to compare against older code in the same run",
+    )
+    parser.add_argument(
+        "--server-env",
+        nargs="*",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra environment of the server (e.g. TRIAGE_ANALYZE_BATCH_WINDOW_US=0)",
+    )
+    parser.add_argument(
+        "--scenarios",
+        nargs="+",
+        default=["analyze-1", "analyze-100", "ingest-100"],
+        choices=["analyze-1", "analyze-100", "ingest-100"],
+    )
+    parser.add_argument(
+        "--out", type=Path, default=RESULTS / "service", help="results file stem (.md and .json)"
+    )
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of each scenario")
     parser.add_argument(
         "--concurrency", type=int, default=2, help="clients of the closed-loop scenarios"
@@ -227,27 +340,32 @@ def main() -> None:
     }
     with tempfile.TemporaryDirectory() as tmp:
         sqlite_url = f"sqlite:///{tmp}/bench.db"
-        results["sqlite"] = run(
-            sqlite_url, args, Path(tmp) / "server.log", ["analyze-1", "analyze-100", "ingest-100"]
-        )
-        if args.postgres:
+        results["sqlite"] = run(sqlite_url, args, Path(tmp) / "server.log", args.scenarios)
+        if args.postgres and "ingest-100" in args.scenarios:
             results["postgresql"] = run(
                 args.postgres, args, Path(tmp) / "server-pg.log", ["ingest-100"]
             )
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "service.json").write_text(json.dumps(results, indent=2) + "\n")
+    results["machine"]["load_avg_at_end"] = os.getloadavg()
+    results["workers"] = args.workers
+    results["server_src"] = str(args.server_src or REPO)
+    results["server_env"] = args.server_env
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.with_suffix(".json").write_text(json.dumps(results, indent=2) + "\n")
     load = results["machine"]["load_avg_at_start"][0]
     lines = [
         f"# Service benchmark ({args.tier} tier, {args.seconds:g} s per scenario)",
         "",
         (
-            f"Machine: {os.cpu_count()} CPUs, load average at start {load:.1f}. "
-            "Server: `triage serve` (1 worker); load generator: this script, "
-            "a second process, on 127.0.0.1."
+            f"Machine: {os.cpu_count()} CPUs, load average at start {load:.1f}, at end "
+            f"{results['machine']['load_avg_at_end'][0]:.1f}. Server: `triage serve --workers "
+            f"{args.workers}`{' ' + ' '.join(args.server_env) if args.server_env else ''}; "
+            "load generator: this script, a second process on the same cores, on 127.0.0.1 "
+            "(client and server CPU: % of one core during the scenario)."
         ),
         "",
-        "| database | scenario | requests | rate | comments/s | p50 ms | p99 ms | max ms | errors |",  # noqa: E501
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| database | scenario | requests | rate | comments/s | p50 ms | p99 ms | max ms | errors "
+        "| client CPU | server CPU |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for dbname in ("sqlite", "postgresql"):
         for name, r in results.get(dbname, {}).items():
@@ -258,9 +376,10 @@ def main() -> None:
             )
             lines.append(
                 f"| {dbname} | {name} | {r['requests']} | {rate} | {r.get('comments_per_s', '')} | "
-                f"{r['p50_ms']} | {r['p99_ms']} | {r['max_ms']} | {r['errors']} |"
+                f"{r['p50_ms']} | {r['p99_ms']} | {r['max_ms']} | {r['errors']} | "
+                f"{r.get('client_cpu_pct', '')} | {r.get('server_cpu_pct', '')} |"
             )
-    (RESULTS / "service.md").write_text("\n".join(lines) + "\n")
+    args.out.with_suffix(".md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))  # noqa: T201
 
 

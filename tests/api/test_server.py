@@ -13,6 +13,7 @@ import re
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -157,3 +158,49 @@ def test_serve_demo_loads_samples_and_prints_a_working_admin_key(
         metrics = httpx.get(f"{server.url}/metrics", timeout=30).text
         assert 'triage_queue_depth{channel="shop-a"' in metrics
         assert "triage_http_request_duration_seconds" in metrics
+
+
+def test_serve_with_two_workers_scores_and_stores_through_both(
+    db_url: str, model_dir: Path, tmp_path: Path
+) -> None:
+    """``triage serve --workers 2`` on SQLite and PostgreSQL: two worker processes start, each
+    loads the model, and concurrent analyze and ingest requests all succeed on the one database
+    (analyze micro-batching and the key cache live in each worker)."""
+    db = Database(db_url)
+    admin = {"Authorization": f"Bearer {create_key(db, Role.ADMIN, [])[1]}"}
+    db.dispose()
+    log = tmp_path / "server.log"
+    with running_server(db_url, model_dir, log, "--workers", "2") as server:
+        texts = [f"Where is my order number {i}? I paid a week ago" for i in range(60)]
+
+        def analyze(text: str) -> httpx.Response:
+            return httpx.post(
+                f"{server.url}/v1/analyze",
+                headers=admin,
+                json={"comments": [{"text": text}]},
+                timeout=60,
+            )
+
+        def ingest(n: int) -> httpx.Response:
+            return httpx.post(
+                f"{server.url}/v1/comments",
+                headers=admin,
+                json={"channel": "shop-a", "comments": comments(10, prefix=f"w{n}-")},
+                timeout=60,
+            )
+
+        with ThreadPoolExecutor(4) as pool:  # the per-key in-flight limit (4 per worker)
+            answers = list(pool.map(analyze, texts))
+            stored = list(pool.map(ingest, range(6)))
+        assert all(r.status_code == 200 for r in answers), [
+            r.text for r in answers if r.status_code != 200
+        ][:3]
+        assert all(r.status_code == 200 for r in stored), [
+            r.text for r in stored if r.status_code != 200
+        ][:3]
+        assert sum(r.json()["created"] for r in stored) == 60
+        # the same text gets the same judgement whichever worker answered it
+        again = [analyze(texts[0]).json()["results"][0] for _ in range(8)]
+        assert all(a == answers[0].json()["results"][0] for a in again)
+        started = set(re.findall(r"Started server process \[(\d+)\]", log.read_text()))
+        assert len(started) == 2, log.read_text()[-2000:]

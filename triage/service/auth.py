@@ -20,6 +20,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -28,6 +31,7 @@ from triage.errors import InvalidRequestError, PermissionDeniedError
 __all__ = [
     "CSRF_HEADER",
     "SESSION_COOKIE",
+    "KeyCache",
     "Principal",
     "Role",
     "check_key_request",
@@ -132,3 +136,70 @@ def check_key_request(role: Role, channels: list[str]) -> list[str]:
             f"channels only apply to moderate keys, not {role.value}", field="channels"
         )
     return sorted(set(channels))
+
+
+class KeyCache:
+    """API keys verified in the last ``ttl`` seconds, so that a client sending many requests
+    costs one database read per ``ttl`` instead of one per request.
+
+    Entries are keyed by the key's SHA-256 (the keys themselves are not kept) and only ever
+    hold keys the database accepted: an unknown or revoked key is looked up every time. A key
+    revoked elsewhere (another worker process, another machine, ``triage keys revoke``) is still
+    accepted here for at most ``ttl`` seconds; :meth:`clear` (called when this process revokes
+    a key) ends that at once, also for lookups that were under way when it was called (they
+    pass the :attr:`generation` they started in to :meth:`put`). ``ttl`` 0 turns the cache
+    off. Thread-safe.
+
+    >>> now = [0.0]
+    >>> cache = KeyCache(ttl=2.0, clock=lambda: now[0])
+    >>> p = Principal(key_id=1, name="bot", role=Role.SCORE, channels=frozenset())
+    >>> cache.put("trg_abcdefgh_secret", p, cache.generation)
+    >>> cache.get("trg_abcdefgh_secret") is p
+    True
+    >>> now[0] = 2.0
+    >>> cache.get("trg_abcdefgh_secret") is None
+    True
+    """
+
+    def __init__(
+        self, ttl: float, *, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self._clock = clock
+        self._entries: dict[str, tuple[float, Principal]] = {}
+        self._lock = threading.Lock()
+        #: incremented by :meth:`clear`; read it before a database lookup, pass it to put()
+        self.generation = 0
+
+    def get(self, token: str) -> Principal | None:
+        """The principal of ``token`` if it was verified less than ``ttl`` seconds ago."""
+        if self.ttl <= 0:
+            return None
+        digest = hash_token(token)
+        with self._lock:
+            entry = self._entries.get(digest)
+            if entry is None:
+                return None
+            if self._clock() >= entry[0]:
+                del self._entries[digest]
+                return None
+            return entry[1]
+
+    def put(self, token: str, principal: Principal, generation: int) -> None:
+        """Remember that the database accepted ``token`` in a lookup that began when
+        :attr:`generation` was ``generation`` (nothing is kept if it was cleared since)."""
+        if self.ttl <= 0:
+            return
+        with self._lock:
+            if generation != self.generation:
+                return
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()  # many keys at once: start over rather than grow
+            self._entries[hash_token(token)] = (self._clock() + self.ttl, principal)
+
+    def clear(self) -> None:
+        """Forget every key (a key was revoked: the next request of each one reads the database)."""
+        with self._lock:
+            self.generation += 1
+            self._entries.clear()

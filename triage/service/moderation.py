@@ -33,6 +33,7 @@ from triage.pipeline.uncertainty import Uncertainty, uncertainty
 from triage.service import alerts
 from triage.service import campaigns as camp
 from triage.service.auth import (
+    KeyCache,
     Principal,
     Role,
     check_key_request,
@@ -178,8 +179,17 @@ def analyze(
     pipeline: Pipeline, settings: Settings, texts: Sequence[str], tier: Tier | None = None
 ) -> list[TriageResult]:
     """Score texts without storing anything (any role may)."""
+    chosen = check_analyze(pipeline, settings, texts, tier)
+    return pipeline.score_batch([Comment(text=t) for t in texts], chosen)
+
+
+def check_analyze(
+    pipeline: Pipeline, settings: Settings, texts: Sequence[str], tier: Tier | None = None
+) -> Tier:
+    """What :func:`analyze` checks before scoring (422 naming the field): the batch and text
+    limits and the tier; returns the tier to score with."""
     check_batch(texts, settings)
-    return pipeline.score_batch([Comment(text=t) for t in texts], _tier(pipeline, tier, settings))
+    return _tier(pipeline, tier, settings)
 
 
 # --- ingest and campaigns ----------------------------------------------------------------------
@@ -840,20 +850,45 @@ def revoke_key(db: Database, principal: Principal, name: str) -> tuple[ApiKey, b
     return key, revoked
 
 
-def authenticate(db: Database, authorization: str | None) -> Principal:
-    """The caller of a request with header ``Authorization: Bearer <key>`` (401 otherwise)."""
+def _bearer_token(authorization: str | None) -> str:
     scheme, _, token = (authorization or "").partition(" ")
     if not authorization:
         raise AuthError("missing API key; send the header 'Authorization: Bearer <key>'")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthError("malformed Authorization header; expected 'Bearer <key>'")
-    token = token.strip()
+    return token.strip()
+
+
+def authenticate(
+    db: Database, authorization: str | None, cache: KeyCache | None = None
+) -> Principal:
+    """The caller of a request with header ``Authorization: Bearer <key>`` (401 otherwise).
+
+    With a ``cache``, a key it verified less than ``cache.ttl`` seconds ago is not read from
+    the database again (see :class:`~triage.service.auth.KeyCache` for what that means for
+    revocation), and a key the database accepts is remembered."""
+    token = _bearer_token(authorization)
+    if cache is not None and (hit := cache.get(token)) is not None:
+        return hit
+    generation = cache.generation if cache is not None else 0
     prefix = token_prefix(token)
     with db.read() as s:
         key = repo.key_by_prefix(s, prefix) if prefix else None
     if key is None or not token_matches(token, key.key_hash):
         raise AuthError("unknown or revoked API key")
-    return _principal(key)
+    principal = _principal(key)
+    if cache is not None:
+        cache.put(token, principal, generation)
+    return principal
+
+
+def cached_principal(cache: KeyCache, authorization: str | None) -> Principal | None:
+    """The caller, if ``cache`` holds its key; ``None`` means: call :func:`authenticate`
+    (which also gives the 401 of a missing or malformed header). Reads no database."""
+    try:
+        return cache.get(_bearer_token(authorization))
+    except AuthError:
+        return None
 
 
 # --- inbox sessions ------------------------------------------------------------------------------

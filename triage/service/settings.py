@@ -85,6 +85,32 @@ class Settings(BaseSettings):
     max_in_flight_per_key: int = Field(
         4, ge=0, description="Requests of one API key served at the same time (0: no limit)."
     )
+    auth_cache_seconds: float = Field(
+        2.0,
+        ge=0.0,
+        le=60.0,
+        description="A verified API key is trusted this long without reading the database again "
+        "(0: read it on every request). A key revoked through another worker or the CLI stops "
+        "working in this worker within this time; through this worker's API, at once.",
+    )
+    analyze_batching: bool = Field(
+        True,
+        description="Score concurrent small POST /v1/analyze requests of this worker together, "
+        "in one pipeline call on one scoring thread (docs/deploy.md).",
+    )
+    analyze_batch_window_us: int = Field(
+        300,
+        ge=0,
+        le=100_000,
+        description="How long (microseconds) an analyze request waits for others to join its "
+        "batch when the scoring thread is idle (0: none; while it is busy they gather anyway).",
+    )
+    analyze_batch_max: int = Field(
+        64,
+        ge=1,
+        le=10_000,
+        description="Most comments in one analyze batch; a request with more is scored alone.",
+    )
     session_seconds: int = Field(
         12 * 3600, ge=60, le=90 * 86400, description="How long an inbox sign-in lasts."
     )

@@ -172,7 +172,7 @@ def create_app(
         # An explicit model directory is fixed; otherwise follow the registry's active pointer.
         registry = Registry() if settings.model_dir is None else None
         model = ActiveModel(pipeline or load_pipeline(resolve_model_dir(settings.model_dir)), registry)
-        app.state.triage = AppState(settings, db, model, metrics)
+        app.state.triage = state = AppState(settings, db, model, metrics)
         freeze_long_lived_objects()
         alerts = AlertSender(db, settings) if sender and settings.webhook_sender else None
         if alerts is not None:
@@ -182,6 +182,7 @@ def create_app(
         finally:
             if alerts is not None:
                 alerts.stop()
+            state.close()
             db.dispose()
 
     app = FastAPI(

@@ -52,9 +52,12 @@ def revoke(
     principal: PrincipalDep,
     state: StateDep,
 ) -> Response:
-    """The key stops working at once (401), in the `Authorization` header and in the inbox's
-    session cookie. Revoking a revoked key is a 204 again and keeps the first `revoked_at`; an
-    unknown name is a 404. The last admin key that is not revoked cannot be revoked (409):
-    create another admin key first."""
+    """The key stops working (401), in the `Authorization` header and in the inbox's session
+    cookie: at once in the worker process that answers, and within `TRIAGE_AUTH_CACHE_SECONDS`
+    (2 s) in other workers, which trust a key they verified that long (docs/deploy.md).
+    Revoking a revoked key is a 204 again and keeps the first `revoked_at`; an unknown name is
+    a 404. The last admin key that is not revoked cannot be revoked (409): create another admin
+    key first."""
     moderation.revoke_key(state.db, principal, name)
+    state.keys.clear()  # other workers: within TRIAGE_AUTH_CACHE_SECONDS
     return Response(status_code=204)
