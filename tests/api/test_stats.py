@@ -284,6 +284,7 @@ def test_a_claim_through_the_api_is_a_first_action(
             "at most 1000",
         ),
         ({"since": "yesterday"}, "since", "datetime"),
+        ({"until": "0001-01-02T00:00:00Z"}, "until", "give since"),
         ({"format": "xml"}, "format", "csv"),
     ],
 )
@@ -459,3 +460,10 @@ def test_themes_read_at_most_the_configured_number_of_complaints(
     assert (out["complaints"], out["clustered"]) == (6, 4)
     newest = {t for _, t in LATE[2:]}
     assert {e["text"] for t in out["themes"] for e in t["examples"]} <= newest
+
+
+def test_themes_of_a_window_reaching_back_to_year_one(client: TestClient, key: Key) -> None:
+    params = {"since": "0001-01-01T00:00:00Z", "until": "2026-01-01T00:00:00Z"}
+    out = get(client, key("admin"), "/v1/stats/themes", **params)
+    assert out["previous_since"] == "0001-01-01T00:00:00Z"  # no earlier window to compare with
+    assert out["themes"] == []

@@ -114,7 +114,13 @@ def window(
     """``[since, until)`` with the defaults filled in (``until`` now, ``since`` ``default``
     before it); 422 naming ``since`` when it is not before ``until``."""
     until = until or now
-    since = since or until - default
+    try:
+        since = since or until - default
+    except OverflowError:  # an until in the first days of year 1
+        raise InvalidRequestError(
+            f"until ({until.isoformat()}Z) leaves no room for the default range; give since",
+            field="until",
+        ) from None
     if since >= until:
         raise InvalidRequestError(
             f"since ({since.isoformat()}Z) must be before until ({until.isoformat()}Z)",
@@ -304,7 +310,10 @@ def themes(
     """
     now = utcnow()
     since, until = window(since, until, THEMES_WINDOW, now)
-    previous_since = since - (until - since)
+    try:
+        previous_since = since - (until - since)
+    except OverflowError:
+        previous_since = datetime.min
     limit = settings.themes_max_comments
     with db.read() as s:
         scope = _scope(s, principal, channel)
