@@ -340,20 +340,30 @@ class OnnxEncoder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """L2-normalised float32 embeddings, shape (len(texts), 384)."""
+        return self._embed(texts, "pooled")
+
+    def embed_layers(self, texts: Sequence[str]) -> np.ndarray:
+        """Every layer's mean-pooled states, each L2-normalised: (len(texts), layers, 384).
+
+        Needs a graph built with ``all_layers=True`` (``triage.pipeline.encoder_build``)."""
+        return self._embed(texts, "pooled_layers")
+
+    def _embed(self, texts: Sequence[str], output: str) -> np.ndarray:
         n = len(texts)
-        out = np.zeros((n, self.dim), dtype=np.float64)
+        rows, owner, weight = self.windows(texts) if n else ([], [], [])
+        pooled = self._run(rows, output) if n else np.zeros((0, self.dim), np.float32)
+        out = np.zeros((n, *pooled.shape[1:]), dtype=np.float64)
         if n == 0:
             return out.astype(np.float32)
-        rows, owner, weight = self.windows(texts)
-        pooled = self._run(rows)
-        np.add.at(out, owner, pooled.astype(np.float64) * np.asarray(weight, np.float64)[:, None])
-        norms = np.sqrt(np.maximum((out * out).sum(axis=1, keepdims=True), 1e-12))
+        w = np.asarray(weight, np.float64).reshape(-1, *([1] * (pooled.ndim - 1)))
+        np.add.at(out, owner, pooled.astype(np.float64) * w)
+        norms = np.sqrt(np.maximum((out * out).sum(axis=-1, keepdims=True), 1e-12))
         return (out / norms).astype(np.float32)
 
-    def _run(self, rows: list[list[int]]) -> np.ndarray:
-        """Mean-pooled last states of each row, batched by length (sorted, padded per batch)."""
+    def _run(self, rows: list[list[int]], output: str = "pooled") -> np.ndarray:
+        """Mean-pooled states of each row, batched by length (sorted, padded per batch)."""
         order = sorted(range(len(rows)), key=lambda r: len(rows[r]))
-        pooled = np.empty((len(rows), self.dim), dtype=np.float32)
+        pooled: np.ndarray | None = None
         start = 0
         while start < len(order):
             longest = len(rows[order[start]])
@@ -370,7 +380,10 @@ class OnnxEncoder:
             for j, r in enumerate(batch):
                 ids[j, : len(rows[r])] = rows[r]
                 mask[j, : len(rows[r])] = 1
-            (result,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+            (result,) = self.session.run([output], {"input_ids": ids, "attention_mask": mask})
+            if pooled is None:
+                pooled = np.empty((len(rows), *result.shape[1:]), dtype=np.float32)
             pooled[batch] = result
             start = end
+        assert pooled is not None
         return pooled

@@ -41,8 +41,12 @@ OPSET = 18
 QK_BLOCK = 32
 
 
-def encoder_graph(wheel: WheelModel, layers: int | None = None, q4: bool = False):  # noqa: ANN201
-    """The float (or MatMulNBits) ONNX model of the wheel's encoder, first ``layers`` layers."""
+def encoder_graph(wheel: WheelModel, layers: int | None = None, q4: bool = False,  # noqa: ANN201
+                  all_layers: bool = False):
+    """The float (or MatMulNBits) ONNX model of the wheel's encoder, first ``layers`` layers.
+
+    ``all_layers`` adds the output ``pooled_layers`` [batch, layers, 384]: every layer's
+    mean-pooled states (for probing which layers carry what; benchmarks only)."""
     from onnx import TensorProto, helper, numpy_helper
 
     H, NH, FF = wheel.hidden, wheel.heads, wheel.ffn
@@ -145,16 +149,29 @@ def encoder_graph(wheel: WheelModel, layers: int | None = None, q4: bool = False
 
     # --- mean pooling over the unmasked tokens
     m3 = node("Unsqueeze", [maskf, const("c.axis2", np.array([2], np.int64))], "pool.mask")
-    total = node("ReduceSum", [node("Mul", [x, m3], "pool.masked"),
-                               const("c.axis1", np.array([1], np.int64))], "pool.sum", keepdims=0)
-    count = node("ReduceSum", [maskf, const("c.axis1b", np.array([1], np.int64))], "pool.count", keepdims=1)
-    node("Div", [total, count], "pooled")
+    count = node("ReduceSum", [maskf, const("c.axis1b", np.array([1], np.int64))], "pool.count",
+                 keepdims=1)
+    axis1 = const("c.axis1", np.array([1], np.int64))
+
+    def pool(states: str, name: str) -> str:
+        total = node("ReduceSum", [node("Mul", [states, m3], f"{name}.masked"), axis1], f"{name}.sum",
+                     keepdims=0)
+        return node("Div", [total, count], name)
+
+    pool(x, "pooled")
+    outputs = [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["batch", H])]
+    if all_layers:
+        per_layer = [pool(f"l{li}.oln.out", f"pooled.l{li}") for li in range(n_layers)]
+        per_layer = [node("Unsqueeze", [p, axis1], f"{p}.u") for p in per_layer]
+        node("Concat", per_layer, "pooled_layers", axis=1)
+        outputs.append(helper.make_tensor_value_info("pooled_layers", TensorProto.FLOAT,
+                                                     ["batch", n_layers, H]))
 
     graph = helper.make_graph(
         nodes, "multilingual-e5-small",
         [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "length"]),
          helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "length"])],
-        [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["batch", H])],
+        outputs,
         inits,
     )
     opsets = [helper.make_opsetid("", OPSET)]
@@ -169,14 +186,14 @@ def encoder_graph(wheel: WheelModel, layers: int | None = None, q4: bool = False
 
 
 def build_encoder(out: Path, quant: str = "int8", layers: int | None = None,
-                  source: Path | None = None) -> Path:
+                  source: Path | None = None, all_layers: bool = False) -> Path:
     """Write the ONNX encoder to ``out`` (atomically: a temporary file in the same folder, renamed)."""
     if quant not in QUANTS:
         raise ConfigError(f"unknown encoder quantization {quant!r}; expected one of {', '.join(QUANTS)}")
     import onnx
 
     wheel = read_wheel_model(source)
-    model = encoder_graph(wheel, layers=layers, q4=quant == "q4")
+    model = encoder_graph(wheel, layers=layers, q4=quant == "q4", all_layers=all_layers)
     names = {n.name for n in model.graph.node}
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".build-") as tmp:
