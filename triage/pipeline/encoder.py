@@ -318,6 +318,9 @@ class OnnxEncoder:
         if num_threads:
             opts.intra_op_num_threads = int(num_threads)
             opts.inter_op_num_threads = 1
+        # no busy-waiting between calls: the service shares its cores with the fast tier and
+        # other workers (spinning only pays in a tight loop of batches)
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         opts.log_severity_level = 3
         self.session = ort.InferenceSession(str(self.path), opts, providers=["CPUExecutionProvider"])
         self.batch_tokens = batch_tokens
