@@ -199,6 +199,7 @@ class Tokenizer:
             del self._ids[pieces[unk]]
         self._scores = np.asarray(scores, dtype=np.float32)  # indexing yields float32 scalars
         self._max_bytes = max_piece_bytes or max(len(p.encode("utf-8", "surrogatepass")) for p in pieces)
+        self._max_chars = max(map(len, pieces))  # a second bound, exact too: no longer piece exists
         self._unk_score = np.float32(np.float32(scores.min()) - np.float32(10.0))
 
     def content_ids(self, text: str) -> list[int]:
@@ -223,7 +224,7 @@ class Tokenizer:
             if here <= floor:
                 continue
             bi = cs[i]
-            for e in range(i + 1, n + 1):
+            for e in range(i + 1, min(n, i + self._max_chars) + 1):
                 if cs[e] - bi > max_bytes:
                     break
                 idx = ids.get(s[i:e])
