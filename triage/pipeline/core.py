@@ -22,6 +22,7 @@ import scipy.sparse as sp
 
 from triage.errors import ConfigError, ModelNotFoundError
 from triage.paths import DEFAULT_MODEL_DIR
+from triage.pipeline.abuse_cues import AbuseCues
 from triage.pipeline.embed import Embedder
 from triage.pipeline.features import Featurizer
 from triage.pipeline.heads import LinearHead, load_heads
@@ -35,7 +36,7 @@ from triage.types import Comment, Tag, Tier, TriageResult, Urgency
 
 __all__ = [
     "DEFAULT_MODEL_DIR", "MAX_TEXT_CHARS", "Pipeline", "TierConfig", "load_pipeline", "read_model_config",
-    "urgency_features", "urgency_probs",
+    "abuse_features", "fast_tag_probs", "urgency_features", "urgency_probs",
 ]
 
 
@@ -108,7 +109,7 @@ class Pipeline:
     ) -> tuple[np.ndarray, dict[Tag, np.ndarray], np.ndarray]:
         """Sentiment (n, 3), tag columns (n,) and urgency (n, 3: high, normal, low)."""
         sent = specialize(head_sentiment(self.heads, "fast", X), self.heads, X, langs, self.specialists)
-        tags = {tag: self.heads[f"fast.{tag.value}"].proba_of(X, "1") for tag in Tag}
+        tags = {tag: fast_tag_probs(self.heads, tag, X, clean) for tag in Tag}
         head = self.heads["fast.urgency"]
         urg = urgency_probs(head, X if head.coef.shape[1] == X.shape[1] else urgency_features(X, clean))
         config = self.tiers[tier]
@@ -176,6 +177,38 @@ def append_columns(X: Any, dense: np.ndarray) -> sp.csr_matrix:
     data[x_pos], indices[x_pos] = X.data, X.indices
     data[d_pos], indices[d_pos] = dense[rows, cols], d + cols
     return sp.csr_matrix((data, indices, indptr.astype(indices.dtype)), shape=(n, d + dense.shape[1]))
+
+
+_ABUSE_CUES: AbuseCues | None = None
+
+
+def _abuse_cues(clean: Sequence[str]) -> np.ndarray:
+    global _ABUSE_CUES
+    if _ABUSE_CUES is None:
+        _ABUSE_CUES = AbuseCues()
+    return _ABUSE_CUES.features([_ABUSE_CUES.view(t) for t in clean])
+
+
+def abuse_features(X: Any, clean: Sequence[str]) -> Any:
+    """The fast abuse head's input: the shared features plus the multilingual abuse cues of
+    :mod:`triage.pipeline.abuse_cues` (insult, slur, violence, sexual, profanity, profanity only),
+    read after undoing the usual obfuscations (``f*ck``, ``sh1t``, ``f.u.c.k``)."""
+    cues = _abuse_cues(clean)
+    return sp.hstack([X, sp.csr_matrix(cues, dtype=np.float32)], format="csr", dtype=np.float32)
+
+
+def fast_tag_probs(heads: Mapping[str, LinearHead], tag: Tag, X: Any, clean: Sequence[str]) -> np.ndarray:
+    """P(tag) from the fast head; the abuse head gets the abuse cues when it was trained with them
+    (its width says so: a model trained before them keeps working). The cue columns' share of
+    the score is added to the shared features' share, so ``X`` is not copied."""
+    head = heads[f"fast.{tag.value}"]
+    width = X.shape[1]
+    if tag is not Tag.ABUSE or head.coef.shape[1] == width or len(head.classes) != 2:
+        return head.proba_of(X if head.coef.shape[1] == width else abuse_features(X, clean), "1")
+    z = np.asarray(X @ head.coef[:, :width].T, dtype=np.float64)[:, 0]
+    z += _abuse_cues(clean) @ head.coef[0, width:].astype(np.float64) + float(head.intercept[0])
+    p = 1.0 / (1.0 + np.exp(-z))
+    return p if head.classes.index("1") == 1 else 1.0 - p
 
 
 def urgency_probs(head: LinearHead, X: Any) -> np.ndarray:

@@ -1509,12 +1509,15 @@ class UrgencyCues:
     ['charged twice', 'still no refund']
     """
 
+    #: the categories, in feature order (a subclass with another lexicon sets its own)
+    categories: tuple[str, ...] = CATEGORIES
+    kind = "urgency"
+
     def __init__(self, cues: Mapping[str, Mapping[str, Sequence[str]]] = URGENCY_CUES) -> None:
-        unknown = set(cues) - set(CATEGORIES)
+        unknown = set(cues) - set(self.categories)
         if unknown:
-            raise ValueError(f"unknown urgency categories: {sorted(unknown)}")
-        self.categories = CATEGORIES
-        cat_index = {c: i for i, c in enumerate(CATEGORIES)}
+            raise ValueError(f"unknown {self.kind} categories: {sorted(unknown)}")
+        cat_index = {c: i for i, c in enumerate(self.categories)}
         found: dict[str, set[int]] = {}
         #: the written cue each matched key came from (the first one, for :meth:`hits`)
         self.source: dict[str, str] = {}
@@ -1549,7 +1552,7 @@ class UrgencyCues:
         longest first would match)."""
         starts, singles, pairs, phrases = self.starts, self.singles, self.pairs, self.phrases
         out: list[tuple[int, str]] = []
-        free = [0] * len(CATEGORIES)
+        free = [0] * len(self.categories)
         last = len(toks) - 1
         for i in [i for i, t in enumerate(toks) if t in starts]:
             t = toks[i]
@@ -1578,18 +1581,22 @@ class UrgencyCues:
                         out.append((c, t))
         return out
 
+    def tokens(self, folded: str) -> list[str]:
+        """A folded text's match tokens (:func:`match_tokens`; a subclass may see more)."""
+        return match_tokens(folded)
+
     def counts(self, folded: str) -> list[int]:
         """Number of cue matches of each category (in :data:`CATEGORIES` order)."""
-        out = [0] * len(CATEGORIES)
-        for c, _ in self._scan(match_tokens(folded)):
+        out = [0] * len(self.categories)
+        for c, _ in self._scan(self.tokens(folded)):
             out[c] += 1
         return out
 
     def hits(self, folded: str) -> dict[str, list[str]]:
         """The written cues found in a folded text, by category (for inspection and tests)."""
-        out: dict[str, list[str]] = {c: [] for c in CATEGORIES}
-        for c, key in self._scan(match_tokens(folded)):
-            out[CATEGORIES[c]].append(self.source[key])
+        out: dict[str, list[str]] = {c: [] for c in self.categories}
+        for c, key in self._scan(self.tokens(folded)):
+            out[self.categories[c]].append(self.source[key])
         return out
 
     def features(self, folded: Sequence[str]) -> np.ndarray:
@@ -1597,13 +1604,13 @@ class UrgencyCues:
 
         Per category ``min(count, 2) / 2``; last column ``min(categories hit, 3) / 3``.
         """
-        k = len(CATEGORIES)
+        k = len(self.categories)
         zero = (0,) * k
         rows: list[Sequence[int]] = []
         append = rows.append
-        scan = self._scan
+        scan, tokens = self._scan, self.tokens
         for text in folded:
-            found = scan(match_tokens(text))
+            found = scan(tokens(text))
             if not found:  # most comments
                 append(zero)
                 continue

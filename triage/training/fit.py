@@ -39,7 +39,7 @@ from triage.pipeline.embed import Embedder, EmbeddingCache
 from triage.pipeline.features import Featurizer
 from triage.pipeline.heads import LinearHead, save_heads
 from triage.pipeline.ranking import RoutingPolicy
-from triage.pipeline.core import urgency_features, urgency_probs
+from triage.pipeline.core import abuse_features, fast_tag_probs, urgency_features, urgency_probs
 from triage.pipeline.sentiment import calibrate_neutral, head_sentiment, specialize
 from triage.pipeline.tagging import calibrate
 from triage.pipeline.text import normalize
@@ -369,7 +369,8 @@ def tune_head_weights(heads: dict[str, LinearHead], rows: Sequence[Any], X: Any,
     grid = (0.0, *grid, 0.8, 0.9)
     for tag in Tag:
         y = [tag.value in r.tags for r in rows]
-        pf, pe = heads[f"fast.{tag.value}"].proba_of(X, "1"), heads[f"emb.{tag.value}"].proba_of(E, "1")
+        pf = fast_tag_probs(heads, tag, X, [normalize(r.text) for r in rows])
+        pe = heads[f"emb.{tag.value}"].proba_of(E, "1")
         scores = {}
         for wt in grid:
             p = (1 - wt) * pf + wt * pe
@@ -557,6 +558,9 @@ def fit_model(
     def fit_urgency() -> LinearHead:
         return LinearHead.from_estimator(_lr(cfg.urgency_c, cfg.max_iter).fit(X_urg, y_urg, sample_weight=w_urg))
 
+    # the abuse head also reads the multilingual abuse cues (insult, slur, threat, sexual, profanity)
+    X_tag[Tag.ABUSE] = abuse_features(X_tag[Tag.ABUSE], [normalize(x) for x in tag_train[Tag.ABUSE].texts])
+
     def fit_tag(tag: Tag) -> LinearHead:
         d = tag_train[tag]
         return _binary_head(X_tag[tag], d.y, d.weight, cfg.tag_c, cfg.max_iter)
@@ -607,6 +611,17 @@ def fit_model(
     metrics: dict[str, Any] = {"config": asdict(cfg), "tiers": {}}
     dev_X = {task: {n: featurizer.transform([e.text for e in rows]) for n, rows in sets.items()} for task, sets in dev.items()}
     multi_X = {name: featurizer.transform([s.text for s in rows]) for name, rows in multi_dev.items()}
+    # the fast abuse head's dev input (the shared features plus the abuse cues), built once
+    abuse_task = TAG_TASKS[Tag.ABUSE][0]
+    abuse_X = {("task", n): abuse_features(X, [normalize(e.text) for e in dev[abuse_task][n]])
+               for n, X in dev_X.get(abuse_task, {}).items()}
+    abuse_X |= {("multi", n): abuse_features(X, [normalize(s.text) for s in multi_dev[n]]) for n, X in multi_X.items()}
+
+    def fast_tag(tag: Tag, X: Any, key: tuple[str, str]) -> np.ndarray:
+        head = heads[f"fast.{tag.value}"]
+        if tag is Tag.ABUSE and head.coef.shape[1] != X.shape[1]:
+            X = abuse_X[key]
+        return head.proba_of(X, "1")
 
     def dev_embeddings(rows: Sequence[Any], planned: set[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
         assert cache is not None
@@ -629,7 +644,7 @@ def fit_model(
                     p = specialize(head_sentiment(heads, "fast", X), heads, X, [e.lang for e in rows], specialists)
                 else:
                     tag = next(t for t, (tk, _) in TAG_TASKS.items() if tk == task)
-                    p = heads[f"fast.{tag.value}"].proba_of(X, "1")
+                    p = fast_tag(tag, X, ("task", name))
                 if tier == "accurate":
                     mask, E = dev_embeddings(rows, dev_embedded[task][name])
                     if task == "sentiment":
@@ -642,7 +657,7 @@ def fit_model(
         multi: dict[str, tuple[dict[Tag, np.ndarray], np.ndarray]] = {}
         for mname, mrows in multi_dev.items():
             smask = np.ones(len(mrows), dtype=bool)
-            sp_tags = {tag: heads[f"fast.{tag.value}"].proba_of(multi_X[mname], "1") for tag in Tag}
+            sp_tags = {tag: fast_tag(tag, multi_X[mname], ("multi", mname)) for tag in Tag}
             if tier == "accurate":
                 smask, SE = dev_embeddings(mrows)
                 sp_tags = {
