@@ -5,17 +5,22 @@ generator, in a second process. Scenarios:
 
 * ``analyze-1``:   one comment per request, **open loop** at each ``--rate`` requests/s (latency is
   measured from each request's scheduled send time, so a server that falls behind is not
-  flattered by the generator waiting for it);
+  flattered by the generator waiting for it), with each ``--workers`` count, and with the
+  server of ``--baseline-src`` too (an older checkout) for ratios measured in the same run. The
+  client is raw asyncio sockets with pre-built keep-alive requests, cheap next to the server on
+  the same cores; its CPU and the server's are reported;
 * ``analyze-100``: 100 comments per request, closed loop with ``--concurrency`` clients;
 * ``ingest-100``:  100 new comments per request into one channel, closed loop, on each database
   given (SQLite always; PostgreSQL with ``--postgres URL``).
 
-    python benchmarks/bench_service.py         # ~1 min; writes benchmarks/results/service.*
+    python benchmarks/bench_service.py         # ~3 min; writes benchmarks/results/service.*
+    git worktree add /tmp/old <commit>; cp triage/pipeline/_native*.so /tmp/old/triage/pipeline/
+    python benchmarks/bench_service.py --baseline-src /tmp/old   # old and new side by side
     python benchmarks/bench_service.py --postgres "$(scripts/postgres start)"
-    python benchmarks/bench_service.py --tier accurate --rate 20
+    python benchmarks/bench_service.py --tier accurate --rate 20 --workers 1
 
-Targets (issue 3): analyze-1 p99 <= 20 ms at 200 req/s (fast tier), <= 60 ms at 20 req/s
-(accurate); ingest >= 1,000 comments/s in batches of 100.
+Targets: analyze-1 p99 <= 10 ms at 500 req/s on 2 cores (issue 13, fast tier), <= 60 ms at
+20 req/s (accurate); ingest >= 1,000 comments/s in batches of 100.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -108,9 +114,10 @@ def open_loop(
 
     The client is raw asyncio over ``connections`` pre-opened keep-alive sockets with the
     request bytes built once (cycling through ``bodies``), so it costs little CPU next to the
-    server on the same cores (its own CPU use is reported). A request whose turn comes while every connection is busy waits
-    for one, and that wait counts in its latency: the generator never slows down to the
-    server's pace, so queueing in the server shows up in the percentiles."""
+    server on the same cores (its own CPU use is reported). A request whose turn comes while
+    every connection is busy waits for one, and that wait counts in its latency: the generator
+    never slows down to the server's pace, so queueing in the server shows up in the
+    percentiles."""
     built = [_raw_post(url, headers, body) for body in bodies]
     host, port = built[0][:2]
     raws = [raw for _, _, raw in built]
@@ -225,28 +232,63 @@ def texts(n: int, seed: int) -> list[dict[str, str]]:
     return [{"text": f"{NORMAL[(seed + i) % len(NORMAL)]} {seed}-{i}"} for i in range(n)]
 
 
-def run(db_url: str, args: argparse.Namespace, log: Path, scenarios: list[str]) -> dict[str, Any]:
-    upgrade(db_url)
-    if db_url.startswith("postgresql"):
-        empty_database(db_url)
-    db = Database(db_url)
-    headers = {"Authorization": f"Bearer {create_key(db, Role.ADMIN, [])[1]}"}
-    db.dispose()
+def _key_with(env: dict[str, str], db_url: str) -> str:
+    """Migrate ``db_url`` and create an admin key with the code ``env`` points at (an older
+    checkout has older migrations and models)."""
+    script = (
+        "from triage.service.store import Database, upgrade\n"
+        "from triage.service.moderation import create_key\n"
+        "from triage.service.auth import Role\n"
+        f"upgrade({db_url!r})\n"
+        f"print(create_key(Database({db_url!r}), Role.ADMIN, [])[1])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+def run(
+    db_url: str,
+    args: argparse.Namespace,
+    log: Path,
+    scenarios: list[str],
+    *,
+    workers: int,
+    src: Path | None = None,
+) -> dict[str, Any]:
+    """Start ``triage serve --workers N`` (from the source tree ``src``, default this one) on
+    ``db_url`` and run ``scenarios`` against it."""
     # One key sends everything here: the per-key limits (on by default) would measure themselves.
     env = {"TRIAGE_RATE_LIMIT_PER_MINUTE": "0", "TRIAGE_MAX_IN_FLIGHT_PER_KEY": "0"}
-    if args.server_src:  # another checkout (an older commit, for a same-run comparison)
-        env["PYTHONPATH"] = str(args.server_src.resolve())
+    if src is not None:  # another checkout (an older commit, for a same-run comparison)
+        env["PYTHONPATH"] = str(src.resolve())
+        env["PYTHONSAFEPATH"] = "1"  # `python -c` would put the cwd (this checkout) first
+        token = _key_with(env, db_url)
+    else:
+        upgrade(db_url)
+        if db_url.startswith("postgresql"):
+            empty_database(db_url)
+        db = Database(db_url)
+        token = create_key(db, Role.ADMIN, [])[1]
+        db.dispose()
+    headers = {"Authorization": f"Bearer {token}"}
     env.update(dict(kv.split("=", 1) for kv in args.server_env))
-    server = Server(db_url, args.model, log, "--workers", str(args.workers), extra_env=env)
+    server = Server(db_url, args.model, log, "--workers", str(workers), extra_env=env)
     server.start()
     out: dict[str, Any] = {}
     try:
         warm = httpx.Client(base_url=server.url, headers=headers, timeout=30)
-        for _ in range(50):
+        for _ in range(100):
             warm.post("/v1/analyze", json={"comments": texts(1, 0), "tier": args.tier})
         warm.close()
         if "analyze-1" in scenarios:
             for rate in args.rate:
+                load = os.getloadavg()[0]
                 cpu = _ServerCpu(server)
                 r = open_loop(
                     f"{server.url}/v1/analyze",
@@ -255,7 +297,12 @@ def run(db_url: str, args: argparse.Namespace, log: Path, scenarios: list[str]) 
                     args.seconds,
                     [{"comments": texts(1, i), "tier": args.tier} for i in range(len(NORMAL))],
                 )
-                out[f"analyze-1 at {rate:g}/s"] = r | {"server_cpu_pct": cpu.pct()}
+                server_cpu = cpu.pct()
+                out[f"analyze-1 at {rate:g}/s"] = r | {
+                    "server_cpu_pct": server_cpu,
+                    "server_cpu_ms_per_request": round(10 * server_cpu / r["achieved_rps"], 3),
+                    "load_avg_1min": round(load, 2),
+                }
         if "analyze-100" in scenarios:
             out["analyze-100"] = closed_loop(
                 f"{server.url}/v1/analyze",
@@ -298,22 +345,30 @@ def main() -> None:
         "--rate",
         type=float,
         nargs="+",
-        default=[100.0, 200.0],
+        default=[100.0, 200.0, 300.0, 500.0],
         help="analyze-1 requests per second (open loop), one run per rate",
     )
-    parser.add_argument("--workers", type=int, default=1, help="`triage serve --workers N`")
     parser.add_argument(
-        "--server-src",
+        "--workers",
+        type=int,
+        nargs="+",
+        default=[1, 2],
+        help="`triage serve --workers N`: analyze-1 runs with each; the other scenarios with "
+        "the first",
+    )
+    parser.add_argument(
+        "--baseline-src",
         type=Path,
-        help="run the server from this source tree (e.g. `git worktree add /tmp/old <commit>`) "
-        "to compare against older code in the same run",
+        help="also run analyze-1 against the server of this source tree (an older commit: "
+        "`git worktree add /tmp/old <commit>`), alternating with this one, for ratios measured "
+        "in the same run",
     )
     parser.add_argument(
         "--server-env",
         nargs="*",
         default=[],
         metavar="NAME=VALUE",
-        help="extra environment of the server (e.g. TRIAGE_ANALYZE_BATCH_WINDOW_US=0)",
+        help="extra environment of the server (e.g. TRIAGE_ANALYZE_BATCHING=0)",
     )
     parser.add_argument(
         "--scenarios",
@@ -335,52 +390,125 @@ def main() -> None:
             "platform": platform.platform(),
             "load_avg_at_start": os.getloadavg(),
         },
+        "command": " ".join(["python", *sys.argv]),
         "tier": args.tier,
         "seconds": args.seconds,
+        "server_env": args.server_env,
+        "analyze-1": [],
     }
+    codes: list[tuple[str, Path | None]] = [("current", None)]
+    if args.baseline_src:
+        codes.insert(0, ("baseline", args.baseline_src))
+        results["baseline_src"] = str(args.baseline_src)
+        results["baseline_commit"] = _commit(args.baseline_src)
+    results["current_commit"] = _commit(REPO)
+    results["nice"] = os.nice(0)
     with tempfile.TemporaryDirectory() as tmp:
-        sqlite_url = f"sqlite:///{tmp}/bench.db"
-        results["sqlite"] = run(sqlite_url, args, Path(tmp) / "server.log", args.scenarios)
-        if args.postgres and "ingest-100" in args.scenarios:
-            results["postgresql"] = run(
-                args.postgres, args, Path(tmp) / "server-pg.log", ["ingest-100"]
+        if "analyze-1" in args.scenarios:
+            for workers in args.workers:
+                for code, src in codes:
+                    url = f"sqlite:///{tmp}/bench-{code}-{workers}.db"
+                    log = Path(tmp) / f"server-{code}-{workers}.log"
+                    out = run(url, args, log, ["analyze-1"], workers=workers, src=src)
+                    for r in out.values():
+                        results["analyze-1"].append({"code": code, "workers": workers, **r})
+        closed = [s for s in args.scenarios if s != "analyze-1"]
+        if closed:
+            sqlite_url = f"sqlite:///{tmp}/bench.db"
+            results["sqlite"] = run(
+                sqlite_url, args, Path(tmp) / "server.log", closed, workers=args.workers[0]
             )
+            if args.postgres and "ingest-100" in closed:
+                results["postgresql"] = run(
+                    args.postgres,
+                    args,
+                    Path(tmp) / "server-pg.log",
+                    ["ingest-100"],
+                    workers=args.workers[0],
+                )
     results["machine"]["load_avg_at_end"] = os.getloadavg()
-    results["workers"] = args.workers
-    results["server_src"] = str(args.server_src or REPO)
-    results["server_env"] = args.server_env
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(results, indent=2) + "\n")
-    load = results["machine"]["load_avg_at_start"][0]
+    text = report(results, args)
+    args.out.with_suffix(".md").write_text(text)
+    print(text)  # noqa: T201
+
+
+def _commit(src: Path) -> str:
+    """The commit checked out in ``src`` (``+`` when it has uncommitted changes)."""
+    git = ["git", "-C", str(src)]
+    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run([*git, "diff", "--quiet", "HEAD"], capture_output=True).returncode
+    return head.stdout.strip() + ("+" if dirty else "")
+
+
+def report(results: dict[str, Any], args: argparse.Namespace) -> str:
+    """The markdown of ``results``."""
+    start, end = (
+        results["machine"]["load_avg_at_start"][0],
+        results["machine"]["load_avg_at_end"][0],
+    )
+    env = f" with {' '.join(args.server_env)}" if args.server_env else ""
     lines = [
         f"# Service benchmark ({args.tier} tier, {args.seconds:g} s per scenario)",
         "",
-        (
-            f"Machine: {os.cpu_count()} CPUs, load average at start {load:.1f}, at end "
-            f"{results['machine']['load_avg_at_end'][0]:.1f}. Server: `triage serve --workers "
-            f"{args.workers}`{' ' + ' '.join(args.server_env) if args.server_env else ''}; "
-            "load generator: this script, a second process on the same cores, on 127.0.0.1 "
-            "(client and server CPU: % of one core during the scenario)."
-        ),
+        f"`{results['command']}`",
         "",
-        "| database | scenario | requests | rate | comments/s | p50 ms | p99 ms | max ms | errors "
-        "| client CPU | server CPU |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"Machine: {os.cpu_count()} CPUs shared with other work (1-minute load average {start:.1f} "
+        f"at the start, {end:.1f} at the end; per scenario in the table). Server: `triage serve "
+        f"--workers N`{env} on SQLite; load generator: this script, one process on the same "
+        f"cores, over 127.0.0.1; both at nice {results['nice']}. Code: current = "
+        f"{results['current_commit']}"
+        + (
+            f", baseline = {results['baseline_commit']} (`--baseline-src`)"
+            if "baseline_commit" in results
+            else ""
+        )
+        + ".",
+        "",
+        "## analyze-1: one comment per request, open loop",
+        "",
+        "Requests are sent on a fixed schedule whatever the server does; latency is measured "
+        "from each request's scheduled time, so queueing in the server is counted. Client and "
+        "server CPU: % of one core during the scenario (server: all its processes); ms/req: "
+        "server CPU time per request.",
+        "",
     ]
-    for dbname in ("sqlite", "postgresql"):
-        for name, r in results.get(dbname, {}).items():
-            rate = (
-                f"{r['achieved_rps']}/{r['target_rps']:g} req/s"
-                if "target_rps" in r
-                else f"{r['rps']} req/s"
-            )
+    rows = results["analyze-1"]
+    base = {(r["workers"], r["target_rps"]): r for r in rows if r["code"] == "baseline"}
+    lines += [
+        "| workers | rate req/s | code | achieved | p50 ms | p90 ms | p99 ms | max ms | errors "
+        "| client CPU % | server CPU % | server ms/req | load | p99 baseline/current |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        b = base.get((r["workers"], r["target_rps"]))
+        ratio = (
+            f"{b['p99_ms'] / r['p99_ms']:.1f}×" if b is not None and r["code"] == "current" else ""
+        )
+        lines.append(
+            f"| {r['workers']} | {r['target_rps']:g} | {r['code']} | {r['achieved_rps']} | "
+            f"{r['p50_ms']} | {r['p90_ms']} | {r['p99_ms']} | {r['max_ms']} | {r['errors']} | "
+            f"{r['client_cpu_pct']} | {r['server_cpu_pct']} | {r['server_cpu_ms_per_request']} | "
+            f"{r['load_avg_1min']} | {ratio} |"
+        )
+    closed = [(db, n, r) for db in ("sqlite", "postgresql") for n, r in results.get(db, {}).items()]
+    if closed:
+        lines += [
+            "",
+            f"## Batches of 100, closed loop ({args.concurrency} clients, "
+            f"{args.workers[0]} worker{'s' if args.workers[0] > 1 else ''})",
+            "",
+            "| database | scenario | requests | rate | comments/s | p50 ms | p99 ms | max ms "
+            "| errors |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for db, name, r in closed:
             lines.append(
-                f"| {dbname} | {name} | {r['requests']} | {rate} | {r.get('comments_per_s', '')} | "
-                f"{r['p50_ms']} | {r['p99_ms']} | {r['max_ms']} | {r['errors']} | "
-                f"{r.get('client_cpu_pct', '')} | {r.get('server_cpu_pct', '')} |"
+                f"| {db} | {name} | {r['requests']} | {r['rps']} req/s | {r['comments_per_s']} | "
+                f"{r['p50_ms']} | {r['p99_ms']} | {r['max_ms']} | {r['errors']} |"
             )
-    args.out.with_suffix(".md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))  # noqa: T201
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
