@@ -204,3 +204,29 @@ def test_serve_with_two_workers_scores_and_stores_through_both(
         assert all(a == answers[0].json()["results"][0] for a in again)
         started = set(re.findall(r"Started server process \[(\d+)\]", log.read_text()))
         assert len(started) == 2, log.read_text()[-2000:]
+
+
+@pytest.mark.parametrize("access_log", ["true", "false"])
+def test_the_access_log_can_be_turned_off(
+    access_log: str, sqlite_template: Path, model_dir: Path, tmp_path: Path
+) -> None:
+    """``TRIAGE_ACCESS_LOG=false``: no line per request in the server's output (the CPU it
+    saves is measured by benchmarks/bench_service.py); the startup lines stay."""
+    url = f"sqlite:///{tmp_path / 'triage.db'}"
+    Path(tmp_path / "triage.db").write_bytes(sqlite_template.read_bytes())
+    db = Database(url)
+    key = {"Authorization": f"Bearer {create_key(db, Role.SCORE, [])[1]}"}
+    db.dispose()
+    log = tmp_path / "server.log"
+    server = Server(url, model_dir, log, extra_env={"TRIAGE_ACCESS_LOG": access_log})
+    server.start()
+    try:
+        r = httpx.post(
+            f"{server.url}/v1/analyze", headers=key, json={"comments": [{"text": "hi"}]}, timeout=30
+        )
+        assert r.status_code == 200
+    finally:
+        server.stop()
+    out = log.read_text()
+    assert "Uvicorn running on" in out
+    assert ('"POST /v1/analyze HTTP/1.1" 200' in out) is (access_log == "true")

@@ -140,6 +140,7 @@ def serve(
             host=host,
             port=port,
             log_level="info",
+            access_log=settings.access_log,
         )
         return
     # Worker processes read their settings from the environment.
@@ -153,6 +154,7 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        access_log=settings.access_log,
     )
 
 
