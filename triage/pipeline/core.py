@@ -193,8 +193,7 @@ def abuse_features(X: Any, clean: Sequence[str]) -> Any:
     """The fast abuse head's input: the shared features plus the multilingual abuse cues of
     :mod:`triage.pipeline.abuse_cues` (insult, slur, violence, sexual, profanity, profanity only),
     read after undoing the usual obfuscations (``f*ck``, ``sh1t``, ``f.u.c.k``)."""
-    cues = _abuse_cues(clean)
-    return sp.hstack([X, sp.csr_matrix(cues, dtype=np.float32)], format="csr", dtype=np.float32)
+    return append_columns(X, _abuse_cues(clean))
 
 
 def fast_tag_probs(heads: Mapping[str, LinearHead], tag: Tag, X: Any, clean: Sequence[str]) -> np.ndarray:
