@@ -125,6 +125,9 @@ class TrainConfig:
     specialist_weights: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
     #: ... if it beats no specialist by at least this much (smaller gains are tuning noise).
     specialist_min_gain: float = 0.002
+    #: The neutral scale moves away from 1 only as far as it gains at least this much over the
+    #: scale nearer to 1 (like the specialists: smaller gains are tuning noise).
+    neutral_min_gain: float = 0.002
     embedding_weights: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7)
     max_iter: int = 300
     cache_dir: str = str(Path.home() / ".cache" / "triage" / "e5")
@@ -218,6 +221,18 @@ def _tag_train(
         keys.append("user")
         ids.append(u.id)
     return _TagData(texts, np.array(ys), np.array(weights), keys, ids)
+
+
+def pick_neutral_scale(trials: dict[float, float], min_gain: float) -> float:
+    """The scale of P(neutral) nearest to 1 whose dev score is within ``min_gain`` of the best.
+
+    >>> pick_neutral_scale({0.7: 0.7665, 0.8: 0.7654, 1.0: 0.7624}, 0.002)
+    0.8
+    >>> pick_neutral_scale({0.7: 0.7665, 0.8: 0.7654, 1.0: 0.7624}, 0.0)
+    0.7
+    """
+    best = max(trials.values())
+    return min((sc for sc, v in trials.items() if v >= best - min_gain), key=lambda sc: (abs(sc - 1.0), -trials[sc]))
 
 
 def public_weight(cfg: TrainConfig, e: Example) -> float:
@@ -455,7 +470,7 @@ def build_model(
     log: Callable[[str], None] = print,
     embed: bool = True,
     model_name: str = "triage-default",
-    model_version: str = "0.2.0",
+    model_version: str = "0.3.0",
 ) -> dict[str, Any]:
     """Train every head, tune thresholds on dev, write the model to ``out_dir``; returns metrics."""
     started = time.time()
@@ -470,7 +485,7 @@ def fit_model(
     log: Callable[[str], None] = print,
     embed: bool = True,
     model_name: str = "triage-default",
-    model_version: str = "0.2.0",
+    model_version: str = "0.3.0",
     *,
     started: float | None = None,
 ) -> dict[str, Any]:
@@ -728,7 +743,7 @@ def fit_model(
         probs, multi_probs = tier_probs(tier, w, per_head)
         if tier == "fast":  # one scale for both tiers, tuned on the default tier
             trials = {sc: neutral_score(probs, sc) for sc in cfg.neutral_scales}
-            neutral_scale = max(trials, key=lambda sc: (trials[sc], -abs(sc - 1.0)))
+            neutral_scale = pick_neutral_scale(trials, cfg.neutral_min_gain)
             log("neutral scale trials (mean shown-label score): " + ", ".join(f"{k}: {v:.4f}" for k, v in trials.items())
                 + f" -> {neutral_scale}")
         # calibrate each tag's probability to brand-page comments on the in-domain dev part
