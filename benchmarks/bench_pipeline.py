@@ -148,11 +148,12 @@ def accuracy(root: Path, pipe: Any, accurate_cap: int, out: dict[str, Any]) -> N
 
 def _featurize_and_heads(pipe: Any, texts: list[str]) -> dict[str, Any]:
     """Comments/s of the featurizer alone and with every fast head after it (best of 3)."""
-    from triage.pipeline.core import MAX_TEXT_CHARS, urgency_features
+    from triage.pipeline.core import MAX_TEXT_CHARS, fast_tag_probs, urgency_features
+    from triage.types import Tag
     from triage.pipeline.text import fold_reference, forget_folds, normalize, normalize_reference
 
     clean = [normalize(t[:MAX_TEXT_CHARS]) for t in texts]
-    heads = [head for name, head in pipe.heads.items() if name.startswith("fast.")]
+    heads = [(name, head) for name, head in pipe.heads.items() if name.startswith("fast.")]
     pipe.featurizer.transform(clean[:200])  # warm-up
     feat, total = [], []
     for _ in range(3):
@@ -160,11 +161,15 @@ def _featurize_and_heads(pipe: Any, texts: list[str]) -> dict[str, Any]:
         t = time.perf_counter()
         X = pipe.featurizer.transform(clean)
         t1 = time.perf_counter()
-        X_urgency = None  # a head with more inputs reads the urgency cues too, as the pipeline does
-        for head in heads:
-            if head.coef.shape[1] != X.shape[1] and X_urgency is None:
-                X_urgency = urgency_features(X, clean)
-            head.predict_proba(X if head.coef.shape[1] == X.shape[1] else X_urgency)
+        # the heads with more inputs read their cues too, as the pipeline does: the urgency head
+        # the urgency cues, the abuse head (models from 0.3.0) the abuse cues
+        for name, head in heads:
+            if name == "fast.abuse":
+                fast_tag_probs(pipe.heads, Tag.ABUSE, X, clean)
+            elif head.coef.shape[1] != X.shape[1]:
+                head.predict_proba(urgency_features(X, clean))
+            else:
+                head.predict_proba(X)
         feat.append(t1 - t)
         total.append(time.perf_counter() - t)
     # the same features the way they were computed before the compiled featurizer (the tests'
@@ -273,7 +278,13 @@ def speed(root: Path, pipe: Any, out: dict[str, Any], model: Path | None = None,
 
 
 def markdown(out: dict[str, Any]) -> str:
-    lines = []
+    lines = [f"Model `{out['model']}`, {out.get('date', '')}."]
+    if "accuracy" not in out:
+        lines.append("Accuracy: not measured in this run (`--skip-accuracy`); "
+                     "`python benchmarks/bench_pipeline.py --skip-speed --out benchmarks/results/accuracy`.")
+    if "speed" not in out:
+        lines.append("Speed: not measured in this run (`--skip-speed`).")
+    lines.append("")
     if "accuracy" in out:
         lines += ["| task | dev set | n | metric | majority | TF-IDF+LR | VADER (en rows) | triage fast | triage accurate (n) |",
                   "|---|---|---|---|---|---|---|---|---|"]
@@ -316,9 +327,11 @@ def main() -> int:
     if not args.skip_accuracy:
         accuracy(root, pipe, args.accurate_cap, out)
     previous = args.out.with_suffix(".json")
-    if previous.exists():  # a partial run (--skip-*) keeps the other half of the last full run
-        for key, value in json.loads(previous.read_text(encoding="utf-8")).items():
-            out.setdefault(key, value)
+    if previous.exists():  # a partial run (--skip-*) keeps the other half of the last full run ...
+        last = json.loads(previous.read_text(encoding="utf-8"))
+        if last.get("model") == out["model"]:  # ... if it measured the same model
+            for key, value in last.items():
+                out.setdefault(key, value)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(out, indent=1), encoding="utf-8")
     md = markdown(out)
