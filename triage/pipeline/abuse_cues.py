@@ -759,35 +759,7 @@ class AbuseCues(UrgencyCues):
         """As :meth:`UrgencyCues._scan`, except that an insult, slur, threat or sexual cue that
         lies inside a longer profanity cue does not count: ``de puta madre`` is swearing, not
         ``puta``; ``porca puttana`` is not ``puttana``."""
-        starts, singles, pairs, phrases = self.starts, self.singles, self.pairs, self.phrases
-        found: list[tuple[int, str, int, int]] = []
-        free = [0] * len(self.categories)
-        last = len(toks) - 1
-        for i in [i for i, t in enumerate(toks) if t in starts]:
-            t = toks[i]
-            if i < last:
-                pair = t + " " + toks[i + 1]
-                lens = pairs.get(pair)
-                if lens is not None:
-                    for n in lens:
-                        if n == 2:
-                            key = pair
-                        elif i + n <= last + 1:
-                            key = " ".join(toks[i:i + n])
-                        else:
-                            continue
-                        cats = phrases.get(key)
-                        if cats is not None:
-                            for c in cats:
-                                if free[c] <= i:
-                                    free[c] = i + n
-                                    found.append((c, key, i, i + n))
-            cats = singles.get(t)
-            if cats is not None:
-                for c in cats:
-                    if free[c] <= i:
-                        free[c] = i + 1
-                        found.append((c, t, i, i + 1))
+        found = self._spans(toks)
         swear = [(a, b) for c, _, a, b in found if c == _PROFANITY and b - a > 1]
         return [(c, key) for c, key, a, b in found
                 if not (c in _ABUSIVE and any(sa <= a and b <= sb and (sb - sa) > (b - a) for sa, sb in swear))]

@@ -1550,8 +1550,12 @@ class UrgencyCues:
         """(category index, key) of each match in a text's match tokens: per category
         non-overlapping, the longest cue first at each start (as a regex alternation sorted
         longest first would match)."""
+        return [(c, key) for c, key, _, _ in self._spans(toks)]
+
+    def _spans(self, toks: list[str]) -> list[tuple[int, str, int, int]]:
+        """:meth:`_scan`'s matches with the token span ``[start, end)`` of each."""
         starts, singles, pairs, phrases = self.starts, self.singles, self.pairs, self.phrases
-        out: list[tuple[int, str]] = []
+        out: list[tuple[int, str, int, int]] = []
         free = [0] * len(self.categories)
         last = len(toks) - 1
         for i in [i for i, t in enumerate(toks) if t in starts]:
@@ -1572,13 +1576,13 @@ class UrgencyCues:
                             for c in cats:
                                 if free[c] <= i:
                                     free[c] = i + n
-                                    out.append((c, key))
+                                    out.append((c, key, i, i + n))
             cats = singles.get(t)
             if cats is not None:
                 for c in cats:
                     if free[c] <= i:
                         free[c] = i + 1
-                        out.append((c, t))
+                        out.append((c, t, i, i + 1))
         return out
 
     def tokens(self, folded: str) -> list[str]:
