@@ -62,7 +62,7 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org
 # that skips _URL on the many texts with a full stop and no link.
 _URL_HINT = re.compile(r"www\.|\.(?:com|net|org|ly|co|io|me|ro|vn|ir|info|biz|xyz)\b", re.IGNORECASE)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
-_MENTION = re.compile(r"(?<!\w)@\w+")
+_MENTION = re.compile(r"(?<!\w)@\w+(?:@\w+)*")  # "@a@b" is one mention (fold stays idempotent)
 # Phone numbers: 8+ digits, optionally grouped by spaces, dots or dashes, optional leading +.
 _PHONE = re.compile(r"(?<![\w])\+?\d(?:[\s.\-]?\d){7,}(?!\w)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
