@@ -108,7 +108,7 @@ class TrainConfig:
     weak_praise_cap: int = 1500
     embedding_train_cap: dict[str, int | None] = field(
         default_factory=lambda: {"sentiment": 500, "spam": 800, "complaint": 1000, "question": 2000, "abuse": 400,
-                                 "umsab_xlm-t": 2400}
+                                 "umsab_xlm-t": None}
     )
     #: Dev rows per set embedded for the accurate tier's tuning and metrics ...
     embedding_dev_cap: int = 250
