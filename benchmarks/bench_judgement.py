@@ -43,6 +43,7 @@ from triage.pipeline.core import load_pipeline
 from triage.pipeline.ranking import DEFAULT_COSTS, expected_costs, queue_probabilities
 from triage.training.data import TASKS, data_root, dataset_names, read_examples, sample
 from triage.training.domain import domain_examples, true_queue
+from triage.training.card import write_model_card
 from triage.training.evaluate import binary_metrics, classification_metrics
 from triage.types import Comment, Queue, Tag, Tier
 
@@ -248,6 +249,17 @@ def main() -> None:
     md = markdown(res)
     (args.out / f"{stem}.md").write_text(md, encoding="utf-8")
     print(md)
+    if args.out.resolve() == RESULTS.resolve():  # the card shows the figures of its own model
+        refresh_model_card(pipe.directory, pipe.name)
+
+
+def refresh_model_card(directory: Path, name: str) -> None:
+    """Rewrite ``MODEL_CARD.md`` of the benchmarked model (its "What a moderator sees" table
+    comes from these results); models without ``metrics.json`` are left alone."""
+    metrics_path = directory / "metrics.json"
+    if metrics_path.exists():
+        metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
+        write_model_card(directory, name, metrics, metrics.get("seeds_per_language", {}))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from what was trained.
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 
 from triage.paths import REPO_ROOT
 
-__all__ = ["model_card", "write_model_card"]
+__all__ = ["judgement_lines", "model_card", "write_model_card"]
 
 _LICENCE_NOTE = {
     "open": "open licence",
@@ -123,6 +124,7 @@ def model_card(name: str, metrics: Mapping[str, Any], seeds: Mapping[str, int]) 
         "Queues, ranking and labels with the default settings, per language and tier, on the dev part of",
         "the team's brand-page corpus and on the public dev sets: `python benchmarks/bench_judgement.py`",
         "(`benchmarks/results/judgement.md`; the corpus's test part, read once: `judgement_test.md`).",
+        *judgement_lines(name),
         "",
         "## Intended use and limits",
         "",
@@ -139,6 +141,47 @@ def model_card(name: str, metrics: Mapping[str, Any], seeds: Mapping[str, int]) 
         "- Sarcasm, code-mixing and dialects are weak spots, as for every model of this size.",
     ]
     return "\n".join(lines) + "\n"
+
+
+#: The judgement figures in the card: (label, key in the benchmark's ``domain.<tier>.all``, kind)
+_JUDGEMENT_ROWS = (
+    ("urgent comments in the top 20% of the ranking", "urgent_recall_top20", "f"),
+    ("real comments in the spam queue", "real_in_spam", "%"),
+    ("happy customers in `urgent`", "happy_in_urgent", "%"),
+    ("queue accuracy", "queue_accuracy", "f"),
+    ("sentiment macro-F1 (shown label)", "sentiment_macro_f1", "f"),
+    ("fair complaints tagged abuse", "fair_complaints_tagged_abuse", "%"),
+    ("praise with a swear word tagged abuse", "near_miss_praise_tagged_abuse", "%"),
+)
+
+
+def judgement_lines(name: str, results: Path = REPO_ROOT / "benchmarks" / "results") -> list[str]:
+    """The in-domain table of ``bench_judgement.py``'s results for the model ``name`` (dev, and
+    test where measured); nothing when no result was measured on this model."""
+    runs: dict[str, dict[str, Any]] = {}
+    for split, stem in (("dev", "judgement"), ("test", "judgement_test")):
+        path = results / f"{stem}.json"
+        if path.exists():
+            res = json.loads(path.read_text(encoding="utf-8"))
+            if res.get("model") == name:
+                runs[split] = res
+    if not runs:
+        return []
+    cols = [(split, tier) for split, res in runs.items() for tier in res["domain"]]
+    lines = ["", "| in-domain, all languages | " + " | ".join(f"{t}, {sp}" for sp, t in cols) + " |",
+             "|---" * (len(cols) + 1) + "|"]
+
+    def cell(value: Any, kind: str) -> str:
+        if value is None:
+            return "–"
+        return f"{value:.1%}" if kind == "%" else f"{value:.3f}"
+
+    for label, key, kind in _JUDGEMENT_ROWS:
+        lines.append(f"| {label} | " + " | ".join(cell(runs[sp]["domain"][t]["all"].get(key), kind) for sp, t in cols) + " |")
+    for tag in ("question", "complaint", "spam", "praise", "abuse"):
+        lines.append(f"| {tag} F1 | " + " | ".join(cell(runs[sp]["domain"][t]["all"]["tags"].get(tag), "f") for sp, t in cols) + " |")
+    lines += ["", "Measured " + "; ".join(f"{sp} {res['date']}" for sp, res in runs.items()) + "."]
+    return lines
 
 
 def write_model_card(directory: Path, name: str, metrics: Mapping[str, Any], seeds: Mapping[str, int]) -> None:
