@@ -116,14 +116,7 @@ def prepare(text: str) -> str:
     # The cheap membership tests skip regexes that cannot match (most comments have no URL).
     if "/" in text or ("." in text and _url_hint(text)):
         text = _URL.sub(" ", text) if _native is None else _native.url_sub(text, " ")
-    if "@" in text:
-        text = _MENTION.sub(" ", _EMAIL.sub(" ", text))
-    if "RT" in text:
-        text = _RETWEET.sub(" ", text)
-    if "#" in text:
-        without_tags = _HASHTAG.sub(" ", text)
-        if any(ch.isalpha() for ch in without_tags):
-            text = without_tags
+    text = _strip_social(text)
     text = text.replace("İ", "i").lower()
     if _native is None:  # pragma: no cover
         return _prepare_tail(text[:MAX_CHARS])
@@ -134,6 +127,12 @@ def prepare_reference(text: str) -> str:
     """:func:`prepare` with its last steps spelled out as regular expressions (tests compare)."""
     if "/" in text or ("." in text and _URL_HINT.search(text)):
         text = _URL.sub(" ", text)
+    text = _strip_social(text)
+    return _prepare_tail(text.replace("İ", "i").lower()[:MAX_CHARS])
+
+
+def _strip_social(text: str) -> str:
+    """E-mails, mentions and retweet marks out; hashtags too unless they are all the text's letters."""
     if "@" in text:
         text = _MENTION.sub(" ", _EMAIL.sub(" ", text))
     if "RT" in text:
@@ -142,7 +141,7 @@ def prepare_reference(text: str) -> str:
         without_tags = _HASHTAG.sub(" ", text)
         if any(ch.isalpha() for ch in without_tags):
             text = without_tags
-    return _prepare_tail(text.replace("İ", "i").lower()[:MAX_CHARS])
+    return text
 
 
 def _prepare_tail(text: str) -> str:
