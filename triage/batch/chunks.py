@@ -11,8 +11,7 @@ from typing import Any
 from triage import formats as tio
 from triage.batch.options import CHUNK_BYTES
 from triage.errors import InputFormatError
-from triage.pipeline.uncertainty import uncertainty
-from triage.types import OUTPUT_FIELDS, Comment, Tier
+from triage.types import OUTPUT_FIELDS, Comment
 
 #: The fields a batch output adds to each row: the pipeline's record, then what the API also
 #: returns for a comment (``reasons``: why its priority and queue; ``uncertainty``: 0 sure .. 1
@@ -130,22 +129,14 @@ def _comment(record: Mapping[str, Any], spec: EncodeSpec) -> Comment:
     return Comment(text=tio.get_field(record, spec.text_field), id=None if cid is None else str(cid))
 
 
-def _output_record(result: Any, thresholds: Mapping[Any, float]) -> dict[str, Any]:
-    """The fields of :data:`BATCH_FIELDS` for one scored comment."""
-    unsure = uncertainty(result.sentiment, result.tags, thresholds)
-    return {**result.to_record(), "reasons": list(result.priority.reasons),
-            "uncertainty": round(unsure.score, 4)}
-
-
 def score_chunk(
     pipeline: Any, path: str, good: Sequence[tuple[int, dict[str, Any]]], spec: EncodeSpec
 ) -> ChunkOut:
     """Score a chunk of valid records and encode the output as ``spec`` says."""
     records = [rec for _, rec in good]
-    results = pipeline.score_batch([_comment(r, spec) for r in records], spec.tier) if records else []
-    thresholds = pipeline.tiers[Tier(spec.tier)].thresholds if results else {}
-    merged = [{**rec, **_output_record(res, thresholds)}
-              for rec, res in zip(records, results, strict=True)]
+    # columns, then the output rows straight from them (no result object per comment)
+    scored = pipeline.score_arrays([_comment(r, spec) for r in records], spec.tier).records() if records else []
+    merged = [{**rec, **out} for rec, out in zip(records, scored, strict=True)]
     out = ChunkOut()
     names = spec.fieldnames
     if spec.schema is not None:

@@ -24,15 +24,17 @@ from triage.errors import ConfigError, ModelNotFoundError
 from triage.paths import DEFAULT_MODEL_DIR
 from triage.pipeline.abuse_cues import AbuseCues
 from triage.pipeline.embed import Embedder
+from triage.pipeline.fastheads import FastHeads
 from triage.pipeline.features import Featurizer
 from triage.pipeline.heads import LinearHead, load_heads
 from triage.pipeline.langid import LanguageDetector
-from triage.pipeline.ranking import RoutingPolicy, prioritize
-from triage.pipeline.sentiment import calibrate_neutral, head_sentiment, specialize, to_scores
-from triage.pipeline.tagging import calibrate, to_tag_scores
+from triage.pipeline.ranking import QUEUES, RoutingPolicy, prioritize_arrays, reasons_of
+from triage.pipeline.scored import ScoredBatch
+from triage.pipeline.sentiment import calibrate_neutral, head_sentiment
+from triage.pipeline.tagging import calibrate
 from triage.pipeline.text import fold, normalize
 from triage.pipeline.urgency_cues import UrgencyCues
-from triage.types import Comment, Tag, Tier, TriageResult, Urgency
+from triage.types import Comment, Queue, Tag, Tier, TriageResult
 
 __all__ = [
     "DEFAULT_MODEL_DIR", "MAX_TEXT_CHARS", "Pipeline", "TierConfig", "load_pipeline", "read_model_config",
@@ -82,36 +84,47 @@ class Pipeline:
 
     def score_batch(self, comments: Sequence[Comment], tier: Tier | str = Tier.FAST) -> list[TriageResult]:
         """Score comments with the chosen tier; returns one result per comment, in order."""
+        return self.score_arrays(comments, tier).results()
+
+    def score_arrays(self, comments: Sequence[Comment], tier: Tier | str = Tier.FAST) -> ScoredBatch:
+        """:meth:`score_batch` as columns (:class:`~triage.pipeline.scored.ScoredBatch`): what the
+        batch output writes without a record object per comment."""
         tier = Tier(tier)
         if tier not in self.tiers:
             raise ConfigError(
                 f"model {self.name} has no {tier.value} tier", hint="use --tier fast, or a model trained with embeddings"
             )
+        config = self.tiers[tier]
+        label = f"{self.name}/{tier.value}"
         if not comments:
-            return []
+            empty = np.zeros((0, 3))
+            return ScoredBatch([], [], empty, np.zeros((0, len(Tag))), config.thresholds, empty,
+                               np.zeros(0, np.int64), np.zeros(0, np.int64), [], label)
         clean = [normalize(c.text[:MAX_TEXT_CHARS]) for c in comments]
         languages = self.detector.detect(clean)
         X = self.featurizer.transform(clean)
         sent, tags, urg = self._probabilities(X, clean, tier, [g.lang for g in languages])
-        config = self.tiers[tier]
-        sentiments = to_scores(calibrate_neutral(sent, self.neutral_scale))
-        tag_scores = to_tag_scores(tags, config.thresholds)
-        urgencies = [Urgency(float(a), float(b), float(c)) for a, b, c in urg]
-        label = f"{self.name}/{tier.value}"
-        out = []
-        for i, (c, lang, s, t, u) in enumerate(zip(comments, languages, sentiments, tag_scores, urgencies, strict=True)):
-            drivers = self._drivers(X, i) if u.p_high >= 0.5 else ()
-            out.append(TriageResult(c, lang, s, t, u, prioritize(s, t, u, self.routing, drivers), label))
-        return out
+        sent = calibrate_neutral(sent, self.neutral_scale)
+        tag_table = np.column_stack([tags[tag] for tag in Tag])
+        priority, queue = prioritize_arrays(sent[:, 0], {t.value: tags[t] for t in Tag}, urg, self.routing)
+        named = np.column_stack([urg[:, 0], tags[Tag.SPAM], tags[Tag.COMPLAINT], tags[Tag.ABUSE],
+                                 tags[Tag.QUESTION], tags[Tag.PRAISE], sent[:, 0]]).tolist()
+        reason_min = self.routing.reason_min
+        reasons = [tuple(reasons_of(row, reason_min)) for row in named]
+        urgent = QUEUES.index(Queue.URGENT)
+        for i in np.flatnonzero((urg[:, 0] >= 0.5) & (queue == urgent)).tolist():
+            drivers = self._drivers(X, i)  # the words that pushed the urgency head towards high
+            if drivers:
+                reasons[i] += ("words: " + ", ".join(f'"{w}"' for w in drivers),)
+        return ScoredBatch(comments, languages, sent, tag_table, config.thresholds, urg, priority, queue,
+                           reasons, label)
 
     def _probabilities(
         self, X: Any, clean: list[str], tier: Tier, langs: Sequence[str]
     ) -> tuple[np.ndarray, dict[Tag, np.ndarray], np.ndarray]:
         """Sentiment (n, 3), tag columns (n,) and urgency (n, 3: high, normal, low)."""
-        sent = specialize(head_sentiment(self.heads, "fast", X), self.heads, X, langs, self.specialists)
-        tags = {tag: fast_tag_probs(self.heads, tag, X, clean) for tag in Tag}
-        head = self.heads["fast.urgency"]
-        urg = urgency_probs(head, X if head.coef.shape[1] == X.shape[1] else urgency_features(X, clean))
+        sent, tags, urg = self.fast_heads().probabilities(  # every fast head in one X @ W
+            X, langs, lambda: urgency_cue_columns(clean), lambda: _abuse_cues(clean))
         config = self.tiers[tier]
         if tier is Tier.ACCURATE and config.embedding_weight > 0:
             E = self.embedder.embed(clean)
@@ -125,6 +138,17 @@ class Pipeline:
         for tag, (a, b) in config.calibration.items():
             tags[tag] = calibrate(tags[tag], a, b)
         return sent, tags, urg
+
+    def fast_heads(self) -> FastHeads:
+        """The fast heads stacked for one product per batch (made once per heads mapping)."""
+        key = (id(self.heads), id(self.featurizer), tuple(self.specialists.items()))
+        cached = _FAST_HEADS.get(key)
+        if cached is None or cached[0] is not self.heads:
+            if len(_FAST_HEADS) >= 8:
+                _FAST_HEADS.clear()
+            cached = self.heads, FastHeads(self.heads, self.featurizer.n_features, self.specialists)
+            _FAST_HEADS[key] = cached
+        return cached[1]
 
     def _drivers(self, X: Any, i: int) -> tuple[str, ...]:
         """The word n-grams of row ``i`` that pushed the urgency head most towards ``high``."""
@@ -144,17 +168,23 @@ class Pipeline:
 
 
 _CUES: UrgencyCues | None = None
+#: (heads, featurizer, specialists) -> the heads mapping and its FastHeads (Pipeline.fast_heads)
+_FAST_HEADS: dict[tuple[Any, ...], tuple[Mapping[str, LinearHead], FastHeads]] = {}
 
 
 def urgency_features(X: Any, clean: Sequence[str]) -> Any:
     """The fast urgency head's input: the shared features plus the multilingual urgency cues of
     :mod:`triage.pipeline.urgency_cues` (money, lost order, outage, safety, fraud, threats,
     waiting, anger), which carry the head to phrasings the corpus does not contain."""
+    return append_columns(X, urgency_cue_columns(clean))
+
+
+def urgency_cue_columns(clean: Sequence[str]) -> np.ndarray:
+    """The dense urgency cue columns :func:`urgency_features` appends (n, 9), float32."""
     global _CUES
     if _CUES is None:
         _CUES = UrgencyCues()
-    cues = _CUES.features([fold(t) for t in clean])
-    return append_columns(X, cues)
+    return _CUES.features([fold(t) for t in clean])
 
 
 def append_columns(X: Any, dense: np.ndarray) -> sp.csr_matrix:

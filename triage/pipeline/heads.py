@@ -42,7 +42,10 @@ class LinearHead:
 
     def predict_proba(self, X: sp.csr_matrix | np.ndarray) -> np.ndarray:
         """Class probabilities (n, len(classes)), columns in ``classes`` order."""
-        z = self.decision(X)
+        return self.proba_from_decision(self.decision(X))
+
+    def proba_from_decision(self, z: np.ndarray) -> np.ndarray:
+        """Class probabilities from raw scores ``z`` (n, k) of :meth:`decision` (changed in place)."""
         if len(self.classes) == 2:
             p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
             return np.column_stack([1.0 - p1, p1])

@@ -37,10 +37,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from triage.errors import ConfigError
 from triage.types import Priority, Queue, SentimentScores, TagScores, Urgency
 
-__all__ = ["DEFAULT_COSTS", "RoutingPolicy", "expected_costs", "prioritize", "queue_probabilities"]
+__all__ = ["DEFAULT_COSTS", "QUEUES", "RoutingPolicy", "expected_costs", "prioritize", "prioritize_arrays",
+           "queue_probabilities", "reasons_of"]
 
 _Q = Queue
 #: costs[chosen queue][right queue]: what a mistake costs a moderator (0 = right).
@@ -152,3 +155,54 @@ def prioritize(
     if drivers and queue is Queue.URGENT:
         reasons.append("words: " + ", ".join(f'"{w}"' for w in drivers))
     return Priority(max(0, min(100, value)), queue, tuple(reasons))
+
+
+#: queues in :class:`Queue` order: the column order of :func:`prioritize_arrays`'s queue index
+QUEUES: tuple[Queue, ...] = tuple(Queue)
+#: the probabilities the reasons may name, in :func:`prioritize`'s order
+_NAMED = ("urgent", "spam", "complaint", "abuse", "question", "praise", "negative")
+
+
+def prioritize_arrays(
+    p_negative: np.ndarray,
+    tags: Mapping[str, np.ndarray],
+    urgency: np.ndarray,
+    policy: RoutingPolicy,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`prioritize`'s priority and queue for a whole batch: (priority (n,) int, queue (n,)
+    index into :data:`QUEUES`), the very numbers of :func:`prioritize` row by row (the same
+    float operations in the same order; ``tests/unit/test_ranking.py`` compares the two).
+
+    ``tags``: tag name -> (n,) probabilities; ``urgency``: (n, 3) P(high), P(normal), P(low).
+    """
+    spam, complaint = tags["spam"], tags["complaint"]
+    p_high, p_normal = urgency[:, 0], urgency[:, 1]
+    if policy.complaint_needs_negative > 0:
+        complaint = complaint * np.minimum(1.0, p_negative / policy.complaint_needs_negative)
+    urgent = (1.0 - spam) * (1.0 - (1.0 - p_high) * (1.0 - complaint))
+    rest = np.maximum(0.0, 1.0 - spam - urgent)
+    abuse = rest * tags["abuse"]
+    rest = rest - abuse
+    questions = rest * tags["question"]
+    rest = rest - questions
+    praise = rest * tags["praise"]
+    other = rest - praise
+    probs = {Queue.URGENT: urgent, Queue.ABUSE: abuse, Queue.QUESTIONS: questions, Queue.SPAM: spam,
+             Queue.PRAISE: praise, Queue.OTHER: other}
+    costs = np.full((len(spam), len(QUEUES)), np.inf)
+    for chosen, row in policy.costs.items():
+        total: Any = 0
+        for right, p in probs.items():  # sum() in prioritize: left to right from 0
+            total = total + row.get(right, 0.0) * p
+        costs[:, QUEUES.index(chosen)] = total
+    queue = costs.argmin(axis=1)  # the first of equal costs: the lowest Queue index, as prioritize
+    value = np.rint(100.0 * (1.0 - spam) * (p_high + policy.normal_weight * p_normal))
+    value = np.where(queue == QUEUES.index(Queue.SPAM), np.minimum(value, policy.spam_cap), value)
+    return np.clip(value, 0, 100).astype(np.int64), queue
+
+
+def reasons_of(named: Sequence[float], reason_min: float) -> list[str]:
+    """:func:`prioritize`'s reasons before the words: the :data:`_NAMED` probabilities (in that
+    order) from ``reason_min`` on, likeliest first."""
+    return [f"{_NAMED[j]} {named[j]:.2f}" for j in sorted(
+        (j for j in range(len(_NAMED)) if named[j] >= reason_min), key=lambda j: -named[j])]

@@ -1,0 +1,153 @@
+"""Every fast head of a model as one sparse-matrix product per batch.
+
+The fast tier has about a dozen linear heads over the same TF-IDF features (sentiment, polarity,
+the tags, the urgency head, the per-language polarity specialists). Scoring them one by one walks
+the batch's sparse matrix once per head; :class:`FastHeads` stacks their weights into one
+``(n_features, n_outputs)`` matrix, made once when the model loads, so that a batch costs one
+``X @ W`` and each head then applies its own link function to its columns.
+
+The answers are the very numbers of the head-by-head path (``tests/unit/test_fastheads.py``
+compares them bit for bit): scipy sums each output column over a row's non-zeros in the same
+order whether the weights have one column or many, and the heads whose input has extra dense
+cue columns (urgency, abuse) add them exactly as their own code does — the urgency head's cue
+terms in float32 after the row's n-gram terms, as the stacked matrix ``[X | cues]`` would, and
+the abuse head's in float64 after the fact (:func:`triage.pipeline.core.fast_tag_probs`).
+
+The heads whose weights are exactly as wide as ``X`` are rebuilt as views into the stacked
+matrix, so the stack costs no memory beyond the cue-reading heads' columns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from triage.pipeline.heads import LinearHead
+from triage.pipeline.sentiment import combine_sentiment
+from triage.types import Tag
+
+__all__ = ["FastHeads"]
+
+
+class FastHeads:
+    """The fast heads of a model stacked for one product per batch (module docstring).
+
+    Args:
+        heads: the model's heads (``fast.sentiment3``, ``fast.polarity``, ``fast.<tag>``,
+            ``fast.urgency``, optional ``fast.polarity@<lang>``).
+        width: the number of shared features (``X.shape[1]``).
+        specialists: language -> weight of its polarity specialist (``[sentiment.specialists]``).
+    """
+
+    def __init__(self, heads: Mapping[str, LinearHead], width: int, specialists: Mapping[str, float]) -> None:
+        self.width = width
+        self.specialists = {lang: w for lang, w in specialists.items()
+                            if w > 0 and f"fast.polarity@{lang}" in heads}
+        names = ["fast.sentiment3", "fast.polarity", *(f"fast.{t.value}" for t in Tag), "fast.urgency",
+                 *(f"fast.polarity@{lang}" for lang in self.specialists)]
+        for name in names:
+            head = heads[name]
+            if head.coef.shape[1] < width:
+                raise ValueError(f"head {name} reads {head.coef.shape[1]} features, the featurizer makes {width}")
+        abuse = heads["fast.abuse"]
+        #: the abuse head reads the abuse cues after the shared features (models from 0.3.0)
+        self.abuse_cues = abuse.coef.shape[1] > width
+        if self.abuse_cues and len(abuse.classes) != 2:
+            raise ValueError("a multi-class abuse head with cue columns is not supported")
+        #: the urgency head reads the urgency cues after the shared features
+        self.urgency_cues = heads["fast.urgency"].coef.shape[1] > width
+        self.heads: dict[str, LinearHead] = {}
+        self.columns: dict[str, slice] = {}
+        start = 0
+        for name in names:
+            k = heads[name].coef.shape[0]
+            self.columns[name] = slice(start, start + k)
+            start += k
+        weights = np.empty((width, start), dtype=np.float32)  # C order: what scipy multiplies without a copy
+        for name in names:
+            weights[:, self.columns[name]] = heads[name].coef[:, :width].T
+        self.weights = weights
+        for name in names:
+            head = heads[name]
+            if head.coef.shape[1] == width:  # share the stacked memory (a (k, width) view)
+                head = dataclasses.replace(head, coef=weights[:, self.columns[name]].T)
+            self.heads[name] = head
+
+    def shared(self, heads: Mapping[str, LinearHead]) -> dict[str, LinearHead]:
+        """``heads`` with the stacked ones replaced by their views into the stacked matrix."""
+        return {name: self.heads.get(name, head) for name, head in heads.items()}
+
+    def probabilities(
+        self,
+        X: Any,
+        langs: Sequence[str],
+        urgency_cues: Callable[[], np.ndarray],
+        abuse_cues: Callable[[], np.ndarray],
+    ) -> tuple[np.ndarray, dict[Tag, np.ndarray], np.ndarray]:
+        """Sentiment (n, 3: negative, neutral, positive), tag columns (n,) and urgency (n, 3:
+        high, normal, low) of the fast tier before any calibration, from one ``X @ W``.
+
+        ``urgency_cues`` and ``abuse_cues`` make the dense cue columns of the heads that read
+        them (called only when a head does).
+        """
+        z32 = X @ self.weights  # (n, outputs) float32, each column summed as the head alone would
+        z = np.asarray(z32, dtype=np.float64)
+
+        def decision(name: str) -> np.ndarray:
+            return z[:, self.columns[name]] + self.heads[name].intercept
+
+        three = self.heads["fast.sentiment3"]
+        p3 = three.proba_from_decision(decision("fast.sentiment3"))
+        p3 = p3[:, [three.classes.index(c) for c in ("negative", "neutral", "positive")]]
+        polarity = self.heads["fast.polarity"]
+        pos = polarity.proba_from_decision(decision("fast.polarity"))[:, polarity.classes.index("positive")]
+        sent = combine_sentiment(p3, pos)
+        sent = self._specialize(sent, langs, decision)
+        tags: dict[Tag, np.ndarray] = {}
+        for tag in Tag:
+            name = f"fast.{tag.value}"
+            head = self.heads[name]
+            if tag is Tag.ABUSE and self.abuse_cues:
+                zc = np.array(z[:, self.columns[name].start])  # as fast_tag_probs: float64 after the fact
+                zc += abuse_cues() @ head.coef[0, self.width:].astype(np.float64) + float(head.intercept[0])
+                p = 1.0 / (1.0 + np.exp(-zc))
+                tags[tag] = p if head.classes.index("1") == 1 else 1.0 - p
+            else:
+                tags[tag] = head.proba_from_decision(decision(name))[:, head.classes.index("1")]
+        head = self.heads["fast.urgency"]
+        if self.urgency_cues:
+            zu = np.array(z32[:, self.columns["fast.urgency"]])
+            cues = np.asarray(urgency_cues(), dtype=np.float32)
+            extra = head.coef[:, self.width:]
+            for j in range(cues.shape[1]):  # float32, after the row's n-gram terms, as [X | cues] @ W
+                rows = np.flatnonzero(cues[:, j])
+                if len(rows):
+                    zu[rows] += cues[rows, j][:, None] * extra[:, j][None, :]
+            zd = np.asarray(zu, dtype=np.float64) + head.intercept
+        else:
+            zd = decision("fast.urgency")
+        urg = head.proba_from_decision(zd)[:, [head.classes.index(c) for c in ("high", "normal", "low")]]
+        return sent, tags, urg
+
+    def _specialize(self, probs: np.ndarray, langs: Sequence[str], decision: Callable[[str], np.ndarray]) -> np.ndarray:
+        """:func:`triage.pipeline.sentiment.specialize` on the stacked scores."""
+        out = probs
+        langs_arr = np.asarray(langs)
+        for lang, w in self.specialists.items():
+            mask = langs_arr == lang
+            if not mask.any():
+                continue
+            if out is probs:
+                out = probs.copy()
+            name = f"fast.polarity@{lang}"
+            head = self.heads[name]
+            p = head.proba_from_decision(decision(name)[mask])[:, head.classes.index("positive")]
+            polar = out[mask, 0] + out[mask, 2]
+            q = out[mask, 2] / np.maximum(polar, 1e-9)
+            q = (1.0 - w) * q + w * p
+            out[mask, 0] = polar * (1.0 - q)
+            out[mask, 2] = polar * q
+        return out
