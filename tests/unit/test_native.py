@@ -338,3 +338,33 @@ def test_fold_remembers_a_bounded_number_of_answers() -> None:
     held = text_module._fold_cached_chars
     assert held == sum(map(len, text_module._FOLD_CACHE))
     assert held <= text_module._FOLD_CACHE_CHARS + len(texts[0])
+
+
+def _match_tokens_regex(folded: str) -> list[str]:
+    """urgency_cues.match_tokens without its cache: the regex tokens, each normalized."""
+    from triage.pipeline.urgency_cues import _TOKEN, _normalize_token
+
+    return [f for f in map(_normalize_token, _TOKEN.findall(folded)) if f]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(comment_text, st.text(alphabet=st.characters(codec="utf-8"), max_size=60)))
+def test_cue_tokens_equal_the_regex_tokens(text: str) -> None:
+    from triage.pipeline.urgency_cues import match_tokens, match_tokens_batch
+
+    for t in (text, fold(text)):
+        assert match_tokens_batch([t, t]) == [_match_tokens_regex(t)] * 2 == [match_tokens(t)] * 2
+
+
+def test_cue_tokens_on_awkward_text_and_a_full_cache() -> None:
+    from triage.pipeline.urgency_cues import _normalize_token
+
+    texts = [*AWKWARD, *(fold(t) for t in AWKWARD), "nahi\u0902 wo\u0301rstt __ x\u200c\u200cy \u0301"]
+    cache: dict[str, str] = {}
+    got = _native.cue_tokens(texts, cache, _normalize_token, 3)  # cleared again and again
+    assert got == [_match_tokens_regex(t) for t in texts]
+    assert len(cache) <= 3
+    with pytest.raises(TypeError, match="item 1 is not a str"):
+        _native.cue_tokens(["ok", None], {}, _normalize_token, 10)
+    with pytest.raises(TypeError, match="must return a str"):
+        _native.cue_tokens(["ok"], {}, len, 10)

@@ -15,6 +15,7 @@
  *                        block (scikit-learn's TfidfVectorizer.transform, operation for
  *                        operation) plus the 16 cue features, as one CSR matrix
  *   cue_matrix(...)      the 16 cue features alone (dense)
+ *   cue_tokens(...)      urgency_cues.match_tokens of a batch of texts (the urgency and abuse cues)
  *
  * Character classes are CPython's own (Py_UNICODE_ISALNUM, ISSPACE, ...), i.e. what the `re`
  * module's \w, \s, \d and str.isalpha/isupper/split use, so tokens and words split alike.
@@ -1741,6 +1742,97 @@ static PyObject *py_cue_matrix(PyObject *Py_UNUSED(mod), PyObject *args)
     return res;
 }
 
+/* ------------------------------------------------------------------ cue tokens
+ * urgency_cues.match_tokens for a batch: the runs of urgency_cues._TOKEN ([\w + combining marks
+ * + Devanagari signs + ZWNJ]+) of each text, each mapped through `cache` (raw token -> its
+ * match-view form; a miss calls `normalize(token)` and is remembered, the cache is cleared when it
+ * would pass `limit`); tokens whose form is empty are dropped. */
+
+static inline int is_cue_token_char(Py_UCS4 c)
+{
+    return is_word(c) || (c >= 0x300 && c <= 0x36f) || (c >= 0x900 && c <= 0x903) || (c >= 0x93a && c <= 0x94f) ||
+           (c >= 0x951 && c <= 0x957) || c == 0x962 || c == 0x963 || c == 0x200c;
+}
+
+static PyObject *cue_tokens_one(PyObject *text, PyObject *cache, PyObject *normalize, Py_ssize_t limit)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject *out = PyList_New(0);
+    if (!out) return NULL;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        if (!is_cue_token_char(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i + 1;
+        while (j < n && is_cue_token_char(PyUnicode_READ(kind, data, j))) j++;
+        PyObject *tok = PyUnicode_Substring(text, i, j);
+        if (!tok) goto fail;
+        PyObject *form = PyDict_GetItemWithError(cache, tok); /* borrowed */
+        if (!form) {
+            if (PyErr_Occurred()) {
+                Py_DECREF(tok);
+                goto fail;
+            }
+            PyObject *made = PyObject_CallOneArg(normalize, tok);
+            if (!made) {
+                Py_DECREF(tok);
+                goto fail;
+            }
+            if (!PyUnicode_Check(made)) {
+                Py_DECREF(made);
+                Py_DECREF(tok);
+                PyErr_SetString(PyExc_TypeError, "normalize must return a str");
+                goto fail;
+            }
+            if (PyDict_GET_SIZE(cache) >= limit) PyDict_Clear(cache);
+            int bad = PyDict_SetItem(cache, tok, made);
+            Py_DECREF(made); /* the cache holds it */
+            if (bad < 0) {
+                Py_DECREF(tok);
+                goto fail;
+            }
+            form = made;
+        }
+        Py_DECREF(tok);
+        if (PyUnicode_GET_LENGTH(form) > 0 && PyList_Append(out, form) < 0) goto fail;
+        i = j;
+    }
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* cue_tokens(texts, cache, normalize, limit) -> list of lists of str */
+static PyObject *py_cue_tokens(PyObject *Py_UNUSED(mod), PyObject *args)
+{
+    PyObject *texts, *cache, *normalize;
+    Py_ssize_t limit;
+    if (!PyArg_ParseTuple(args, "O!O!On", &PyList_Type, &texts, &PyDict_Type, &cache, &normalize, &limit)) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    PyObject *res = PyList_New(n);
+    if (!res) return NULL;
+    for (Py_ssize_t d = 0; d < n; d++) {
+        PyObject *text = PyList_GET_ITEM(texts, d);
+        if (!PyUnicode_Check(text)) {
+            PyErr_Format(PyExc_TypeError, "cue_tokens: item %zd is not a str", d);
+            Py_DECREF(res);
+            return NULL;
+        }
+        PyObject *toks = cue_tokens_one(text, cache, normalize, limit);
+        if (!toks) {
+            Py_DECREF(res);
+            return NULL;
+        }
+        PyList_SET_ITEM(res, d, toks);
+    }
+    return res;
+}
+
 /* ------------------------------------------------------------------ module */
 
 static PyMethodDef methods[] = {
@@ -1755,6 +1847,7 @@ static PyMethodDef methods[] = {
     {"lid_views", py_lid_views, METH_VARARGS, "LanguageDetector.detect's per-text rules for a batch."},
     {"featurize", py_featurize, METH_VARARGS, "TF-IDF n-grams and cue features as CSR arrays."},
     {"cue_matrix", py_cue_matrix, METH_VARARGS, "The dense cue features."},
+    {"cue_tokens", py_cue_tokens, METH_VARARGS, "urgency_cues.match_tokens of each text of a list."},
     {NULL, NULL, 0, NULL},
 };
 
