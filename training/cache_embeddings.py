@@ -24,8 +24,10 @@ def main() -> None:
     parser.add_argument("--cache", default=TrainConfig().cache_dir, help="cache folder (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=2, help="embedding threads")
     parser.add_argument("--chunk", type=int, default=500, help="texts per shard")
+    parser.add_argument("--layers", default=",".join(map(str, TrainConfig().embedding_layers)),
+                        help="encoder layers the build reads, comma-separated (default: %(default)s)")
     args = parser.parse_args()
-    cache = EmbeddingCache(Path(args.cache))
+    cache = EmbeddingCache(Path(args.cache), layers=[int(x) for x in args.layers.split(",")])
     texts = embedding_texts(read_training_data(data_root(args.data)))
     print(f"{len(cache)} cached, {len(cache.missing(texts))} to embed", flush=True)
     start = time.time()

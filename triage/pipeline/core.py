@@ -23,7 +23,7 @@ import scipy.sparse as sp
 from triage.errors import ConfigError, ModelNotFoundError
 from triage.paths import DEFAULT_MODEL_DIR
 from triage.pipeline.abuse_cues import AbuseCues
-from triage.pipeline.embed import Embedder
+from triage.pipeline.embed import Embedder, check_layers
 from triage.pipeline.fastheads import FastHeads
 from triage.pipeline.features import Featurizer
 from triage.pipeline.heads import LinearHead, load_heads
@@ -81,6 +81,8 @@ class Pipeline:
     neutral_scale: float = 1.0
     #: at most this many words explain an urgent comment's priority
     max_drivers: int = 3
+    #: encoder layers the accurate tier's heads read (``[embedding] layers``; None: the last)
+    embedding_layers: tuple[int, ...] | None = None
 
     def score_batch(self, comments: Sequence[Comment], tier: Tier | str = Tier.FAST) -> list[TriageResult]:
         """Score comments with the chosen tier; returns one result per comment, in order."""
@@ -127,7 +129,7 @@ class Pipeline:
             X, langs, lambda: urgency_cue_columns(clean), lambda: _abuse_cues(clean))
         config = self.tiers[tier]
         if tier is Tier.ACCURATE and config.embedding_weight > 0:
-            E = self.embedder.embed(clean)
+            E = self.embedder.embed(clean, self.embedding_layers)
             w = config.embedding_weight
             sent = (1 - w) * sent + w * head_sentiment(self.heads, "emb", E)
             for tag in Tag:
@@ -323,7 +325,15 @@ def load_pipeline(directory: str | Path | None = None) -> Pipeline:
         routing=RoutingPolicy.from_mapping(config.get("routing", {})),
         specialists=_specialists(config),
         neutral_scale=float(scale),
+        embedding_layers=_embedding_layers(config),
     )
+
+
+def _embedding_layers(config: Mapping[str, Any]) -> tuple[int, ...] | None:
+    layers = config.get("embedding", {}).get("layers")
+    if layers is not None and not isinstance(layers, list):
+        raise ConfigError(f"[embedding] layers must be a list of layer numbers, got {layers!r}")
+    return check_layers(layers)
 
 
 def _specialists(config: Mapping[str, Any]) -> dict[str, float]:

