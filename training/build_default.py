@@ -4,7 +4,7 @@
     python training/build_default.py --out /tmp/m    # anywhere else
     TRIAGE_DATA=/path/to/datasets python training/build_default.py
 
-The accurate tier needs multilingual-e5 embeddings of about 32,500 texts (capped training
+The accurate tier needs multilingual-e5 embeddings of about 61,000 texts (capped training
 subsets, the seeds, the dev rows it is tuned and measured on). They are cached in
 ~/.cache/triage/e5 (--cache); whatever the cache lacks is embedded during the build, alongside
 the fast tier, so a first build on a new machine takes longer than the next ones

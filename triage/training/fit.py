@@ -129,6 +129,10 @@ class TrainConfig:
     #: scale nearer to 1 (like the specialists: smaller gains are tuning noise).
     neutral_min_gain: float = 0.002
     embedding_weights: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7)
+    #: Encoder layers whose mean-pooled states the accurate tier's heads read, side by side
+    #: (1-based; 12 is the sentence embedding). 6 + 12: +3.8 points over the last layer alone in
+    #: linear probes on the corpus (benchmarks/results/encoder_layers.md), at no extra encoder cost.
+    embedding_layers: tuple[int, ...] = (6, 12)
     max_iter: int = 300
     cache_dir: str = str(Path.home() / ".cache" / "triage" / "e5")
 
@@ -144,7 +148,7 @@ class _TagData:
 
 def pipeline_toml(
     name: str, version: str, tiers: dict[str, dict[str, Any]], specialists: dict[str, float] | None = None,
-    neutral_scale: float = 1.0,
+    neutral_scale: float = 1.0, embedding_layers: Sequence[int] | None = None,
 ) -> str:
     """The ``pipeline.toml`` of a trained model (components, thresholds, routing policy)."""
     lines = [
@@ -153,6 +157,9 @@ def pipeline_toml(
         "[model]", f'name = "{name}"', f'version = "{version}"', "",
         "[langid]", 'model = "langid/lid.176.ftz"', "",
     ]
+    if embedding_layers and "accurate" in tiers:
+        lines += ["# the encoder layers the accurate tier's heads read (mean-pooled, side by side)",
+                  "[embedding]", f"layers = [{', '.join(str(x) for x in embedding_layers)}]", ""]
     for tier, settings in tiers.items():
         lines += [f"[tiers.{tier}]", f"embedding_weight = {settings['embedding_weight']}"]
         lines += [f"[tiers.{tier}.thresholds]"] + [f"{k} = {v}" for k, v in settings["thresholds"].items()]
@@ -470,7 +477,7 @@ def build_model(
     log: Callable[[str], None] = print,
     embed: bool = True,
     model_name: str = "triage-default",
-    model_version: str = "0.3.0",
+    model_version: str = "0.4.0",
 ) -> dict[str, Any]:
     """Train every head, tune thresholds on dev, write the model to ``out_dir``; returns metrics."""
     started = time.time()
@@ -485,7 +492,7 @@ def fit_model(
     log: Callable[[str], None] = print,
     embed: bool = True,
     model_name: str = "triage-default",
-    model_version: str = "0.3.0",
+    model_version: str = "0.4.0",
     *,
     started: float | None = None,
 ) -> dict[str, Any]:
@@ -524,7 +531,7 @@ def fit_model(
         + (f", {len(data.user_tag_train)} user multi-label rows (+{len(data.user_tag_dev)} dev)" if data.user_tag_train else ""))
 
     # 0. the accurate tier's texts: embed what the cache lacks while the fast tier trains
-    cache = EmbeddingCache(Path(cfg.cache_dir)) if embed else None
+    cache = EmbeddingCache(Path(cfg.cache_dir), layers=cfg.embedding_layers) if embed else None
     embedder = Embedder(num_threads=2)
     plan = _EmbeddingPlan.of(sent_train, tag_train, dev, multi_dev, cfg)
     fill = None
@@ -806,7 +813,8 @@ def fit_model(
     out_dir.mkdir(parents=True, exist_ok=True)
     featurizer.save(out_dir / "fast")
     save_heads(heads, out_dir)
-    (out_dir / "pipeline.toml").write_text(pipeline_toml(model_name, model_version, tier_settings, specialists, neutral_scale), encoding="utf-8")
+    (out_dir / "pipeline.toml").write_text(pipeline_toml(
+        model_name, model_version, tier_settings, specialists, neutral_scale, cfg.embedding_layers if cache is not None else None), encoding="utf-8")
     if out_dir.resolve() != DEFAULT_MODEL_DIR.resolve():
         shutil.copytree(DEFAULT_MODEL_DIR / "langid", out_dir / "langid", dirs_exist_ok=True)
     metrics["training_seconds"] = round(time.time() - started, 1)
@@ -816,6 +824,7 @@ def fit_model(
     metrics["neutral_scale"] = neutral_scale
     if cache is not None:  # the encoder whose vectors the emb.* heads learned from (the cache's)
         metrics["encoder"] = cache.encoder
+        metrics["encoder_layers"] = list(cfg.embedding_layers)
     metrics["seeds_per_language"] = dict(sorted(Counter(s.lang for s in seeds).items()))
     write_model_card(out_dir, f"{model_name}-{model_version}", metrics, metrics["seeds_per_language"])
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=1, ensure_ascii=False), encoding="utf-8")
