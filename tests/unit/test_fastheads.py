@@ -164,3 +164,16 @@ def test_equal_costs_go_to_the_first_queue() -> None:
     _, queue = prioritize_arrays(np.array([0.5]), dict.fromkeys(("question", "complaint", "spam", "praise", "abuse"),
                                  np.array([0.5])), np.array([[0.5, 0.3, 0.2]]), flat)
     assert QUEUES[queue[0]] is Queue.URGENT is list(Queue)[0]
+
+
+def test_both_cue_sets_from_shared_tokens_are_each_sets_own() -> None:
+    from triage.pipeline.abuse_cues import AbuseCues, cue_columns
+    from triage.pipeline.text import fold
+    from triage.pipeline.urgency_cues import UrgencyCues
+
+    urgency, abuse = UrgencyCues(), AbuseCues()
+    clean = [normalize(t) for t in TEXTS + ["f.u.c.k you, refund NOW", "sh1t service, s h i t", "f*ck"]]
+    u, a = cue_columns(clean, urgency, abuse)
+    np.testing.assert_array_equal(u, urgency.features([fold(t) for t in clean]))
+    np.testing.assert_array_equal(a, abuse.features([abuse.view(t) for t in clean]))
+    assert a[-3:].any()  # the obfuscated ones were read from their own view

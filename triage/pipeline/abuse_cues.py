@@ -771,8 +771,12 @@ class AbuseCues(UrgencyCues):
     def features(self, folded: Sequence[str]) -> np.ndarray:
         """Dense features (n, 6), float32 0/1 (:data:`FEATURE_NAMES`): per kind whether a cue of it
         is there; ``profanity_only`` (profanity and none of the four abusive kinds)."""
+        return self.from_tokens(self.token_lists(folded))
+
+    def from_tokens(self, token_lists: Sequence[list[str]]) -> np.ndarray:
+        """:meth:`features` of texts given by their match tokens."""
         k = len(self.categories)
-        counts = super().features(folded)[:, :k]  # min(count, 2) / 2 per kind
+        counts = super().from_tokens(token_lists)[:, :k]  # min(count, 2) / 2 per kind
         out = np.zeros((len(counts), k + 1), dtype=np.float32)
         out[:, :k] = counts > 0
         abusive = counts[:, list(_ABUSIVE)].max(axis=1) > 0 if len(counts) else np.zeros(0, dtype=bool)
@@ -789,3 +793,17 @@ def deobfuscate(text: str) -> str:
     if _DEFAULT is None:
         _DEFAULT = AbuseCues()
     return _DEFAULT.deobfuscate(text)
+
+
+def cue_columns(clean: Sequence[str], urgency: UrgencyCues, abuse: AbuseCues) -> tuple[np.ndarray, np.ndarray]:
+    """The urgency cue columns of ``fold(clean)`` and the abuse cue columns of ``abuse.view(clean)``
+    for a batch, exactly ``urgency.features`` and ``abuse.features`` of those texts, tokenizing a
+    text once when both views are the same string (no obfuscation to undo: nearly every text)."""
+    folded = [fold(t) for t in clean]
+    tokens = urgency.token_lists(folded)
+    views = [abuse.view(t) for t in clean]
+    other = [i for i, (v, f) in enumerate(zip(views, folded, strict=True)) if v != f]
+    abuse_tokens = list(tokens)
+    for i, toks in zip(other, abuse.token_lists([views[i] for i in other]), strict=True):
+        abuse_tokens[i] = toks
+    return urgency.from_tokens(tokens), abuse.from_tokens(abuse_tokens)

@@ -11,6 +11,7 @@ batch of one and gets exactly the answer it gets inside a larger batch (every st
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ import scipy.sparse as sp
 
 from triage.errors import ConfigError, ModelNotFoundError
 from triage.paths import DEFAULT_MODEL_DIR
-from triage.pipeline.abuse_cues import AbuseCues
+from triage.pipeline.abuse_cues import AbuseCues, cue_columns
 from triage.pipeline.embed import Embedder, check_layers
 from triage.pipeline.fastheads import FastHeads
 from triage.pipeline.features import Featurizer
@@ -125,8 +126,9 @@ class Pipeline:
         self, X: Any, clean: list[str], tier: Tier, langs: Sequence[str]
     ) -> tuple[np.ndarray, dict[Tag, np.ndarray], np.ndarray]:
         """Sentiment (n, 3), tag columns (n,) and urgency (n, 3: high, normal, low)."""
+        cues = functools.cache(lambda: _both_cues(clean))  # made once, if a head reads them
         sent, tags, urg = self.fast_heads().probabilities(  # every fast head in one X @ W
-            X, langs, lambda: urgency_cue_columns(clean), lambda: _abuse_cues(clean))
+            X, langs, lambda: cues()[0], lambda: cues()[1])
         config = self.tiers[tier]
         if tier is Tier.ACCURATE and config.embedding_weight > 0:
             E = self.embedder.embed(clean, self.embedding_layers)
@@ -219,6 +221,16 @@ def _abuse_cues(clean: Sequence[str]) -> np.ndarray:
     if _ABUSE_CUES is None:
         _ABUSE_CUES = AbuseCues()
     return _ABUSE_CUES.features([_ABUSE_CUES.view(t) for t in clean])
+
+
+def _both_cues(clean: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`urgency_cue_columns` and :func:`_abuse_cues` of a batch, sharing its tokens."""
+    global _CUES, _ABUSE_CUES
+    if _CUES is None:
+        _CUES = UrgencyCues()
+    if _ABUSE_CUES is None:
+        _ABUSE_CUES = AbuseCues()
+    return cue_columns(clean, _CUES, _ABUSE_CUES)
 
 
 def abuse_features(X: Any, clean: Sequence[str]) -> Any:

@@ -1615,15 +1615,21 @@ class UrgencyCues:
 
         Per category ``min(count, 2) / 2``; last column ``min(categories hit, 3) / 3``.
         """
+        return self.from_tokens(self.token_lists(folded))
+
+    def token_lists(self, folded: Sequence[str]) -> list[list[str]]:
+        """:meth:`tokens` of each text (the plain match tokens: the whole batch in one pass)."""
+        if type(self).tokens is UrgencyCues.tokens:
+            return match_tokens_batch(folded)
+        return [self.tokens(text) for text in folded]
+
+    def from_tokens(self, token_lists: Sequence[list[str]]) -> np.ndarray:
+        """:meth:`features` of texts given by their :meth:`tokens`."""
         k = len(self.categories)
         zero = (0,) * k
         rows: list[Sequence[int]] = []
         append = rows.append
         scan, starts = self._scan, self.starts
-        if type(self).tokens is UrgencyCues.tokens:  # the plain match tokens: the whole batch at once
-            token_lists = match_tokens_batch(folded)
-        else:
-            token_lists = [self.tokens(text) for text in folded]
         for toks in token_lists:
             found = scan(toks) if not starts.isdisjoint(toks) else ()
             if not found:  # most comments
