@@ -166,9 +166,15 @@ class Pipeline:
             return ()
         k = head.classes.index("high")
         push = vals * (head.coef[k, cols] - head.coef[:, cols].mean(axis=0))
-        order = [j for j in np.argsort(-push)  # words a reader recognises: at least 3 letters
-                 if push[j] > 0 and sum(ch.isalpha() for ch in terms[cols[j] - start]) >= 3]
-        return tuple(terms[cols[j] - start] for j in order[: self.max_drivers])
+        found: list[str] = []
+        pushes, columns = push.tolist(), cols.tolist()
+        for j in np.argsort(-push).tolist():  # strongest first, until max_drivers are found
+            if len(found) >= self.max_drivers or not pushes[j] > 0:
+                break
+            term = terms[columns[j] - start]
+            if sum(map(str.isalpha, term)) >= 3:  # words a reader recognises: at least 3 letters
+                found.append(term)
+        return tuple(found)
 
 
 _CUES: UrgencyCues | None = None
