@@ -123,6 +123,7 @@ def test_shared_heads_are_views_of_the_stack(pipeline: Pipeline) -> None:
     shared = fast.shared(pipeline.heads)
     polarity = shared["fast.polarity"]
     assert np.shares_memory(polarity.coef, fast.weights)
+    assert np.shares_memory(pipeline.heads["fast.polarity"].coef, fast.weights)  # as loaded
     np.testing.assert_array_equal(polarity.coef, pipeline.heads["fast.polarity"].coef)
     others = [name for name in pipeline.heads if name not in fast.columns]
     assert all(shared[name] is pipeline.heads[name] for name in others)

@@ -145,14 +145,26 @@ class Pipeline:
 
     def fast_heads(self) -> FastHeads:
         """The fast heads stacked for one product per batch (made once per heads mapping)."""
-        key = (id(self.heads), id(self.featurizer), tuple(self.specialists.items()))
-        cached = _FAST_HEADS.get(key)
+        cached = _FAST_HEADS.get(self._fast_key())
         if cached is None or cached[0] is not self.heads:
-            if len(_FAST_HEADS) >= 8:
-                _FAST_HEADS.clear()
-            cached = self.heads, FastHeads(self.heads, self.featurizer.n_features, self.specialists)
-            _FAST_HEADS[key] = cached
+            return self._remember(FastHeads(self.heads, self.featurizer.n_features, self.specialists))
         return cached[1]
+
+    def share_fast_heads(self) -> None:
+        """Make the fast heads views into their stacked matrix, so the model's weights are in
+        memory once (:meth:`load_pipeline` does it; the numbers do not change)."""
+        fast = self.fast_heads()
+        self.heads = fast.shared(self.heads)
+        self._remember(fast)
+
+    def _fast_key(self) -> tuple[int, int, tuple[tuple[str, float], ...]]:
+        return id(self.heads), id(self.featurizer), tuple(self.specialists.items())
+
+    def _remember(self, fast: FastHeads) -> FastHeads:
+        if len(_FAST_HEADS) >= 8:
+            _FAST_HEADS.clear()
+        _FAST_HEADS[self._fast_key()] = (self.heads, fast)
+        return fast
 
     def _drivers(self, X: Any, i: int) -> tuple[str, ...]:
         """The word n-grams of row ``i`` that pushed the urgency head most towards ``high``."""
@@ -333,7 +345,7 @@ def load_pipeline(directory: str | Path | None = None) -> Pipeline:
     scale = sentiment.get("neutral_scale", 1.0)
     if not isinstance(scale, int | float) or isinstance(scale, bool) or scale <= 0:
         raise ConfigError(f"[sentiment] neutral_scale must be a number > 0, got {scale!r}")
-    return Pipeline(
+    pipe = Pipeline(
         name=name,
         directory=directory,
         detector=LanguageDetector(langid_path, **langid),
@@ -345,6 +357,8 @@ def load_pipeline(directory: str | Path | None = None) -> Pipeline:
         neutral_scale=float(scale),
         embedding_layers=_embedding_layers(config),
     )
+    pipe.share_fast_heads()
+    return pipe
 
 
 def _embedding_layers(config: Mapping[str, Any]) -> tuple[int, ...] | None:
