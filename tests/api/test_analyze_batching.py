@@ -7,6 +7,7 @@ get alone, a request that fails must fail alone, and the switch must turn it off
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -162,3 +163,32 @@ def test_concurrent_api_requests_get_the_results_of_each_alone(
             continue
         assert r.status_code == 200, r.text
         assert r.json()["results"] == alone(pipeline, texts, ids=True)
+
+
+@dataclass
+class ThreadSpy(Spy):
+    """A :class:`Spy` that also records the thread of each call."""
+
+    threads: list[str] = field(default_factory=list)
+
+    def score_batch(self, comments: Sequence[Comment], tier: Tier | str = Tier.FAST) -> Any:
+        self.threads.append(threading.current_thread().name)
+        return super().score_batch(comments, tier)
+
+
+def test_a_small_fast_batch_is_scored_in_the_event_loop_a_large_one_in_the_scoring_thread(
+    pipeline: Pipeline,
+) -> None:
+    """A few short comments are scored where the requests are served (no thread hop); a batch
+    over ``inline_chars`` in the scoring thread, so the event loop is not held up by it.
+    Either way each request gets its results alone."""
+    short, long = [[t] for t in TEXTS[:5]], [["x " * 300 + t] for t in TEXTS[:5]]
+    loop_thread = threading.current_thread().name
+    for requests, where in ((short, loop_thread), (long, "triage-analyze")):
+        spy = ThreadSpy(pipeline)
+        batcher = AnalyzeBatcher(lambda: spy, window_s=0.0, max_comments=1000, inline_chars=1000)  # type: ignore[arg-type,return-value]  # noqa: B023
+        outcomes = gather(batcher, requests)
+        assert spy.calls == [len(requests)]
+        assert [name.split("_")[0] for name in spy.threads] == [where]
+        for texts, outcome in zip(requests, outcomes, strict=True):
+            assert records(outcome) == alone(pipeline, texts)

@@ -36,6 +36,7 @@ from triage.pipeline.core import Pipeline, load_pipeline
 from triage.service import web
 from triage.service.alerts import AlertSender
 from triage.service.api.deps import AppState
+from triage.service.api.fastpath import AnalyzeFastPath
 from triage.service.api.limits import BodyLimitMiddleware
 from triage.service.api.metrics import Metrics, MetricsMiddleware
 from triage.service.api.routes import (
@@ -198,6 +199,8 @@ def create_app(
     app.add_exception_handler(TriageError, _triage_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    # innermost first: the lean analyze path runs after the body limit and inside the metrics
+    app.add_middleware(AnalyzeFastPath, error_handler=_triage_error)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     for module in (analyze, comments, queues, labels, campaigns, keys, health, api_docs, web):

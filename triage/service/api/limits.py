@@ -125,12 +125,13 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         headers = {k.lower(): v for k, v in scope.get("headers", [])}
-        too_large = _error(
-            413, "body_too_large", f"larger than the limit of {self.max_bytes} bytes"
-        )
+
+        def too_large() -> JSONResponse:
+            return _error(413, "body_too_large", f"larger than the limit of {self.max_bytes} bytes")
+
         declared = headers.get(b"content-length", b"").strip()
         if declared.isdigit() and int(declared) > self.max_bytes:
-            await too_large(scope, receive, send)
+            await too_large()(scope, receive, send)
             return
         chunks: list[bytes] = []
         size = 0
@@ -141,7 +142,7 @@ class BodyLimitMiddleware:
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
             if size > self.max_bytes:
-                await too_large(scope, receive, send)
+                await too_large()(scope, receive, send)
                 return
             if not message.get("more_body", False):
                 break

@@ -42,6 +42,12 @@ class Metrics:
             ["endpoint"],
             registry=self.registry,
         )
+        self.analyze_fast_path = Counter(
+            "triage_analyze_fast_path_requests",
+            "POST /v1/analyze requests answered by the lean path (triage.service.api.fastpath); "
+            "the rest went through the full route.",
+            registry=self.registry,
+        )
         self.queue_depth = Gauge(
             "triage_queue_depth",
             "Open comments per channel and queue (at scrape time).",
