@@ -368,3 +368,57 @@ def test_cue_tokens_on_awkward_text_and_a_full_cache() -> None:
         _native.cue_tokens(["ok", None], {}, _normalize_token, 10)
     with pytest.raises(TypeError, match="must return a str"):
         _native.cue_tokens(["ok"], {}, len, 10)
+
+
+def _cue_sets() -> tuple:
+    from triage.pipeline.abuse_cues import AbuseCues
+    from triage.pipeline.urgency_cues import UrgencyCues
+
+    return UrgencyCues(), AbuseCues()
+
+
+CUE_SETS = _cue_sets()
+
+
+def _python_counts(cues, texts: list[str]) -> np.ndarray:
+    return np.array([cues.counts(t) for t in texts], dtype=np.int32).reshape(len(texts), len(cues.categories))
+
+
+def test_compiled_cue_scan_counts_every_written_cue_as_python_does() -> None:
+    """Each cue's own text (and two of them side by side, and one inside a longer profanity cue)
+    gets the counts of the Python scan."""
+    for cues in CUE_SETS:
+        keys = list(cues.source)
+        texts = keys + [f"{a} {b}" for a, b in zip(keys, keys[1:])] + [f"x {k} {k} y" for k in keys[::7]]
+        texts += ["de puta madre", "porca puttana", "ur a fkn idiot idiot", "", " ", "\u200c"]
+        np.testing.assert_array_equal(cues.counts_batch(texts), _python_counts(cues, texts))
+
+
+def test_compiled_cue_scan_on_comments_and_obfuscations() -> None:
+    from triage.training.data import seed_examples
+
+    urgency, abuse = CUE_SETS
+    clean = [normalize(s.text) for s in seed_examples()] + [normalize(t) for t in AWKWARD]
+    clean += ["f.u.c.k you, refund NOW", "sh1t service, s h i t", "f*ck", "ŞTİ ßß ǅ Ǆ ﬁ", "nahiii paise wapas"]
+    folded = [fold(t) for t in clean]
+    views = [abuse.view(t) for t in clean]
+    np.testing.assert_array_equal(urgency.counts_batch(folded), _python_counts(urgency, folded))
+    np.testing.assert_array_equal(abuse.counts_batch(views), _python_counts(abuse, views))
+    assert urgency.counts_batch(folded).any() and abuse.counts_batch(views).any()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(comment_text, st.text(alphabet="aăâđoơôs ßşkhông ngay ", max_size=30)), min_size=1, max_size=5))
+def test_compiled_cue_scan_on_any_text(texts: list[str]) -> None:
+    for cues in CUE_SETS:
+        folded = [fold(t) for t in texts]
+        np.testing.assert_array_equal(cues.counts_batch(folded), _python_counts(cues, folded))
+
+
+def test_cue_scan_refuses_bad_tables() -> None:
+    with pytest.raises(ValueError, match="strip table"):
+        _native.CueScan(2, ["a"], [0], {0: 1}, {}, {}, {0x3000: "x"}, -1, 0)
+    with pytest.raises(ValueError, match="outside the vocabulary"):
+        _native.CueScan(2, ["a"], [3], {}, {}, {}, {}, -1, 0)
+    with pytest.raises(TypeError):
+        _native.CueScan(2, ["a"], [0], {0: 1}, {}, {}, {}, -1, 0).counts("not a list")

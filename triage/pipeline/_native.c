@@ -16,6 +16,8 @@
  *                        operation) plus the 16 cue features, as one CSR matrix
  *   cue_matrix(...)      the 16 cue features alone (dense)
  *   cue_tokens(...)      urgency_cues.match_tokens of a batch of texts (the urgency and abuse cues)
+ *   CueScan(...)         the urgency or abuse cues as tables: counts per category of a batch,
+ *                        tokens, lookups and the scan in one pass (UrgencyCues._spans exactly)
  *
  * Character classes are CPython's own (Py_UNICODE_ISALNUM, ISSPACE, ...), i.e. what the `re`
  * module's \w, \s, \d and str.isalpha/isupper/split use, so tokens and words split alike.
@@ -1833,6 +1835,390 @@ static PyObject *py_cue_tokens(PyObject *Py_UNUSED(mod), PyObject *args)
     return res;
 }
 
+/* ------------------------------------------------------------------ cue scan
+ * UrgencyCues / AbuseCues counts without a Python object per token: the match tokens of each text
+ * (urgency_cues.match_tokens: _TOKEN runs, ZWNJ dropped, _STRIP applied, doubled letters
+ * collapsed, empty ones dropped), looked up in the cue vocabulary, then UrgencyCues._spans'
+ * scan (per category non-overlapping, longest cue first at each start) and, for the abuse cues,
+ * AbuseCues._scan's rule (an abusive match inside a longer profanity span does not count). */
+
+#define STRIP_MAX 0x2000
+
+typedef struct {
+    uint64_t hash;
+    int32_t off, len; /* the key in the pool */
+    int32_t value;
+} SeqSlot;
+
+typedef struct {
+    SeqSlot *slots;
+    Py_ssize_t mask;
+    int32_t *pool;
+    Py_ssize_t pool_len, pool_cap;
+} SeqTable;
+
+static uint64_t seq_hash(const int32_t *k, Py_ssize_t n)
+{
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)n;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        h ^= (uint32_t)k[i];
+        h *= 1099511628211ULL;
+        h ^= h >> 29;
+    }
+    return h | 1; /* 0 marks an empty slot */
+}
+
+static int seq_init(SeqTable *t, Py_ssize_t n)
+{
+    Py_ssize_t cap = 16;
+    while (cap < 2 * n + 2) cap *= 2;
+    t->slots = PyMem_Calloc((size_t)cap, sizeof(SeqSlot));
+    if (!t->slots) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    t->mask = cap - 1;
+    t->pool = NULL;
+    t->pool_len = t->pool_cap = 0;
+    return 0;
+}
+
+static void seq_free(SeqTable *t)
+{
+    PyMem_Free(t->slots);
+    PyMem_Free(t->pool);
+    t->slots = NULL;
+    t->pool = NULL;
+}
+
+static int32_t *seq_find(const SeqTable *t, const int32_t *k, Py_ssize_t n)
+{
+    uint64_t h = seq_hash(k, n);
+    for (Py_ssize_t i = (Py_ssize_t)(h & (uint64_t)t->mask);; i = (i + 1) & t->mask) {
+        SeqSlot *s = &t->slots[i];
+        if (!s->hash) return NULL;
+        if (s->hash == h && s->len == n && !memcmp(t->pool + s->off, k, (size_t)n * sizeof(int32_t))) return &s->value;
+    }
+}
+
+static int seq_put(SeqTable *t, const int32_t *k, Py_ssize_t n, int32_t value)
+{
+    int32_t *v = seq_find(t, k, n);
+    if (v) {
+        *v = value;
+        return 0;
+    }
+    if (t->pool_len + n > t->pool_cap) {
+        Py_ssize_t cap = t->pool_cap ? t->pool_cap : 256;
+        while (cap < t->pool_len + n) cap *= 2;
+        int32_t *p = PyMem_Realloc(t->pool, (size_t)cap * sizeof(int32_t));
+        if (!p) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        t->pool = p;
+        t->pool_cap = cap;
+    }
+    memcpy(t->pool + t->pool_len, k, (size_t)n * sizeof(int32_t));
+    uint64_t h = seq_hash(k, n);
+    Py_ssize_t i = (Py_ssize_t)(h & (uint64_t)t->mask);
+    while (t->slots[i].hash) i = (i + 1) & t->mask;
+    t->slots[i] = (SeqSlot){h, (int32_t)t->pool_len, (int32_t)n, value};
+    t->pool_len += n;
+    return 0;
+}
+
+typedef struct {
+    PyObject_HEAD
+    int ncat, swear, abusive; /* swear: the profanity category or -1; abusive: bit set */
+    SeqTable vocab;           /* a token's code points (as int32) -> token id */
+    SeqTable pairs;           /* (id, id) -> bit set of the lengths of the cues they start */
+    SeqTable phrases;         /* ids -> bit set of categories */
+    int32_t *singles;         /* id -> bit set of categories of the one-token cue */
+    uint8_t *starts;          /* id -> whether a cue starts with it */
+    Py_ssize_t n_vocab;
+    uint8_t strip_kind[STRIP_MAX]; /* 0 keep, 1 drop, 2 one code point, 3 two */
+    Py_UCS4 strip_to[STRIP_MAX][2];
+} CueScanObject;
+
+static void CueScan_dealloc(CueScanObject *self)
+{
+    seq_free(&self->vocab);
+    seq_free(&self->pairs);
+    seq_free(&self->phrases);
+    PyMem_Free(self->singles);
+    PyMem_Free(self->starts);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* a tuple of ints -> int32 array (at most 64) */
+static Py_ssize_t ids_of(PyObject *tup, int32_t *out)
+{
+    if (!PyTuple_Check(tup) || PyTuple_GET_SIZE(tup) < 1 || PyTuple_GET_SIZE(tup) > 64) {
+        PyErr_SetString(PyExc_ValueError, "CueScan: a key must be a tuple of 1 to 64 token ids");
+        return -1;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(tup);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        long v = PyLong_AsLong(PyTuple_GET_ITEM(tup, i));
+        if (v == -1 && PyErr_Occurred()) return -1;
+        out[i] = (int32_t)v;
+    }
+    return n;
+}
+
+static int table_from_dict(SeqTable *t, PyObject *d)
+{
+    if (!PyDict_Check(d)) {
+        PyErr_SetString(PyExc_TypeError, "CueScan: expected a dict");
+        return -1;
+    }
+    if (seq_init(t, PyDict_GET_SIZE(d)) < 0) return -1;
+    PyObject *k, *v;
+    Py_ssize_t pos = 0;
+    int32_t ids[64];
+    while (PyDict_Next(d, &pos, &k, &v)) {
+        Py_ssize_t n = ids_of(k, ids);
+        if (n < 0) return -1;
+        long value = PyLong_AsLong(v);
+        if (value == -1 && PyErr_Occurred()) return -1;
+        if (seq_put(t, ids, n, (int32_t)value) < 0) return -1;
+    }
+    return 0;
+}
+
+/* CueScan(ncat, vocab: list[str], starts: list[int], singles: dict[int, int],
+ *         pairs: dict[tuple, int], phrases: dict[tuple, int], strip: dict[int, str | None],
+ *         swear: int, abusive: int) */
+static int CueScan_init(CueScanObject *self, PyObject *args, PyObject *Py_UNUSED(kw))
+{
+    PyObject *vocab, *starts, *singles, *pairs, *phrases, *strip;
+    if (!PyArg_ParseTuple(args, "iO!O!O!O!O!O!ii", &self->ncat, &PyList_Type, &vocab, &PyList_Type, &starts,
+                          &PyDict_Type, &singles, &PyDict_Type, &pairs, &PyDict_Type, &phrases, &PyDict_Type,
+                          &strip, &self->swear, &self->abusive))
+        return -1;
+    if (self->ncat < 1 || self->ncat > 30) {
+        PyErr_SetString(PyExc_ValueError, "CueScan: 1 to 30 categories");
+        return -1;
+    }
+    if (self->vocab.slots) {
+        PyErr_SetString(PyExc_RuntimeError, "CueScan is initialized once");
+        return -1;
+    }
+    Py_ssize_t nv = PyList_GET_SIZE(vocab);
+    self->n_vocab = nv;
+    if (seq_init(&self->vocab, nv) < 0 || seq_init(&self->pairs, 1) < 0 || seq_init(&self->phrases, 1) < 0) return -1;
+    seq_free(&self->pairs);
+    seq_free(&self->phrases);
+    Buf b = {0};
+    for (Py_ssize_t i = 0; i < nv; i++) {
+        if (buf_load(&b, PyList_GET_ITEM(vocab, i)) < 0) {
+            buf_free(&b);
+            return -1;
+        }
+        int32_t *k = PyMem_Malloc((size_t)(b.len + 1) * sizeof(int32_t));
+        if (!k) {
+            buf_free(&b);
+            PyErr_NoMemory();
+            return -1;
+        }
+        for (Py_ssize_t j = 0; j < b.len; j++) k[j] = (int32_t)b.p[j];
+        int bad = seq_put(&self->vocab, k, b.len, (int32_t)i);
+        PyMem_Free(k);
+        if (bad < 0) {
+            buf_free(&b);
+            return -1;
+        }
+    }
+    buf_free(&b);
+    self->singles = PyMem_Calloc((size_t)nv + 1, sizeof(int32_t));
+    self->starts = PyMem_Calloc((size_t)nv + 1, 1);
+    if (!self->singles || !self->starts) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(starts); i++) {
+        long id = PyLong_AsLong(PyList_GET_ITEM(starts, i));
+        if (id < 0 || id >= nv) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "CueScan: a start outside the vocabulary");
+            return -1;
+        }
+        self->starts[id] = 1;
+    }
+    PyObject *k, *v;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(singles, &pos, &k, &v)) {
+        long id = PyLong_AsLong(k), mask = PyLong_AsLong(v);
+        if (PyErr_Occurred()) return -1;
+        if (id < 0 || id >= nv) {
+            PyErr_SetString(PyExc_ValueError, "CueScan: a single outside the vocabulary");
+            return -1;
+        }
+        self->singles[id] = (int32_t)mask;
+    }
+    if (table_from_dict(&self->pairs, pairs) < 0 || table_from_dict(&self->phrases, phrases) < 0) return -1;
+    memset(self->strip_kind, 0, sizeof(self->strip_kind));
+    pos = 0;
+    while (PyDict_Next(strip, &pos, &k, &v)) {
+        long cp = PyLong_AsLong(k);
+        if (cp == -1 && PyErr_Occurred()) return -1;
+        if (cp < 0 || cp >= STRIP_MAX) {
+            PyErr_Format(PyExc_ValueError, "CueScan: strip table code point %ld past %d", cp, STRIP_MAX);
+            return -1;
+        }
+        if (v == Py_None) {
+            self->strip_kind[cp] = 1;
+        } else if (PyUnicode_Check(v) && PyUnicode_GET_LENGTH(v) >= 1 && PyUnicode_GET_LENGTH(v) <= 2) {
+            Py_ssize_t n = PyUnicode_GET_LENGTH(v);
+            self->strip_kind[cp] = (uint8_t)(1 + n);
+            for (Py_ssize_t j = 0; j < n; j++) self->strip_to[cp][j] = PyUnicode_READ_CHAR(v, j);
+        } else {
+            PyErr_SetString(PyExc_ValueError, "CueScan: strip table values are None or 1-2 characters");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static inline int is_double_letter(Py_UCS4 c) { return (cclass(c) & (C_WORD | C_DECIMAL)) == C_WORD && c != '_'; }
+
+typedef struct {
+    int cat, a, b;
+} Span;
+
+/* counts(texts) -> bytes: int32 (n, ncat), the number of cue matches of each category */
+static PyObject *CueScan_counts(CueScanObject *self, PyObject *texts)
+{
+    if (!self->vocab.slots) {
+        PyErr_SetString(PyExc_ValueError, "CueScan not initialized");
+        return NULL;
+    }
+    if (!PyList_Check(texts)) {
+        PyErr_SetString(PyExc_TypeError, "CueScan.counts takes a list of str");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    int ncat = self->ncat;
+    PyObject *res = PyBytes_FromStringAndSize(NULL, n * ncat * (Py_ssize_t)sizeof(int32_t));
+    if (!res) return NULL;
+    int32_t *out = (int32_t *)PyBytes_AS_STRING(res);
+    memset(out, 0, (size_t)(n * ncat) * sizeof(int32_t));
+    Buf tb = {0}, nb = {0};
+    int32_t *ids = NULL, *key = NULL;
+    Span *spans = NULL;
+    Py_ssize_t ids_cap = 0, key_cap = 0, spans_cap = 0;
+    for (Py_ssize_t d = 0; d < n; d++) {
+        if (buf_load(&tb, PyList_GET_ITEM(texts, d)) < 0) goto fail;
+        if (grow(&ids, &ids_cap, tb.len + 1, sizeof(int32_t)) < 0) goto fail;
+        if (buf_reserve(&nb, 2 * tb.len + 2) < 0) goto fail;
+        if (grow(&key, &key_cap, 2 * tb.len + 2, sizeof(int32_t)) < 0) goto fail;
+        Py_ssize_t nt = 0, i = 0, len = tb.len;
+        const Py_UCS4 *p = tb.p;
+        while (i < len) { /* tokens -> ids (-1: not a cue token) */
+            if (!is_cue_token_char(p[i])) {
+                i++;
+                continue;
+            }
+            Py_ssize_t j = i;
+            Py_ssize_t m = 0;
+            while (j < len && is_cue_token_char(p[j])) {
+                Py_UCS4 c = p[j++];
+                if (c == 0x200c) continue;
+                if (c < STRIP_MAX && self->strip_kind[c]) {
+                    uint8_t kd = self->strip_kind[c];
+                    if (kd >= 2) nb.p[m++] = self->strip_to[c][0];
+                    if (kd == 3) nb.p[m++] = self->strip_to[c][1];
+                    continue;
+                }
+                nb.p[m++] = c;
+            }
+            i = j;
+            Py_ssize_t q = 0; /* doubled letters collapsed: _DOUBLE.sub(r"\1", token) */
+            for (Py_ssize_t r = 0; r < m;) {
+                Py_UCS4 c = nb.p[r++];
+                if (is_double_letter(c))
+                    while (r < m && nb.p[r] == c) r++;
+                key[q++] = (int32_t)c;
+            }
+            if (!q) continue; /* a token of ZWNJ or combining marks alone */
+            int32_t *id = seq_find(&self->vocab, key, q);
+            ids[nt++] = id ? *id : -1;
+        }
+        if (grow(&spans, &spans_cap, nt + 1, sizeof(Span) * (size_t)ncat) < 0) goto fail;
+        Py_ssize_t ns = 0;
+        int free_at[32] = {0};
+        for (Py_ssize_t t = 0; t < nt; t++) {
+            int32_t tok = ids[t];
+            if (tok < 0 || !self->starts[tok]) continue;
+            if (t < nt - 1 && ids[t + 1] >= 0) {
+                int32_t *lens = seq_find(&self->pairs, ids + t, 2);
+                if (lens) {
+                    for (int ln = 31; ln >= 2; ln--) {
+                        if (!(*lens >> ln & 1) || t + ln > nt) continue;
+                        int32_t *cats = seq_find(&self->phrases, ids + t, ln);
+                        if (!cats) continue;
+                        for (int c = 0; c < ncat; c++)
+                            if ((*cats >> c & 1) && free_at[c] <= t) {
+                                free_at[c] = (int)(t + ln);
+                                spans[ns++] = (Span){c, (int)t, (int)(t + ln)};
+                            }
+                    }
+                }
+            }
+            int32_t cats = self->singles[tok];
+            for (int c = 0; c < ncat; c++)
+                if ((cats >> c & 1) && free_at[c] <= t) {
+                    free_at[c] = (int)(t + 1);
+                    spans[ns++] = (Span){c, (int)t, (int)(t + 1)};
+                }
+        }
+        int32_t *row = out + d * ncat;
+        for (Py_ssize_t k = 0; k < ns; k++) {
+            Span sp = spans[k];
+            if (self->swear >= 0 && (self->abusive >> sp.cat & 1)) {
+                int inside = 0;
+                for (Py_ssize_t w = 0; w < ns && !inside; w++) {
+                    Span sw = spans[w];
+                    inside = sw.cat == self->swear && sw.b - sw.a > 1 && sw.a <= sp.a && sp.b <= sw.b &&
+                             (sw.b - sw.a) > (sp.b - sp.a);
+                }
+                if (inside) continue;
+            }
+            row[sp.cat]++;
+        }
+    }
+    buf_free(&tb);
+    buf_free(&nb);
+    PyMem_Free(ids);
+    PyMem_Free(key);
+    PyMem_Free(spans);
+    return res;
+fail:
+    buf_free(&tb);
+    buf_free(&nb);
+    PyMem_Free(ids);
+    PyMem_Free(key);
+    PyMem_Free(spans);
+    Py_DECREF(res);
+    return NULL;
+}
+
+static PyMethodDef CueScan_methods[] = {
+    {"counts", (PyCFunction)CueScan_counts, METH_O, "Cue matches per category of each text (int32 bytes)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject CueScanType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "triage.pipeline._native.CueScan",
+    .tp_doc = "The urgency or abuse cues as compiled tables (urgency_cues.UrgencyCues.native).",
+    .tp_basicsize = sizeof(CueScanObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)CueScan_init,
+    .tp_dealloc = (destructor)CueScan_dealloc,
+    .tp_methods = CueScan_methods,
+};
+
 /* ------------------------------------------------------------------ module */
 
 static PyMethodDef methods[] = {
@@ -1858,12 +2244,14 @@ static struct PyModuleDef moduledef = {
 PyMODINIT_FUNC PyInit__native(void)
 {
     for (Py_UCS4 c = 0; c < 0x10000; c++) ctab[c] = classify(c);
-    if (PyType_Ready(&VocabType) < 0 || PyType_Ready(&CueType) < 0) return NULL;
+    if (PyType_Ready(&VocabType) < 0 || PyType_Ready(&CueType) < 0 || PyType_Ready(&CueScanType) < 0) return NULL;
     PyObject *m = PyModule_Create(&moduledef);
     if (!m) return NULL;
     Py_INCREF(&VocabType);
     Py_INCREF(&CueType);
+    Py_INCREF(&CueScanType);
     if (PyModule_AddObject(m, "Vocab", (PyObject *)&VocabType) < 0 ||
+        PyModule_AddObject(m, "CueScan", (PyObject *)&CueScanType) < 0 ||
         PyModule_AddObject(m, "CueTable", (PyObject *)&CueType) < 0 ||
         PyModule_AddIntConstant(m, "F_AT", F_AT) < 0 || PyModule_AddIntConstant(m, "F_SLASH", F_SLASH) < 0 ||
         PyModule_AddIntConstant(m, "F_DOT", F_DOT) < 0 || PyModule_AddIntConstant(m, "F_DIGIT", F_DIGIT) < 0 ||

@@ -60,7 +60,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from triage.pipeline.text import fold
+from triage.pipeline.text import _native, fold
 from triage.pipeline.urgency_cues import UrgencyCues, _s
 
 __all__ = ["ABUSE_CUES", "CATEGORIES", "FEATURE_NAMES", "AbuseCues", "deobfuscate"]
@@ -712,6 +712,7 @@ class AbuseCues(UrgencyCues):
 
     categories = CATEGORIES
     kind = "abuse"
+    _filter = (_PROFANITY, _ABUSIVE)  # _scan's rule, for the compiled scan
 
     def __init__(self, cues: Mapping[str, Mapping[str, Sequence[str]]] = ABUSE_CUES) -> None:
         super().__init__(cues)
@@ -771,12 +772,12 @@ class AbuseCues(UrgencyCues):
     def features(self, folded: Sequence[str]) -> np.ndarray:
         """Dense features (n, 6), float32 0/1 (:data:`FEATURE_NAMES`): per kind whether a cue of it
         is there; ``profanity_only`` (profanity and none of the four abusive kinds)."""
-        return self.from_tokens(self.token_lists(folded))
+        return self.from_counts(self.counts_batch(folded))
 
-    def from_tokens(self, token_lists: Sequence[list[str]]) -> np.ndarray:
-        """:meth:`features` of texts given by their match tokens."""
+    def from_counts(self, counts: np.ndarray) -> np.ndarray:
+        """:meth:`features` from the numbers of cue matches of each kind."""
         k = len(self.categories)
-        counts = super().from_tokens(token_lists)[:, :k]  # min(count, 2) / 2 per kind
+        counts = super().from_counts(counts)[:, :k]  # min(count, 2) / 2 per kind
         out = np.zeros((len(counts), k + 1), dtype=np.float32)
         out[:, :k] = counts > 0
         abusive = counts[:, list(_ABUSIVE)].max(axis=1) > 0 if len(counts) else np.zeros(0, dtype=bool)
@@ -797,11 +798,14 @@ def deobfuscate(text: str) -> str:
 
 def cue_columns(clean: Sequence[str], urgency: UrgencyCues, abuse: AbuseCues) -> tuple[np.ndarray, np.ndarray]:
     """The urgency cue columns of ``fold(clean)`` and the abuse cue columns of ``abuse.view(clean)``
-    for a batch, exactly ``urgency.features`` and ``abuse.features`` of those texts, tokenizing a
-    text once when both views are the same string (no obfuscation to undo: nearly every text)."""
+    for a batch, exactly ``urgency.features`` and ``abuse.features`` of those texts: counted by
+    the compiled scan (:meth:`UrgencyCues.native`), or without it from shared tokens (a text is
+    tokenized once when both views are the same string: no obfuscation to undo)."""
     folded = [fold(t) for t in clean]
-    tokens = urgency.token_lists(folded)
     views = [abuse.view(t) for t in clean]
+    if _native is not None:  # each text in one compiled pass per cue set, no token objects
+        return urgency.from_counts(urgency.counts_batch(folded)), abuse.from_counts(abuse.counts_batch(views))
+    tokens = urgency.token_lists(folded)  # pragma: no cover - the Python way
     other = [i for i, (v, f) in enumerate(zip(views, folded, strict=True)) if v != f]
     abuse_tokens = list(tokens)
     for i, toks in zip(other, abuse.token_lists([views[i] for i in other]), strict=True):

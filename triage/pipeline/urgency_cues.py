@@ -67,6 +67,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -1615,7 +1616,10 @@ class UrgencyCues:
 
         Per category ``min(count, 2) / 2``; last column ``min(categories hit, 3) / 3``.
         """
-        return self.from_tokens(self.token_lists(folded))
+        return self.from_counts(self.counts_batch(folded))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_native_scan"}  # remade on first use
 
     def token_lists(self, folded: Sequence[str]) -> list[list[str]]:
         """:meth:`tokens` of each text (the plain match tokens: the whole batch in one pass)."""
@@ -1639,9 +1643,56 @@ class UrgencyCues:
             for c, _ in found:
                 counts[c] += 1
             append(counts)
-        out = np.zeros((len(rows), k + 1), dtype=np.float32)
-        if rows:
-            capped = np.minimum(np.asarray(rows, dtype=np.float32), 2.0)
+        return self.from_counts(np.asarray(rows, dtype=np.float32).reshape(len(rows), k))
+
+    #: what the compiled scan leaves out of AbuseCues._scan: (swear category, abusive categories)
+    _filter: tuple[int, tuple[int, ...]] = (-1, ())
+
+    def native(self) -> Any:
+        """These cues as a compiled :class:`triage.pipeline._native.CueScan` (made once, then
+        kept): :meth:`counts` of texts without a Python object per token."""
+        table = self.__dict__.get("_native_scan")
+        if table is None:
+            vocab: dict[str, int] = {}
+            for key in self.phrases:
+                for tok in key.split(" "):
+                    vocab.setdefault(tok, len(vocab))
+            for tok in self.starts:
+                vocab.setdefault(tok, len(vocab))
+
+            def ids(key: str) -> tuple[int, ...]:
+                return tuple(vocab[t] for t in key.split(" "))
+
+            def mask(bits: Sequence[int]) -> int:
+                return sum(1 << b for b in set(bits))
+
+            if any(n > 31 for lens in self.pairs.values() for n in lens):
+                raise ValueError("a cue of more than 31 tokens")
+            swear, abusive = self._filter
+            assert _native is not None, "the compiled module is not built (scripts/setup)"
+            table = _native.CueScan(
+                len(self.categories), list(vocab), [vocab[t] for t in self.starts],
+                {vocab[k]: mask(v) for k, v in self.singles.items()},
+                {ids(p): mask(lens) for p, lens in self.pairs.items()},
+                {ids(k): mask(v) for k, v in self.phrases.items() if " " in k},
+                {cp: to for cp, to in _STRIP.items()}, swear, mask(abusive),
+            )
+            self.__dict__["_native_scan"] = table
+        return table
+
+    def counts_batch(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, categories) number of cue matches of each category in each text, as :meth:`counts`."""
+        if _native is None or type(self).tokens is not UrgencyCues.tokens:  # pragma: no cover
+            return np.array([self.counts(t) for t in texts], dtype=np.int32).reshape(len(texts), -1)
+        k = len(self.categories)
+        return np.frombuffer(self.native().counts(list(texts)), dtype=np.int32).reshape(len(texts), k)
+
+    def from_counts(self, counts: np.ndarray) -> np.ndarray:
+        """:meth:`features` from :meth:`counts_batch`."""
+        k = len(self.categories)
+        out = np.zeros((len(counts), k + 1), dtype=np.float32)
+        if len(counts):
+            capped = np.minimum(np.asarray(counts, dtype=np.float32), 2.0)
             out[:, :k] = capped / 2
             out[:, k] = np.minimum((capped > 0).sum(axis=1), 3) / 3
         return out
