@@ -422,3 +422,25 @@ def test_cue_scan_refuses_bad_tables() -> None:
         _native.CueScan(2, ["a"], [3], {}, {}, {}, {}, -1, 0)
     with pytest.raises(TypeError):
         _native.CueScan(2, ["a"], [0], {0: 1}, {}, {}, {}, -1, 0).counts("not a list")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(comment_text, st.text(alphabet="ab c.-_*/$!@0134579xé Ş\u0301", max_size=20)))
+def test_abuse_suspects_equal_the_regexes(text: str) -> None:
+    from triage.pipeline.abuse_cues import _suspect
+
+    assert _native.abuse_suspects([text, text + " a"]) == bytes([_suspect(text), _suspect(text + " a")])
+
+
+def test_abuse_views_of_a_batch_equal_one_by_one() -> None:
+    _, abuse = CUE_SETS
+    texts = [*AWKWARD, "f.u.c.k you", "s h i t", "sh1t", "f*ck", "a.b.c", "ok", "", "x s h i t y", "1ab3"]
+    assert abuse.views(texts) == [abuse.view(t) for t in texts]
+    assert _native.abuse_suspects(texts) == bytes(int(t in {"f.u.c.k you", "s h i t", "sh1t", "f*ck", "a.b.c",
+                                                              "1ab3"} or _suspect_ref(t)) for t in texts)
+
+
+def _suspect_ref(text: str) -> bool:
+    from triage.pipeline.abuse_cues import _suspect
+
+    return _suspect(text)

@@ -16,6 +16,7 @@
  *                        operation) plus the 16 cue features, as one CSR matrix
  *   cue_matrix(...)      the 16 cue features alone (dense)
  *   cue_tokens(...)      urgency_cues.match_tokens of a batch of texts (the urgency and abuse cues)
+ *   abuse_suspects(...)  abuse_cues._suspect of a batch (may a text hide an obfuscated word?)
  *   CueScan(...)         the urgency or abuse cues as tables: counts per category of a batch,
  *                        tokens, lookups and the scan in one pass (UrgencyCues._spans exactly)
  *
@@ -2219,6 +2220,69 @@ static PyTypeObject CueScanType = {
     .tp_methods = CueScan_methods,
 };
 
+/* ------------------------------------------------------------------ abuse_suspect
+ * abuse_cues._suspect: whether a text may hold an obfuscated word ("*" or "$", a leet character
+ * between letters, letters spelled apart by . - _ or by single spaces), exactly its regexes. */
+
+static inline int is_ascii_letter(Py_UCS4 c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static inline int is_leet_digit(Py_UCS4 c) { return c == '0' || c == '1' || c == '3' || c == '4' || c == '5' || c == '7'; }
+static inline int is_leet_char(Py_UCS4 c) { return is_leet_digit(c) || c == '!' || c == '@'; }
+
+static int suspect(const Py_UCS4 *t, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = t[i];
+        if (c == '*' || c == '$') return 1;
+        /* _LEET_SEEN: [A-Za-z][013457!@][A-Za-z] | [013457][A-Za-z]+[013457] | [A-Za-z][013457]+[A-Za-z] */
+        if (is_ascii_letter(c) && i + 2 < n && is_leet_char(t[i + 1]) && is_ascii_letter(t[i + 2])) return 1;
+        if (is_leet_digit(c)) {
+            Py_ssize_t j = i + 1;
+            while (j < n && is_ascii_letter(t[j])) j++;
+            if (j > i + 1 && j < n && is_leet_digit(t[j])) return 1;
+        }
+        if (is_ascii_letter(c)) {
+            Py_ssize_t j = i + 1;
+            while (j < n && is_leet_digit(t[j])) j++;
+            if (j > i + 1 && j < n && is_ascii_letter(t[j])) return 1;
+        }
+        /* _SPELLED_SEEN: [.\-_] after a letter that follows no [\w.\-_*\/], before a letter */
+        if ((c == '.' || c == '-' || c == '_') && i >= 1 && i + 1 < n && is_double_letter(t[i - 1]) &&
+            is_double_letter(t[i + 1])) {
+            Py_UCS4 b = i >= 2 ? t[i - 2] : 0;
+            if (i < 2 || !(is_word(b) || b == '.' || b == '-' || b == '_' || b == '*' || b == '/')) return 1;
+        }
+        /* _SPACED_SEEN: a lone letter, " ", a letter, " ", a letter that ends a word */
+        if (c == ' ' && i >= 1 && i + 3 < n && is_double_letter(t[i - 1]) && (i < 2 || !is_word(t[i - 2])) &&
+            is_double_letter(t[i + 1]) && t[i + 2] == ' ' && is_double_letter(t[i + 3]) && (i + 4 >= n || !is_word(t[i + 4])))
+            return 1;
+    }
+    return 0;
+}
+
+/* abuse_suspects(texts) -> bytes, 1 where abuse_cues._suspect(text) */
+static PyObject *py_abuse_suspects(PyObject *Py_UNUSED(mod), PyObject *texts)
+{
+    if (!PyList_Check(texts)) {
+        PyErr_SetString(PyExc_TypeError, "abuse_suspects takes a list of str");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    PyObject *res = PyBytes_FromStringAndSize(NULL, n);
+    if (!res) return NULL;
+    char *out = PyBytes_AS_STRING(res);
+    Buf b = {0};
+    for (Py_ssize_t d = 0; d < n; d++) {
+        if (buf_load(&b, PyList_GET_ITEM(texts, d)) < 0) {
+            buf_free(&b);
+            Py_DECREF(res);
+            return NULL;
+        }
+        out[d] = (char)suspect(b.p, b.len);
+    }
+    buf_free(&b);
+    return res;
+}
+
 /* ------------------------------------------------------------------ module */
 
 static PyMethodDef methods[] = {
@@ -2234,6 +2298,7 @@ static PyMethodDef methods[] = {
     {"featurize", py_featurize, METH_VARARGS, "TF-IDF n-grams and cue features as CSR arrays."},
     {"cue_matrix", py_cue_matrix, METH_VARARGS, "The dense cue features."},
     {"cue_tokens", py_cue_tokens, METH_VARARGS, "urgency_cues.match_tokens of each text of a list."},
+    {"abuse_suspects", py_abuse_suspects, METH_O, "abuse_cues._suspect of each text of a list (bytes)."},
     {NULL, NULL, 0, NULL},
 };
 

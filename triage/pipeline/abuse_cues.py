@@ -769,6 +769,14 @@ class AbuseCues(UrgencyCues):
         """The folded text the cues are matched in: deobfuscated, then :func:`fold`."""
         return fold(self.deobfuscate(clean))
 
+    def views(self, clean: Sequence[str]) -> list[str]:
+        """:meth:`view` of each text; which texts may hide an obfuscated word (:func:`_suspect`)
+        is decided for the whole batch in one compiled pass."""
+        if _native is None:  # pragma: no cover
+            return [self.view(t) for t in clean]
+        flags = _native.abuse_suspects(list(clean))
+        return [fold(self.deobfuscate(t)) if f else fold(t) for t, f in zip(clean, flags, strict=True)]
+
     def features(self, folded: Sequence[str]) -> np.ndarray:
         """Dense features (n, 6), float32 0/1 (:data:`FEATURE_NAMES`): per kind whether a cue of it
         is there; ``profanity_only`` (profanity and none of the four abusive kinds)."""
@@ -802,7 +810,7 @@ def cue_columns(clean: Sequence[str], urgency: UrgencyCues, abuse: AbuseCues) ->
     the compiled scan (:meth:`UrgencyCues.native`), or without it from shared tokens (a text is
     tokenized once when both views are the same string: no obfuscation to undo)."""
     folded = [fold(t) for t in clean]
-    views = [abuse.view(t) for t in clean]
+    views = abuse.views(clean)
     if _native is not None:  # each text in one compiled pass per cue set, no token objects
         return urgency.from_counts(urgency.counts_batch(folded)), abuse.from_counts(abuse.counts_batch(views))
     tokens = urgency.token_lists(folded)  # pragma: no cover - the Python way

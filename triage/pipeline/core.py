@@ -238,11 +238,11 @@ def _abuse_cues(clean: Sequence[str]) -> np.ndarray:
     global _ABUSE_CUES
     if _ABUSE_CUES is None:
         _ABUSE_CUES = AbuseCues()
-    return _ABUSE_CUES.features([_ABUSE_CUES.view(t) for t in clean])
+    return _ABUSE_CUES.features(_ABUSE_CUES.views(clean))
 
 
 def _both_cues(clean: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`urgency_cue_columns` and :func:`_abuse_cues` of a batch, sharing its tokens."""
+    """:func:`urgency_cue_columns` and :func:`_abuse_cues` of a batch (:func:`cue_columns`)."""
     global _CUES, _ABUSE_CUES
     if _CUES is None:
         _CUES = UrgencyCues()
