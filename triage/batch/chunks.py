@@ -168,8 +168,8 @@ def score_chunk(
         out.table, out.rows = table, table.num_rows
         out.bad.sort(key=lambda b: b["line"])
         return out
-    if spec.fmt == "jsonl":
-        raw = tio.encode_jsonl(merged)
+    if spec.fmt == "jsonl":  # triage's own fields are plain JSON values: check only the input's
+        raw = tio.encode_jsonl(merged, [tio.plain_json(rec) for rec in records])  # (no row dropped)
     else:
         raw = tio.encode_csv(merged, names or (), escape_formulas=spec.escape_formulas)
     out.rows = len(merged)

@@ -43,6 +43,7 @@ from triage.formats.common import (
     is_gzip,
     is_url,
     neutralise_formula,
+    plain_json,
     restore_formula,
 )
 from triage.formats.csv_format import csv_header
@@ -65,4 +66,4 @@ from triage.formats.parquet import (
 from triage.formats.readers import read_records, scan_records
 from triage.formats.writers import RecordWriter, open_writer
 
-__all__ = ['FIELD_SIZE_LIMIT', 'FORMATS', 'MAX_LINE_BYTES', 'STDIO', 'Format', 'RecordWriter', 'Row', 'csv_cell', 'csv_header', 'neutralise_formula', 'restore_formula', 'detect_format', 'encode_csv', 'encode_csv_header', 'encode_jsonl', 'get_field', 'is_gzip', 'is_url', 'open_writer', 'output_schema', 'read_records', 'records_to_table', 'scan_records', 'parquet_rows', 'parquet_input_schema', 'gzip_header', 'gzip_trailer', 'deflate_segment', 'GZIP_LAST_BLOCK', '_open_parquet', '_open_binary']
+__all__ = ['FIELD_SIZE_LIMIT', 'FORMATS', 'MAX_LINE_BYTES', 'STDIO', 'Format', 'RecordWriter', 'Row', 'csv_cell', 'csv_header', 'neutralise_formula', 'plain_json', 'restore_formula', 'detect_format', 'encode_csv', 'encode_csv_header', 'encode_jsonl', 'get_field', 'is_gzip', 'is_url', 'open_writer', 'output_schema', 'read_records', 'records_to_table', 'scan_records', 'parquet_rows', 'parquet_input_schema', 'gzip_header', 'gzip_trailer', 'deflate_segment', 'GZIP_LAST_BLOCK', '_open_parquet', '_open_binary']

@@ -9,6 +9,7 @@ import datetime as _dt
 import decimal
 import gzip
 import json
+import math
 import os
 import re
 import sys
@@ -18,6 +19,11 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from triage.errors import InputFormatError
+
+try:
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - a dependency; the json module writes the same bytes
+    _orjson = None
 
 if TYPE_CHECKING:
     pass
@@ -376,6 +382,37 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, _dt.timedelta):
         return value.total_seconds()
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def plain_json(value: Any) -> bool:
+    """True when ``value`` holds only values that orjson writes exactly as :func:`_dumps` does:
+    str, bool, None, ints within 64 bits, finite floats that are 0 or at least 1e-4 in size
+    (below that Python writes ``1e-05``, orjson ``1e-5``), and lists and str-keyed dicts of them
+    (exact types: a subclass or anything else goes the ``json`` way)."""
+    t = type(value)
+    if t is str or t is bool or value is None:
+        return True
+    if t is int:
+        return -(1 << 63) <= value < (1 << 64)
+    if t is float:
+        return value == 0.0 or 1e-4 <= abs(value) < math.inf  # NaN fails both
+    if t is list:
+        return all(map(plain_json, value))
+    if t is dict:
+        return all(type(k) is str for k in value) and all(map(plain_json, value.values()))
+    return False
+
+
+def jsonl_line_fast(record: Mapping[str, Any]) -> bytes | None:
+    """A JSON line of a record that :func:`plain_json` accepts, by orjson (a few times faster
+    than ``json``; the same bytes); None when orjson is not installed or cannot write it (a lone
+    surrogate): the caller writes it the ``json`` way."""
+    if _orjson is None:  # pragma: no cover
+        return None
+    try:
+        return _orjson.dumps(record, option=_orjson.OPT_APPEND_NEWLINE)
+    except TypeError:  # orjson.JSONEncodeError: a lone surrogate
+        return None
 
 
 def _dumps(value: Any, *, ascii_only: bool = False) -> str:

@@ -10,7 +10,7 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from triage.formats.common import csv_cell
+from triage.formats.common import csv_cell, jsonl_line_fast
 from triage.formats.writers import _jsonl_line
 
 if TYPE_CHECKING:
@@ -22,9 +22,15 @@ if TYPE_CHECKING:
 # process; the parent only appends them, so the bytes never depend on how a file was chunked.
 
 
-def encode_jsonl(records: Iterable[Mapping[str, Any]]) -> bytes:
-    """Records as JSON Lines bytes, exactly as :func:`open_writer` writes them."""
-    return b"".join(_jsonl_line(r) for r in records)
+def encode_jsonl(records: Iterable[Mapping[str, Any]], plain: Sequence[bool] | None = None) -> bytes:
+    """Records as JSON Lines bytes, exactly as :func:`open_writer` writes them.
+
+    ``plain``: per record, whether it holds only values :func:`~triage.formats.common.plain_json`
+    accepts (the caller knows: its own fields are plain); those are written by orjson.
+    """
+    if plain is None:
+        return b"".join(_jsonl_line(r) for r in records)
+    return b"".join((ok and jsonl_line_fast(r)) or _jsonl_line(r) for r, ok in zip(records, plain, strict=True))
 
 
 def encode_csv(

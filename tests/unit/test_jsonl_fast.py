@@ -1,0 +1,39 @@
+"""JSON lines written by orjson (the batch output's fast path) are byte for byte the lines the
+``json`` module writes; whatever orjson would write differently goes the ``json`` way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import math
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from triage.formats import encode_jsonl, plain_json
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True), st.floats(min_value=-1e-3, max_value=1e-3),
+    st.text(alphabet=st.characters(codec=None, categories=None), max_size=12),  # surrogates too
+)
+values = st.recursive(scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=6), inner, max_size=4)), max_leaves=12)
+records = st.dictionaries(st.text(max_size=8), values, max_size=6)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(records, min_size=1, max_size=5))
+def test_fast_lines_are_the_json_modules_lines(rows: list[dict]) -> None:
+    assert encode_jsonl(rows, [plain_json(r) for r in rows]) == encode_jsonl(rows)
+
+
+def test_what_orjson_writes_differently_is_not_plain() -> None:
+    for value in (1e-05, -3.2e-07, math.nan, math.inf, 2**64, np.float32(0.5), dt.date(2026, 1, 2),
+                  decimal.Decimal("1.5"), b"x", (1, 2), {1: "a"}, {"a": [1e-9]}, True.__class__):
+        assert not plain_json({"v": value}), value
+    for value in (0.0, -0.0, 1e-4, 0.1234, 1e16, 2**63, -(2**63), "é😀", [1, "a", None], {"a": {"b": [0.5]}}):
+        assert plain_json({"v": value}), value
+    rows = [{"v": "lone \ud800 surrogate"}, {"v": 1e-05}, {"v": math.nan}, {"id": 1, "text": "ok"}]
+    assert encode_jsonl(rows, [True, False, False, True]) == encode_jsonl(rows)
