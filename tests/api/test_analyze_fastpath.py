@@ -183,3 +183,24 @@ def test_the_lean_path_is_counted_in_the_metrics(settings: Settings, pipeline: P
     assert 'triage_http_requests_total{method="POST",route="/v1/analyze",status="200"} 3.0' in text
     assert 'triage_comments_scored_total{endpoint="analyze"} 6.0' in text
     assert "triage_analyze_fast_path_requests_total 2.0" in text  # the first read the database
+
+
+def test_of_two_authorization_headers_the_first_counts_as_on_the_route(
+    settings: Settings, pipeline: Pipeline
+) -> None:
+    """A good key after a bad one is refused; a bad one after a good one is ignored."""
+    client, token = _app(settings, pipeline, cache=True)
+    body = b'{"comments": [{"text": "hello"}]}'
+    with client:
+        assert _post(client, token, {"comments": [{"text": "warm up"}]}).status_code == 200
+        for first, second, status in ((token, "trg_nope", 200), ("trg_nope", token, 401)):
+            r = client.post(
+                "/v1/analyze",
+                content=body,
+                headers=[
+                    ("Content-Type", "application/json"),
+                    ("Authorization", f"Bearer {first}"),
+                    ("Authorization", f"Bearer {second}"),
+                ],
+            )
+            assert r.status_code == status, r.text

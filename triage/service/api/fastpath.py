@@ -62,10 +62,10 @@ class AnalyzeFastPath:
             return
         state = scope["app"].state.triage
         authorization = content_type = None
-        for name, value in scope["headers"]:
-            if name == b"authorization":
+        for name, value in scope["headers"]:  # the first of each, as Request.headers.get
+            if name == b"authorization" and authorization is None:
                 authorization = value.decode("latin-1")
-            elif name == b"content-type":
+            elif name == b"content-type" and content_type is None:
                 content_type = value
         principal = (
             moderation.cached_principal(state.keys, authorization)
