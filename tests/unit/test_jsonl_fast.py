@@ -37,3 +37,36 @@ def test_what_orjson_writes_differently_is_not_plain() -> None:
         assert plain_json({"v": value}), value
     rows = [{"v": "lone \ud800 surrogate"}, {"v": 1e-05}, {"v": math.nan}, {"id": 1, "text": "ok"}]
     assert encode_jsonl(rows, [True, False, False, True]) == encode_jsonl(rows)
+
+
+def _csv_cell_before(value, *, escape_formulas: bool = False) -> str:
+    """csv_cell as it was before its exact-type shortcuts (the reference)."""
+    from triage.formats.common import _dumps, neutralise_formula
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        cell = value if type(value) is str else str(value)
+    elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        cell = "|".join(str(v) for v in value)
+    else:
+        cell = _dumps(value)
+    return neutralise_formula(cell) if escape_formulas else cell
+
+
+class _Str(str):
+    pass
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(values, st.text(alphabet="=+-@\t\r'0123456789.eE ax", max_size=8)), st.booleans())
+def test_csv_cells_are_what_they_were(value, escape: bool) -> None:
+    from triage.formats.common import csv_cell
+
+    assert csv_cell(value, escape_formulas=escape) == _csv_cell_before(value, escape_formulas=escape)
+    if isinstance(value, str):
+        assert csv_cell(_Str(value), escape_formulas=escape) == _csv_cell_before(_Str(value), escape_formulas=escape)
