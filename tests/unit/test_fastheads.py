@@ -178,3 +178,21 @@ def test_both_cue_sets_from_shared_tokens_are_each_sets_own() -> None:
     np.testing.assert_array_equal(u, urgency.features([fold(t) for t in clean]))
     np.testing.assert_array_equal(a, abuse.features([abuse.view(t) for t in clean]))
     assert a[-3:].any()  # the obfuscated ones were read from their own view
+
+
+def test_loaded_heads_keep_their_stack(pipeline: Pipeline) -> None:
+    import dataclasses
+    import pickle
+
+    from triage.pipeline import core
+
+    fast = pipeline.fast_heads()
+    core._FAST_HEADS.clear()  # other pipelines came and went: the loaded one keeps its stack
+    assert pipeline.fast_heads() is fast
+    same = Pipeline(**pipeline.__dict__)
+    assert same.fast_heads() is fast
+    other = dataclasses.replace(pipeline, heads={**pipeline.heads})  # a new mapping: its own stack
+    assert other.fast_heads() is not fast
+    heads = pickle.loads(pickle.dumps(pipeline.heads))  # (a Pipeline holds fastText: not picklable)
+    assert heads.stack.made_for == fast.made_for and set(heads) == set(pipeline.heads)
+    np.testing.assert_array_equal(heads.stack.weights, fast.weights)

@@ -145,6 +145,9 @@ class Pipeline:
 
     def fast_heads(self) -> FastHeads:
         """The fast heads stacked for one product per batch (made once per heads mapping)."""
+        fast = getattr(self.heads, "stack", None)  # heads made by share_fast_heads carry theirs
+        if fast is not None and fast.made_for == (self.featurizer.n_features, tuple(self.specialists.items())):
+            return fast
         cached = _FAST_HEADS.get(self._fast_key())
         if cached is None or cached[0] is not self.heads:
             return self._remember(FastHeads(self.heads, self.featurizer.n_features, self.specialists))
@@ -152,10 +155,11 @@ class Pipeline:
 
     def share_fast_heads(self) -> None:
         """Make the fast heads views into their stacked matrix, so the model's weights are in
-        memory once (:meth:`load_pipeline` does it; the numbers do not change)."""
+        memory once (:meth:`load_pipeline` does it; the numbers do not change). The heads mapping
+        then carries its stack (``heads.stack``)."""
         fast = self.fast_heads()
-        self.heads = fast.shared(self.heads)
-        self._remember(fast)
+        self.heads = _StackedHeads(fast.shared(self.heads))
+        self.heads.stack = fast
 
     def _fast_key(self) -> tuple[int, int, tuple[tuple[str, float], ...]]:
         return id(self.heads), id(self.featurizer), tuple(self.specialists.items())
@@ -187,6 +191,12 @@ class Pipeline:
             if sum(map(str.isalpha, term)) >= 3:  # words a reader recognises: at least 3 letters
                 found.append(term)
         return tuple(found)
+
+
+class _StackedHeads(dict):  # type: ignore[type-arg]
+    """A model's heads whose fast ones are views into ``stack`` (:meth:`Pipeline.share_fast_heads`)."""
+
+    stack: FastHeads
 
 
 _CUES: UrgencyCues | None = None

@@ -44,6 +44,8 @@ class FastHeads:
 
     def __init__(self, heads: Mapping[str, LinearHead], width: int, specialists: Mapping[str, float]) -> None:
         self.width = width
+        #: (width, specialists) it was made for
+        self.made_for = (width, tuple(specialists.items()))
         self.specialists = {lang: w for lang, w in specialists.items()
                             if w > 0 and f"fast.polarity@{lang}" in heads}
         names = ["fast.sentiment3", "fast.polarity", *(f"fast.{t.value}" for t in Tag), "fast.urgency",
