@@ -79,7 +79,7 @@ def _compare(pipe: Pipeline, texts: list[str]) -> None:
     results = scored.results()
     for w, g, r in zip(want, got, results, strict=True):
         s, t, u = w.pop("_raw")
-        assert list(g) == [k for k in w]  # the same fields in the same order
+        assert list(g) == list(w)  # the same fields in the same order
         assert g == w
         assert (r.sentiment, r.tags, r.urgency) == (s, t, u)  # the very floats, not only the rounded ones
         assert r.to_record() == {k: v for k, v in w.items() if k not in ("reasons", "uncertainty")}
@@ -139,7 +139,9 @@ def test_a_head_narrower_than_the_features_is_refused(pipeline: Pipeline) -> Non
 
 def test_empty_batch(pipeline: Pipeline) -> None:
     scored = pipeline.score_arrays([])
-    assert scored.records() == [] and scored.results() == [] and pipeline.score_batch([]) == []
+    assert scored.records() == []
+    assert scored.results() == []
+    assert pipeline.score_batch([]) == []
 
 
 @settings(max_examples=300, deadline=None)
@@ -194,5 +196,6 @@ def test_loaded_heads_keep_their_stack(pipeline: Pipeline) -> None:
     other = dataclasses.replace(pipeline, heads={**pipeline.heads})  # a new mapping: its own stack
     assert other.fast_heads() is not fast
     heads = pickle.loads(pickle.dumps(pipeline.heads))  # (a Pipeline holds fastText: not picklable)
-    assert heads.stack.made_for == fast.made_for and set(heads) == set(pipeline.heads)
+    assert heads.stack.made_for == fast.made_for
+    assert set(heads) == set(pipeline.heads)
     np.testing.assert_array_equal(heads.stack.weights, fast.weights)

@@ -1675,7 +1675,7 @@ class UrgencyCues:
                 {vocab[k]: mask(v) for k, v in self.singles.items()},
                 {ids(p): mask(lens) for p, lens in self.pairs.items()},
                 {ids(k): mask(v) for k, v in self.phrases.items() if " " in k},
-                {cp: to for cp, to in _STRIP.items()}, swear, mask(abusive),
+                dict(_STRIP), swear, mask(abusive),
             )
             self.__dict__["_native_scan"] = table
         return table
