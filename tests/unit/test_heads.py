@@ -20,3 +20,30 @@ def test_heads_match_sklearn_after_round_trip(tmp_path: Path) -> None:
     np.testing.assert_allclose(heads["m"].predict_proba(X), multi.predict_proba(X), atol=2e-3)
     np.testing.assert_allclose(heads["b"].proba_of(X, "1"), binary.predict_proba(X)[:, 1], atol=2e-3)
     assert heads["m"].classes == ("negative", "neutral", "positive")
+
+
+def test_mlp_heads_match_sklearn_after_round_trip(tmp_path: Path) -> None:
+    """The accurate tier's hidden-layer heads give scikit-learn's probabilities (float16 weights)."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    from triage.pipeline.heads import MLPHead
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(300, 24)).astype(np.float32)
+    y3 = np.array(["negative", "neutral", "positive"])[(X[:, 0] > 0).astype(int) + (X[:, 1] * X[:, 2] > 0)]
+    y2 = np.where(X[:, 0] * X[:, 1] > 0, "1", "0")  # not linearly separable: the hidden layer matters
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        multi = MLPClassifier(hidden_layer_sizes=(16,), random_state=0, max_iter=300).fit(X, y3)
+        binary = MLPClassifier(hidden_layer_sizes=(16,), random_state=0, max_iter=300).fit(X, y2)
+    save_heads({"m": MLPHead.from_mlp(multi), "b": MLPHead.from_mlp(binary),
+                "l": LinearHead.from_estimator(LogisticRegression(max_iter=500).fit(X, y2))}, tmp_path)
+    heads = load_heads(tmp_path)
+    assert isinstance(heads["m"], MLPHead) and isinstance(heads["b"], MLPHead)
+    assert not isinstance(heads["l"], MLPHead)
+    np.testing.assert_allclose(heads["m"].predict_proba(X), multi.predict_proba(X), atol=5e-3)
+    np.testing.assert_allclose(heads["b"].proba_of(X, "1"), binary.predict_proba(X)[:, 1], atol=5e-3)
+    assert (binary.predict(X) == y2).mean() >= 0.85  # learned the XOR a linear head cannot (about 0.5)

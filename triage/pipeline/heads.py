@@ -1,7 +1,9 @@
-"""Linear classification heads stored as plain arrays (no pickles: loading runs no code).
+"""Classification heads stored as plain arrays (no pickles: loading runs no code).
 
-Training fits scikit-learn ``LogisticRegression`` models; :meth:`LinearHead.from_estimator` keeps
-only what prediction needs. All heads of a model live in one ``heads.npz`` plus ``heads.json``.
+Training fits scikit-learn ``LogisticRegression`` models (:class:`LinearHead`) and, for some of the
+accurate tier's heads, one-hidden-layer ``MLPClassifier`` models (:class:`MLPHead`: a ReLU layer
+under the same logistic output); ``from_estimator`` / ``from_mlp`` keep only what prediction
+needs. All heads of a model live in one ``heads.npz`` plus ``heads.json``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["LinearHead", "load_heads", "save_heads"]
+__all__ = ["LinearHead", "MLPHead", "load_heads", "save_heads"]
 
 
 @dataclass(frozen=True)
@@ -58,12 +60,42 @@ class LinearHead:
         return self.predict_proba(X)[:, self.classes.index(label)]
 
 
+@dataclass(frozen=True)
+class MLPHead(LinearHead):
+    """A hidden ReLU layer (``hidden_w`` (d, h), ``hidden_b`` (h,)) under a :class:`LinearHead`
+    output whose ``coef`` is (k, h): scikit-learn's ``MLPClassifier`` with one hidden layer."""
+
+    hidden_w: np.ndarray
+    hidden_b: np.ndarray
+
+    @classmethod
+    def from_mlp(cls, est: Any) -> MLPHead:
+        """Copy the weights of a fitted one-hidden-layer ``MLPClassifier`` (ReLU)."""
+        if len(est.coefs_) != 2 or est.activation != "relu":
+            raise ValueError("MLPHead holds one hidden ReLU layer")
+        return cls(
+            tuple(str(c) for c in est.classes_),
+            np.ascontiguousarray(est.coefs_[1].T, dtype=np.float32),
+            np.asarray(est.intercepts_[1], dtype=np.float32),
+            np.asarray(est.coefs_[0], dtype=np.float32),
+            np.asarray(est.intercepts_[0], dtype=np.float32),
+        )
+
+    def decision(self, X: sp.csr_matrix | np.ndarray) -> np.ndarray:
+        hidden = np.asarray(X @ self.hidden_w, dtype=np.float32) + self.hidden_b
+        np.maximum(hidden, 0.0, out=hidden)
+        return super().decision(hidden)
+
+
 def save_heads(heads: Mapping[str, LinearHead], directory: Path) -> None:
     """Write ``heads.npz`` (float16 weights) and ``heads.json`` (class names)."""
     arrays: dict[str, np.ndarray] = {}
     for name, head in heads.items():
         arrays[f"{name}.coef"] = head.coef.astype(np.float16)
         arrays[f"{name}.intercept"] = head.intercept.astype(np.float32)
+        if isinstance(head, MLPHead):
+            arrays[f"{name}.hidden_w"] = head.hidden_w.astype(np.float16)
+            arrays[f"{name}.hidden_b"] = head.hidden_b.astype(np.float32)
     np.savez_compressed(directory / "heads.npz", **arrays)  # type: ignore[arg-type]
     meta = {name: list(head.classes) for name, head in heads.items()}
     (directory / "heads.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
@@ -73,7 +105,13 @@ def load_heads(directory: Path) -> dict[str, LinearHead]:
     """Read the heads written by :func:`save_heads`."""
     meta = json.loads((directory / "heads.json").read_text(encoding="utf-8"))
     with np.load(directory / "heads.npz") as data:
-        return {
-            name: LinearHead(tuple(classes), data[f"{name}.coef"].astype(np.float32), data[f"{name}.intercept"])
-            for name, classes in meta.items()
-        }
+        files = set(data.files)
+        heads: dict[str, LinearHead] = {}
+        for name, classes in meta.items():
+            coef, intercept = data[f"{name}.coef"].astype(np.float32), data[f"{name}.intercept"]
+            if f"{name}.hidden_w" in files:
+                heads[name] = MLPHead(tuple(classes), coef, intercept,
+                                      data[f"{name}.hidden_w"].astype(np.float32), data[f"{name}.hidden_b"])
+            else:
+                heads[name] = LinearHead(tuple(classes), coef, intercept)
+        return heads

@@ -33,11 +33,12 @@ from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
 
 from triage.errors import ConfigError
 from triage.pipeline.embed import Embedder, EmbeddingCache
 from triage.pipeline.features import Featurizer
-from triage.pipeline.heads import LinearHead, save_heads
+from triage.pipeline.heads import LinearHead, MLPHead, save_heads
 from triage.pipeline.ranking import RoutingPolicy
 from triage.pipeline.core import abuse_features, fast_tag_probs, urgency_features, urgency_probs
 from triage.pipeline.sentiment import calibrate_neutral, head_sentiment, specialize
@@ -133,6 +134,14 @@ class TrainConfig:
     #: (1-based; 12 is the sentence embedding). 6 + 12: +3.8 points over the last layer alone in
     #: linear probes on the corpus (benchmarks/results/encoder_layers.md), at no extra encoder cost.
     embedding_layers: tuple[int, ...] = (6, 12)
+    #: Accurate-tier heads with a hidden ReLU layer of this width (scikit-learn's MLPClassifier,
+    #: L2 ``embedding_alpha``, early stopping on 10% of their rows); the others are logistic
+    #: regressions. On the corpus's dev part, against logistic regression on the same embeddings:
+    #: complaint AP +0.036, praise +0.023, abuse +0.054, sentiment macro-F1 +0.028; urgency none.
+    embedding_hidden: dict[str, int] = field(
+        default_factory=lambda: {"sentiment3": 512, "complaint": 512, "praise": 512, "abuse": 512}
+    )
+    embedding_alpha: float = 1e-2
     max_iter: int = 300
     cache_dir: str = str(Path.home() / ".cache" / "triage" / "e5")
 
@@ -263,6 +272,19 @@ def share_weight(share: float, others: float, n: int) -> float:
 def _binary_head(X: Any, y: np.ndarray, w: np.ndarray, c: float, max_iter: int) -> LinearHead:
     labels = np.where(y == 1, "1", "0")
     return LinearHead.from_estimator(_lr(c, max_iter).fit(X, labels, sample_weight=w))
+
+
+def _embedding_head(name: str, E: np.ndarray, y: np.ndarray, w: np.ndarray, cfg: TrainConfig) -> LinearHead:
+    """An accurate-tier head: an MLP where ``cfg.embedding_hidden`` names it, else logistic regression."""
+    hidden = cfg.embedding_hidden.get(name)
+    if not hidden:
+        return LinearHead.from_estimator(_lr(cfg.embedding_c, 1000).fit(E, y, sample_weight=w))
+    _, counts = np.unique(y, return_counts=True)
+    # early stopping holds out 10% of the rows, stratified: only where every class can spare some
+    holdout = len(y) >= 200 and counts.min() >= 20
+    mlp = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=cfg.embedding_alpha, early_stopping=holdout,
+                        random_state=0, max_iter=200)
+    return MLPHead.from_mlp(mlp.fit(E, y, sample_weight=w))
 
 
 #: Training rows that always reach the accurate tier: the team's corpus and a user's own rows.
@@ -618,7 +640,7 @@ def fit_model(
         ys = y_sent[sent_keep]
         ws = w_sent[sent_keep]
         pol = ys != "neutral"
-        heads["emb.sentiment3"] = LinearHead.from_estimator(_lr(cfg.embedding_c, 1000).fit(E, ys, sample_weight=w3[sent_keep]))
+        heads["emb.sentiment3"] = _embedding_head("sentiment3", E, ys, w3[sent_keep], cfg)
         heads["emb.polarity"] = LinearHead.from_estimator(_lr(cfg.embedding_c, 1000).fit(E[pol], ys[pol], sample_weight=ws[pol]))
         E = cache.get([s.text for s in urgency_rows])
         heads["emb.urgency"] = LinearHead.from_estimator(_lr(cfg.embedding_c, 1000).fit(E, y_urg, sample_weight=w_urg))
@@ -626,7 +648,8 @@ def fit_model(
         for tag, d in tag_train.items():
             keep = tag_keep[tag]
             E = cache.get([x for x, k in zip(d.texts, keep, strict=True) if k])
-            heads[f"emb.{tag.value}"] = _binary_head(E, d.y[keep], d.weight[keep], cfg.embedding_c, 1000)
+            heads[f"emb.{tag.value}"] = _embedding_head(
+                tag.value, E, np.where(d.y[keep] == 1, "1", "0"), d.weight[keep], cfg)
             log(f"accurate {tag.value} head on {int(keep.sum())} embedded rows")
 
     # 4. dev evaluation, threshold and blend tuning
