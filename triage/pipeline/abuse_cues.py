@@ -785,6 +785,9 @@ class AbuseCues(UrgencyCues):
     def from_counts(self, counts: np.ndarray) -> np.ndarray:
         """:meth:`features` from the numbers of cue matches of each kind."""
         k = len(self.categories)
+        counts = np.asarray(counts)
+        if not counts.any():  # no cue at all (most comments): every feature is 0
+            return np.zeros((len(counts), k + 1), dtype=np.float32)
         counts = super().from_counts(counts)[:, :k]  # min(count, 2) / 2 per kind
         out = np.zeros((len(counts), k + 1), dtype=np.float32)
         out[:, :k] = counts > 0

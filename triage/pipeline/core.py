@@ -139,8 +139,11 @@ class Pipeline:
                 tags[tag] = (1 - w) * tags[tag] + w * self.heads[f"emb.{tag.value}"].proba_of(E, "1")
             w = config.weight("urgency")
             urg = (1 - w) * urg + w * urgency_probs(self.heads["emb.urgency"], E)
-        for tag, (a, b) in config.calibration.items():
-            tags[tag] = calibrate(tags[tag], a, b)
+        if config.calibration:  # every calibrated tag at once: calibrate()'s operations, element-wise
+            order, a, b = _calibration_arrays(config)
+            calibrated = calibrate(np.column_stack([tags[tag] for tag in order]), a, b)
+            for j, tag in enumerate(order):
+                tags[tag] = calibrated[:, j]
         return sent, tags, urg
 
     def fast_heads(self) -> FastHeads:
@@ -180,8 +183,7 @@ class Pipeline:
         cols, vals = idx[words], val[words]
         if not len(cols):
             return ()
-        k = head.classes.index("high")
-        push = vals * (head.coef[k, cols] - head.coef[:, cols].mean(axis=0))
+        push = vals * _high_lean(head, start, len(terms))[cols - start]
         found: list[str] = []
         pushes, columns = push.tolist(), cols.tolist()
         for j in np.argsort(-push).tolist():  # strongest first, until max_drivers are found
@@ -199,6 +201,37 @@ class _StackedHeads(dict):  # type: ignore[type-arg]
     stack: FastHeads
 
 
+def _calibration_arrays(config: TierConfig) -> tuple[tuple[Tag, ...], np.ndarray, np.ndarray]:
+    """The tags ``config`` calibrates and their ``a`` and ``b`` as arrays (made once per config)."""
+    cached = _CALIBRATION.get(id(config))
+    if cached is None or cached[0] is not config:
+        order = tuple(config.calibration)
+        a = np.array([config.calibration[t][0] for t in order], dtype=np.float64)
+        b = np.array([config.calibration[t][1] for t in order], dtype=np.float64)
+        if len(_CALIBRATION) >= 16:
+            _CALIBRATION.clear()
+        cached = _CALIBRATION[id(config)] = (config, order, a, b)
+    return cached[1], cached[2], cached[3]
+
+
+def _high_lean(head: LinearHead, start: int, n: int) -> np.ndarray:
+    """``coef[high] - coef.mean(axis=0)`` of the urgency head over the ``n`` word columns from
+    ``start`` (float32, the very numbers :meth:`Pipeline._drivers` computed per comment), made
+    once per head."""
+    cached = _HIGH_LEAN.get(id(head.coef))
+    if cached is None or cached[0] is not head.coef or cached[1] != (start, n):
+        block = head.coef[:, start:start + n]
+        lean = block[head.classes.index("high")] - block.mean(axis=0)
+        if len(_HIGH_LEAN) >= 4:
+            _HIGH_LEAN.clear()
+        cached = _HIGH_LEAN[id(head.coef)] = (head.coef, (start, n), lean)
+    return cached[2]
+
+
+#: id(urgency head's coef) -> (the coef, (start, n), its lean towards high): :func:`_high_lean`
+_HIGH_LEAN: dict[int, tuple[np.ndarray, tuple[int, int], np.ndarray]] = {}
+#: id(TierConfig) -> (the config, its calibrated tags, a, b): :func:`_calibration_arrays`
+_CALIBRATION: dict[int, tuple[TierConfig, tuple[Tag, ...], np.ndarray, np.ndarray]] = {}
 _CUES: UrgencyCues | None = None
 #: (heads, featurizer, specialists) -> the heads mapping and its FastHeads (Pipeline.fast_heads)
 _FAST_HEADS: dict[tuple[Any, ...], tuple[Mapping[str, LinearHead], FastHeads]] = {}

@@ -32,6 +32,12 @@ from triage.types import Tag
 __all__ = ["FastHeads"]
 
 
+
+def _read_class(name: str) -> str:
+    """The class whose probability the pipeline reads of a two-class fast head."""
+    return "positive" if name.startswith("fast.polarity") else "1"
+
+
 class FastHeads:
     """The fast heads of a model stacked for one product per batch (module docstring).
 
@@ -77,6 +83,17 @@ class FastHeads:
             if head.coef.shape[1] == width:  # share the stacked memory (a (k, width) view)
                 head = dataclasses.replace(head, coef=weights[:, self.columns[name]].T)
             self.heads[name] = head
+        # the two-class heads, read together (probabilities): their output column, intercept and
+        # which class P(column) is (True: classes[1], the head's "1" / "positive")
+        binary = [name for name in names if name != "fast.sentiment3" and len(self.heads[name].classes) == 2
+                  and _read_class(name) in self.heads[name].classes]
+        self._binary_at = {name: i for i, name in enumerate(binary)}
+        self._binary_columns = np.array([self.columns[name].start for name in binary], dtype=np.intp)
+        self._binary_intercepts = np.array([self.heads[name].intercept[0] for name in binary], dtype=np.float64)
+        self._binary_second = {name: self.heads[name].classes.index(_read_class(name)) == 1 for name in binary}
+        three, urgency = self.heads["fast.sentiment3"], self.heads["fast.urgency"]
+        self._sentiment_order = [three.classes.index(c) for c in ("negative", "neutral", "positive")]
+        self._urgency_order = [urgency.classes.index(c) for c in ("high", "normal", "low")]
 
     def shared(self, heads: Mapping[str, LinearHead]) -> dict[str, LinearHead]:
         """``heads`` with the stacked ones replaced by their views into the stacked matrix."""
@@ -97,46 +114,57 @@ class FastHeads:
         """
         z32 = X @ self.weights  # (n, outputs) float32, each column summed as the head alone would
         z = np.asarray(z32, dtype=np.float64)
+        # Every two-class head's P(class 1) from one exp over their columns (the same float
+        # operations, element by element, as proba_from_decision head by head).
+        d = z[:, self._binary_columns] + self._binary_intercepts
+        if self.abuse_cues:  # as fast_tag_probs: the cue terms and intercept added in float64 after the fact
+            abuse = self.heads["fast.abuse"]
+            zc = np.array(z[:, self.columns["fast.abuse"].start])
+            zc += abuse_cues() @ abuse.coef[0, self.width:].astype(np.float64) + float(abuse.intercept[0])
+            d[:, self._binary_at["fast.abuse"]] = zc
+        p1 = 1.0 / (1.0 + np.exp(-d))
 
-        def decision(name: str) -> np.ndarray:
-            return z[:, self.columns[name]] + self.heads[name].intercept
+        def positive(name: str) -> np.ndarray:  # P(the class _read_class(name)) of a two-class head
+            at = self._binary_at.get(name)
+            if at is None:  # a head of other classes: as proba_from_decision alone (its error, if any)
+                head = self.heads[name]
+                proba = head.proba_from_decision(z[:, self.columns[name]] + head.intercept)
+                return proba[:, head.classes.index(_read_class(name))]
+            return p1[:, at] if self._binary_second[name] else 1.0 - p1[:, at]
 
         three = self.heads["fast.sentiment3"]
-        p3 = three.proba_from_decision(decision("fast.sentiment3"))
-        p3 = p3[:, [three.classes.index(c) for c in ("negative", "neutral", "positive")]]
-        polarity = self.heads["fast.polarity"]
-        pos = polarity.proba_from_decision(decision("fast.polarity"))[:, polarity.classes.index("positive")]
-        sent = combine_sentiment(p3, pos)
-        sent = self._specialize(sent, langs, decision)
+        p3 = three.proba_from_decision(z[:, self.columns["fast.sentiment3"]] + three.intercept)
+        p3 = p3[:, self._sentiment_order]
+        sent = combine_sentiment(p3, positive("fast.polarity"))
+        sent = self._specialize(sent, langs, positive)
         tags: dict[Tag, np.ndarray] = {}
         for tag in Tag:
-            name = f"fast.{tag.value}"
-            head = self.heads[name]
-            if tag is Tag.ABUSE and self.abuse_cues:
-                zc = np.array(z[:, self.columns[name].start])  # as fast_tag_probs: float64 after the fact
-                zc += abuse_cues() @ head.coef[0, self.width:].astype(np.float64) + float(head.intercept[0])
-                p = 1.0 / (1.0 + np.exp(-zc))
-                tags[tag] = p if head.classes.index("1") == 1 else 1.0 - p
-            else:
-                tags[tag] = head.proba_from_decision(decision(name))[:, head.classes.index("1")]
+            tags[tag] = positive(f"fast.{tag.value}")
         head = self.heads["fast.urgency"]
         if self.urgency_cues:
             zu = np.array(z32[:, self.columns["fast.urgency"]])
             cues = np.asarray(urgency_cues(), dtype=np.float32)
             extra = head.coef[:, self.width:]
-            for j in range(cues.shape[1]):  # float32, after the row's n-gram terms, as [X | cues] @ W
-                rows = np.flatnonzero(cues[:, j])
-                if len(rows):
-                    zu[rows] += cues[rows, j][:, None] * extra[:, j][None, :]
+            if len(cues) == 1:  # one comment: only its non-zero cues (the same float32 additions, in order)
+                row = cues[0]
+                for j in np.flatnonzero(row).tolist():
+                    zu[0] += row[j] * extra[:, j]
+            else:
+                for j in range(cues.shape[1]):  # float32, after the row's n-gram terms, as [X | cues] @ W
+                    rows = np.flatnonzero(cues[:, j])
+                    if len(rows):
+                        zu[rows] += cues[rows, j][:, None] * extra[:, j][None, :]
             zd = np.asarray(zu, dtype=np.float64) + head.intercept
         else:
-            zd = decision("fast.urgency")
-        urg = head.proba_from_decision(zd)[:, [head.classes.index(c) for c in ("high", "normal", "low")]]
+            zd = z[:, self.columns["fast.urgency"]] + head.intercept
+        urg = head.proba_from_decision(zd)[:, self._urgency_order]
         return sent, tags, urg
 
-    def _specialize(self, probs: np.ndarray, langs: Sequence[str], decision: Callable[[str], np.ndarray]) -> np.ndarray:
+    def _specialize(self, probs: np.ndarray, langs: Sequence[str], positive: Callable[[str], np.ndarray]) -> np.ndarray:
         """:func:`triage.pipeline.sentiment.specialize` on the stacked scores."""
         out = probs
+        if not self.specialists or self.specialists.keys().isdisjoint(langs):
+            return out
         langs_arr = np.asarray(langs)
         for lang, w in self.specialists.items():
             mask = langs_arr == lang
@@ -144,9 +172,7 @@ class FastHeads:
                 continue
             if out is probs:
                 out = probs.copy()
-            name = f"fast.polarity@{lang}"
-            head = self.heads[name]
-            p = head.proba_from_decision(decision(name)[mask])[:, head.classes.index("positive")]
+            p = positive(f"fast.polarity@{lang}")[mask]
             polar = out[mask, 0] + out[mask, 2]
             q = out[mask, 2] / np.maximum(polar, 1e-9)
             q = (1.0 - w) * q + w * p

@@ -33,6 +33,7 @@ that may need a human, the words that pushed the urgency head towards ``high``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -176,6 +177,11 @@ def prioritize_arrays(
     ``tags``: tag name -> (n,) probabilities; ``urgency``: (n, 3) P(high), P(normal), P(low).
     """
     spam, complaint = tags["spam"], tags["complaint"]
+    if len(spam) == 1:  # one comment (an API request): the same operations on Python floats
+        value, queue = _prioritize_row(
+            float(p_negative[0]), float(spam[0]), float(complaint[0]), float(tags["abuse"][0]),
+            float(tags["question"][0]), float(tags["praise"][0]), float(urgency[0, 0]), float(urgency[0, 1]), policy)
+        return np.array([value], dtype=np.int64), np.array([queue], dtype=np.intp)
     p_high, p_normal = urgency[:, 0], urgency[:, 1]
     if policy.complaint_needs_negative > 0:
         complaint = complaint * np.minimum(1.0, p_negative / policy.complaint_needs_negative)
@@ -199,6 +205,41 @@ def prioritize_arrays(
     value = np.rint(100.0 * (1.0 - spam) * (p_high + policy.normal_weight * p_normal))
     value = np.where(queue == QUEUES.index(Queue.SPAM), np.minimum(value, policy.spam_cap), value)
     return np.clip(value, 0, 100).astype(np.int64), queue
+
+
+def _prioritize_row(
+    p_negative: float, spam: float, complaint: float, abuse: float, question: float, praise: float,
+    p_high: float, p_normal: float, policy: RoutingPolicy,
+) -> tuple[int, int]:
+    """:func:`prioritize_arrays` of one row: the same IEEE double operations in the same order on
+    Python floats (numpy's per-call cost is most of the work for one row), no object per queue."""
+    if policy.complaint_needs_negative > 0:
+        complaint = complaint * min(1.0, p_negative / policy.complaint_needs_negative)
+    urgent = (1.0 - spam) * (1.0 - (1.0 - p_high) * (1.0 - complaint))
+    rest = max(0.0, 1.0 - spam - urgent)
+    abuse_p = rest * abuse
+    rest = rest - abuse_p
+    questions = rest * question
+    rest = rest - questions
+    praise_p = rest * praise
+    other = rest - praise_p
+    probs = ((Queue.URGENT, urgent), (Queue.ABUSE, abuse_p), (Queue.QUESTIONS, questions), (Queue.SPAM, spam),
+             (Queue.PRAISE, praise_p), (Queue.OTHER, other))
+    costs = [math.inf] * len(QUEUES)
+    for chosen, row in policy.costs.items():
+        total: float = 0
+        for right, p in probs:
+            total = total + row.get(right, 0.0) * p
+        costs[_QUEUE_INDEX[chosen]] = total
+    queue = min(range(len(costs)), key=costs.__getitem__)  # the first of equal costs, as argmin
+    value: float = round(100.0 * (1.0 - spam) * (p_high + policy.normal_weight * p_normal))
+    if queue == _SPAM_INDEX:
+        value = min(value, policy.spam_cap)
+    return int(max(0, min(100, value))), queue
+
+
+_QUEUE_INDEX = {q: i for i, q in enumerate(QUEUES)}
+_SPAM_INDEX = QUEUES.index(Queue.SPAM)
 
 
 def reasons_of(named: Sequence[float], reason_min: float) -> list[str]:

@@ -37,6 +37,7 @@ _TAGS = tuple(Tag)
 _LABELS = tuple(label.value for label in SentimentLabel)
 _SENTIMENT_LABELS = tuple(SentimentLabel)
 #: bit set of the tags over their thresholds (bit i: ``_TAGS[i]``) -> the tags, in Tag order
+_BITS = 1 << np.arange(len(_TAGS))
 _TAG_SETS = tuple(tuple(t for i, t in enumerate(_TAGS) if m >> i & 1) for m in range(1 << len(_TAGS)))
 
 
@@ -59,8 +60,12 @@ class ScoredBatch:
         return len(self.comments)
 
     def _tag_sets(self) -> list[tuple[Tag, ...]]:
-        over = self.tags >= np.array([self.thresholds[t] for t in _TAGS])
-        bits = (over * (1 << np.arange(len(_TAGS)))).sum(axis=1)
+        thresholds = [self.thresholds[t] for t in _TAGS]
+        if len(self.tags) == 1:  # one comment: the same comparisons on Python floats
+            row = self.tags[0].tolist()
+            return [_TAG_SETS[sum(1 << i for i, (p, t) in enumerate(zip(row, thresholds, strict=True)) if p >= t)]]
+        over = self.tags >= np.array(thresholds)
+        bits = (over * _BITS).sum(axis=1)
         return [_TAG_SETS[b] for b in bits.tolist()]
 
     def results(self) -> list[TriageResult]:

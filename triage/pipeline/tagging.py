@@ -23,8 +23,9 @@ from triage.types import Tag, TagScores
 __all__ = ["calibrate", "to_tag_scores"]
 
 
-def calibrate(p: np.ndarray, a: float, b: float) -> np.ndarray:
-    """Platt scaling of probabilities: ``sigmoid(a * logit(p) + b)``."""
+def calibrate(p: np.ndarray, a: float | np.ndarray, b: float | np.ndarray) -> np.ndarray:
+    """Platt scaling of probabilities: ``sigmoid(a * logit(p) + b)`` (element-wise; ``a`` and ``b``
+    may be one value per column of a 2-D ``p``)."""
     q = np.clip(p, 1e-6, 1 - 1e-6)
     return 1.0 / (1.0 + np.exp(-(a * np.log(q / (1 - q)) + b)))
 

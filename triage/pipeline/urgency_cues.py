@@ -1691,7 +1691,8 @@ class UrgencyCues:
         """:meth:`features` from :meth:`counts_batch`."""
         k = len(self.categories)
         out = np.zeros((len(counts), k + 1), dtype=np.float32)
-        if len(counts):
+        counts = np.asarray(counts)
+        if len(counts) and counts.any():  # no cue at all (most comments): the zeros are the answer
             capped = np.minimum(np.asarray(counts, dtype=np.float32), 2.0)
             out[:, :k] = capped / 2
             out[:, k] = np.minimum((capped > 0).sum(axis=1), 3) / 3
