@@ -149,3 +149,27 @@ def test_calibrating_every_tag_at_once_is_each_tag_alone() -> None:
     for j in range(5):
         np.testing.assert_array_equal(together[:, j], calibrate(p[:, j], float(a[j]), float(b[j])))
         np.testing.assert_array_equal(together[:1, j], calibrate(p[:1, j], float(a[j]), float(b[j])))
+
+
+def test_sparse_rows_are_the_csr_matrix_and_multiply_as_it(pipeline: Pipeline) -> None:
+    """Scoring reads the featurizer's CSR arrays without building the scipy matrix; their product
+    with the stacked heads is the matrix's, float for float, for a batch and for each row."""
+    from triage.pipeline.features import SparseRows
+
+    clean = [normalize(t[:MAX_TEXT_CHARS]) for t in GOLDEN + AWKWARD]
+    rows = pipeline.featurizer.transform_rows(clean)
+    assert isinstance(rows, SparseRows)
+    X = pipeline.featurizer.transform(clean)
+    assert (X != rows.tocsr()).nnz == 0
+    assert X.shape == rows.shape
+    assert rows.nnz == X.nnz
+    W = pipeline.fast_heads().weights
+    np.testing.assert_array_equal(rows.dot(W), X @ W)
+    assert rows.dot(W).dtype == np.float32
+    for text in clean:
+        one = pipeline.featurizer.transform_rows([text])
+        np.testing.assert_array_equal(one.dot(W), pipeline.featurizer.transform([text]) @ W)
+    strided = np.asfortranarray(W[:, :3])  # not what the kernel takes: the matrix product
+    np.testing.assert_array_equal(rows.dot(strided), X @ strided)
+    with pytest.raises(ValueError, match="do not multiply"):
+        rows.dot(np.zeros((5, 2), dtype=np.float32))

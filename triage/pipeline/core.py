@@ -105,7 +105,7 @@ class Pipeline:
                                np.zeros(0, np.int64), np.zeros(0, np.int64), [], label)
         clean = [normalize(c.text[:MAX_TEXT_CHARS]) for c in comments]
         languages = self.detector.detect(clean)
-        X = self.featurizer.transform(clean)
+        X = self.featurizer.transform_rows(clean)  # the CSR arrays: what the heads and _drivers read
         sent, tags, urg = self._probabilities(X, clean, tier, [g.lang for g in languages])
         sent = calibrate_neutral(sent, self.neutral_scale)
         tag_table = np.column_stack([tags[tag] for tag in Tag])

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from triage.pipeline.features import SparseRows
 from triage.pipeline.heads import LinearHead
 from triage.pipeline.sentiment import combine_sentiment
 from triage.types import Tag
@@ -112,7 +113,8 @@ class FastHeads:
         ``urgency_cues`` and ``abuse_cues`` make the dense cue columns of the heads that read
         them (called only when a head does).
         """
-        z32 = X @ self.weights  # (n, outputs) float32, each column summed as the head alone would
+        # (n, outputs) float32, each column summed as the head alone would
+        z32 = X.dot(self.weights) if isinstance(X, SparseRows) else X @ self.weights
         z = np.asarray(z32, dtype=np.float64)
         # Every two-class head's P(class 1) from one exp over their columns (the same float
         # operations, element by element, as proba_from_decision head by head).

@@ -35,7 +35,7 @@ from triage.pipeline.text import _native, fold, normalize
 if TYPE_CHECKING:  # scikit-learn is imported when fitting or by the reference path only
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-__all__ = ["CUE_FEATURES", "Featurizer", "cue_features", "cue_features_reference"]
+__all__ = ["CUE_FEATURES", "Featurizer", "SparseRows", "cue_features", "cue_features_reference"]
 
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\U0001f1e6-\U0001f1ff]")
 _ELONGATED = re.compile(r"(\w)\1{2,}")
@@ -242,12 +242,19 @@ class Featurizer:
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Feature matrix (n, n_features) of raw texts, float32 CSR."""
+        X = self.transform_rows(texts)
+        return X.tocsr() if isinstance(X, SparseRows) else X
+
+    def transform_rows(self, texts: Sequence[str]) -> SparseRows | sp.csr_matrix:
+        """:meth:`transform`'s matrix as its three CSR arrays (:class:`SparseRows`), without
+        building the scipy matrix (a fixed ~20 µs per call: a tenth of scoring one comment); a
+        scipy CSR matrix when the compiled featurizer is not there."""
         raw = [normalize(t) for t in texts]
         folded = [fold(t) for t in raw]
         compiled = self._compiled()
         if compiled is None:
             return self.transform_reference(raw, folded)
-        return compiled.transform(raw, folded)
+        return compiled.rows(raw, folded)
 
     def transform_reference(self, raw: list[str], folded: list[str]) -> sp.csr_matrix:
         """:meth:`transform` of normalized and folded texts by scikit-learn (the tests' reference)."""
@@ -336,6 +343,9 @@ class _Compiled:
         )
 
     def transform(self, raw: list[str], folded: list[str]) -> sp.csr_matrix:
+        return self.rows(raw, folded).tocsr()
+
+    def rows(self, raw: list[str], folded: list[str]) -> SparseRows:
         # A term cannot occur more often in a text than the text has characters (plus its padding).
         longest = max(map(len, folded), default=0) + 2
         if longest >= len(self.log_tf):
@@ -343,12 +353,47 @@ class _Compiled:
         indptr, indices, data = _native.featurize(
             self.char, self.word, self.cues, raw, folded, self.log_tf
         )
-        arrays = (
-            np.frombuffer(data, np.float32),
-            np.frombuffer(indices, np.int32),
-            np.frombuffer(indptr, np.int32),
-        )
-        return sp.csr_matrix(arrays, shape=(len(raw), self.n_features))
+        return SparseRows(np.frombuffer(indptr, np.int32), np.frombuffer(indices, np.int32),
+                          np.frombuffer(data, np.float32), (len(raw), self.n_features))
+
+
+@dataclass(frozen=True, slots=True)
+class SparseRows:
+    """A float32 CSR matrix as its arrays (what the compiled featurizer makes: sorted column
+    indices, no explicit zeros): what scoring reads of the features, with :meth:`dot` for the
+    heads' product and :meth:`tocsr` for everything else."""
+
+    indptr: np.ndarray  # (n + 1,) int32
+    indices: np.ndarray  # (nnz,) int32
+    data: np.ndarray  # (nnz,) float32
+    shape: tuple[int, int]
+
+    @property
+    def nnz(self) -> int:
+        return len(self.data)
+
+    def tocsr(self) -> sp.csr_matrix:
+        """The scipy matrix (the arrays are shared, not copied)."""
+        return sp.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+
+    def dot(self, weights: np.ndarray) -> np.ndarray:
+        """``self.tocsr() @ weights`` for a C-contiguous float32 ``weights`` (width, k): the same
+        floats, from the routine scipy itself runs for that product (each output summed over the
+        row's non-zeros in order), without building the matrix."""
+        if _csr_matvecs is None or weights.dtype != np.float32 or not weights.flags.c_contiguous:
+            return np.asarray(self.tocsr() @ weights)
+        n, width = self.shape
+        if weights.ndim != 2 or weights.shape[0] != width:
+            raise ValueError(f"shapes {self.shape} and {weights.shape} do not multiply")
+        out = np.zeros((n, weights.shape[1]), dtype=np.float32)
+        _csr_matvecs(n, width, weights.shape[1], self.indptr, self.indices, self.data, weights.ravel(), out.ravel())
+        return out
+
+
+try:  # scipy's own kernel of CSR @ dense (scipy.sparse._compressed._matmul_multivector)
+    from scipy.sparse._sparsetools import csr_matvecs as _csr_matvecs
+except ImportError:  # pragma: no cover - a scipy without it: the matrix product
+    _csr_matvecs = None
 
 
 def _log_tf(n: int) -> np.ndarray:
