@@ -788,6 +788,11 @@ class AbuseCues(UrgencyCues):
         counts = np.asarray(counts)
         if not counts.any():  # no cue at all (most comments): every feature is 0
             return np.zeros((len(counts), k + 1), dtype=np.float32)
+        if len(counts) == 1:  # one comment: the same 0/1 values from Python numbers
+            row = counts[0, :k].tolist()
+            abusive = any(row[j] > 0 for j in _ABUSIVE)
+            return np.array([[float(c > 0) for c in row] + [float(not abusive and row[_PROFANITY] > 0)]],
+                            dtype=np.float32)
         counts = super().from_counts(counts)[:, :k]  # min(count, 2) / 2 per kind
         out = np.zeros((len(counts), k + 1), dtype=np.float32)
         out[:, :k] = counts > 0

@@ -92,6 +92,8 @@ class FastHeads:
         self._binary_columns = np.array([self.columns[name].start for name in binary], dtype=np.intp)
         self._binary_intercepts = np.array([self.heads[name].intercept[0] for name in binary], dtype=np.float64)
         self._binary_second = {name: self.heads[name].classes.index(_read_class(name)) == 1 for name in binary}
+        #: the abuse head's cue weights in float64 (as fast_tag_probs converts them per call)
+        self._abuse_extra = heads["fast.abuse"].coef[0, width:].astype(np.float64)
         three, urgency = self.heads["fast.sentiment3"], self.heads["fast.urgency"]
         self._sentiment_order = [three.classes.index(c) for c in ("negative", "neutral", "positive")]
         self._urgency_order = [urgency.classes.index(c) for c in ("high", "normal", "low")]
@@ -122,7 +124,7 @@ class FastHeads:
         if self.abuse_cues:  # as fast_tag_probs: the cue terms and intercept added in float64 after the fact
             abuse = self.heads["fast.abuse"]
             zc = np.array(z[:, self.columns["fast.abuse"].start])
-            zc += abuse_cues() @ abuse.coef[0, self.width:].astype(np.float64) + float(abuse.intercept[0])
+            zc += abuse_cues() @ self._abuse_extra + float(abuse.intercept[0])
             d[:, self._binary_at["fast.abuse"]] = zc
         p1 = 1.0 / (1.0 + np.exp(-d))
 

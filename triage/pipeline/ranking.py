@@ -223,14 +223,13 @@ def _prioritize_row(
     rest = rest - questions
     praise_p = rest * praise
     other = rest - praise_p
-    probs = ((Queue.URGENT, urgent), (Queue.ABUSE, abuse_p), (Queue.QUESTIONS, questions), (Queue.SPAM, spam),
-             (Queue.PRAISE, praise_p), (Queue.OTHER, other))
+    probs = (urgent, abuse_p, questions, spam, praise_p, other)  # in _PROB_ORDER
     costs = [math.inf] * len(QUEUES)
-    for chosen, row in policy.costs.items():
+    for chosen, row in _cost_rows(policy):
         total: float = 0
-        for right, p in probs:
-            total = total + row.get(right, 0.0) * p
-        costs[_QUEUE_INDEX[chosen]] = total
+        for cost, p in zip(row, probs, strict=True):
+            total = total + cost * p
+        costs[chosen] = total
     queue = min(range(len(costs)), key=costs.__getitem__)  # the first of equal costs, as argmin
     value: float = round(100.0 * (1.0 - spam) * (p_high + policy.normal_weight * p_normal))
     if queue == _SPAM_INDEX:
@@ -239,6 +238,23 @@ def _prioritize_row(
 
 
 _QUEUE_INDEX = {q: i for i, q in enumerate(QUEUES)}
+#: the order prioritize_arrays sums each chosen queue's costs in
+_PROB_ORDER = (Queue.URGENT, Queue.ABUSE, Queue.QUESTIONS, Queue.SPAM, Queue.PRAISE, Queue.OTHER)
+#: id(policy) -> (policy, its cost rows): :func:`_cost_rows`
+_COST_ROWS: dict[int, tuple[RoutingPolicy, tuple[tuple[int, tuple[float, ...]], ...]]] = {}
+
+
+def _cost_rows(policy: RoutingPolicy) -> tuple[tuple[int, tuple[float, ...]], ...]:
+    """(chosen queue's index, its costs in :data:`_PROB_ORDER`) per row of ``policy.costs``, in
+    the mapping's order (made once per policy)."""
+    cached = _COST_ROWS.get(id(policy))
+    if cached is None or cached[0] is not policy:
+        rows = tuple((_QUEUE_INDEX[chosen], tuple(row.get(right, 0.0) for right in _PROB_ORDER))
+                     for chosen, row in policy.costs.items())
+        if len(_COST_ROWS) >= 16:
+            _COST_ROWS.clear()
+        cached = _COST_ROWS[id(policy)] = (policy, rows)
+    return cached[1]
 _SPAM_INDEX = QUEUES.index(Queue.SPAM)
 
 

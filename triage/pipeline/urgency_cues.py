@@ -1692,7 +1692,10 @@ class UrgencyCues:
         k = len(self.categories)
         out = np.zeros((len(counts), k + 1), dtype=np.float32)
         counts = np.asarray(counts)
-        if len(counts) and counts.any():  # no cue at all (most comments): the zeros are the answer
+        if len(counts) == 1 and counts.any():  # one comment: the same values from Python numbers
+            row = counts[0].tolist()
+            out[0] = [min(c, 2) / 2 for c in row] + [min(sum(c > 0 for c in row), 3) / 3]
+        elif len(counts) and counts.any():  # no cue at all (most comments): the zeros are the answer
             capped = np.minimum(np.asarray(counts, dtype=np.float32), 2.0)
             out[:, :k] = capped / 2
             out[:, k] = np.minimum((capped > 0).sum(axis=1), 3) / 3
