@@ -2,6 +2,10 @@
 
 API, CLI, batch and evaluation all call :meth:`Pipeline.score_batch`; a single comment is a
 batch of one and gets exactly the answer it gets inside a larger batch (every stage is row-wise).
+A batch of one (each one-comment ``POST /v1/analyze``) takes cheaper paths where numpy's per-call
+cost was most of the work — language ID, cue columns, priority and queue, tag sets on Python
+numbers; the features' CSR arrays multiplied without building a scipy matrix — that do the same
+float operations in the same order (``tests/unit/test_one_comment.py`` compares the floats).
 
 >>> from triage import Comment
 >>> pipe = load_pipeline()                                    # doctest: +SKIP
