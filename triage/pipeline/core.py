@@ -114,12 +114,18 @@ class Pipeline:
         sent = calibrate_neutral(sent, self.neutral_scale)
         tag_table = np.column_stack([tags[tag] for tag in Tag])
         priority, queue = prioritize_arrays(sent[:, 0], {t.value: tags[t] for t in Tag}, urg, self.routing)
-        named = np.column_stack([urg[:, 0], tags[Tag.SPAM], tags[Tag.COMPLAINT], tags[Tag.ABUSE],
-                                 tags[Tag.QUESTION], tags[Tag.PRAISE], sent[:, 0]]).tolist()
+        columns = [urg[:, 0], tags[Tag.SPAM], tags[Tag.COMPLAINT], tags[Tag.ABUSE], tags[Tag.QUESTION],
+                   tags[Tag.PRAISE], sent[:, 0]]
         reason_min = self.routing.reason_min
-        reasons = [tuple(reasons_of(row, reason_min)) for row in named]
         urgent = QUEUES.index(Queue.URGENT)
-        for i in np.flatnonzero((urg[:, 0] >= 0.5) & (queue == urgent)).tolist():
+        if len(comments) == 1:  # one comment: the same floats without building a table
+            named = [float(c[0]) for c in columns]
+            reasons = [tuple(reasons_of(named, reason_min))]
+            needs_words = [0] if named[0] >= 0.5 and int(queue[0]) == urgent else []
+        else:
+            reasons = [tuple(reasons_of(row, reason_min)) for row in np.column_stack(columns).tolist()]
+            needs_words = np.flatnonzero((urg[:, 0] >= 0.5) & (queue == urgent)).tolist()
+        for i in needs_words:
             drivers = self._drivers(X, i)  # the words that pushed the urgency head towards high
             if drivers:
                 reasons[i] += ("words: " + ", ".join(f'"{w}"' for w in drivers),)
