@@ -30,11 +30,12 @@ from types import SimpleNamespace
 from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from triage.errors import TriageError
 from triage.service import moderation
 from triage.service.api import batcher
+from triage.service.api.limits import replaying
 from triage.service.api.schemas import AnalyzeIn, AnalyzeOut, record_of
 
 __all__ = ["PATH", "AnalyzeFastPath"]
@@ -127,13 +128,4 @@ async def _read(receive: Receive) -> tuple[bytes | None, Receive]:
         if not message.get("more_body", False):
             break
     body = b"".join(chunks)
-    replayed = False
-
-    async def replay() -> Message:
-        nonlocal replayed
-        if not replayed:
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return body, replay
+    return body, replaying(body, receive)

@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from triage.errors import RateLimitedError
 
-__all__ = ["BodyLimitMiddleware", "KeyLimiter"]
+__all__ = ["BodyLimitMiddleware", "KeyLimiter", "replaying"]
 
 
 @dataclass
@@ -158,13 +158,18 @@ class BodyLimitMiddleware:
                     f"not valid UTF-8 (byte 0x{body[exc.start]:02x} at offset {exc.start})",
                 )(scope, receive, send)
                 return
-        replayed = False
+        await self.app(scope, replaying(body, receive), send)
 
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
 
-        await self.app(scope, replay, send)
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands a body already read on once, then whatever ``receive`` says."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
