@@ -6,6 +6,7 @@ exits non-zero, the API maps it to a 4xx JSON body. Nothing else is translated a
 * TriageError
   + ConfigError                 bad settings or a bad pipeline.toml
   |  + UnknownComponentError    a registry name that does not exist (lists the known ones)
+  |  + EncoderUnavailableError  the accurate tier's encoder cannot give what the model reads -> 503
   + ModelNotFoundError          a model directory that is missing or incomplete
   + InputFormatError            a malformed input file (carries path, 1-based line and field)
   + UnsupportedLanguageError    a language the model does not cover (also a ValueError)
@@ -26,6 +27,7 @@ __all__ = [
     "AuthError",
     "ConfigError",
     "ConflictError",
+    "EncoderUnavailableError",
     "InputFormatError",
     "InvalidRequestError",
     "ModelNotFoundError",
@@ -56,6 +58,11 @@ class ConfigError(TriageError):
 
 class UnknownComponentError(ConfigError):
     """A component name that is not registered."""
+
+
+class EncoderUnavailableError(ConfigError):
+    """The encoder that runs cannot give the vectors the model's accurate heads read (e.g. layer 6
+    without onnxruntime): the accurate tier cannot score here; the fast tier still can."""
 
 
 class ModelNotFoundError(TriageError):

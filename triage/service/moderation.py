@@ -12,6 +12,7 @@ import binascii
 import json
 import re
 import secrets
+import logging
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from triage.errors import (
     AuthError,
     ConfigError,
     ConflictError,
+    EncoderUnavailableError,
     InvalidRequestError,
     NotFoundError,
     PermissionDeniedError,
@@ -48,6 +50,8 @@ from triage.service.store import replies as reply_store
 from triage.service.store.db import Database, utcnow
 from triage.service.store.models import ApiKey, Campaign, Label, StoredComment
 from triage.types import Comment, Queue, Tag, Tier, TriageResult
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "IngestResult",
@@ -157,6 +161,15 @@ def check_batch(texts: Sequence[str], settings: Settings) -> None:
             )
 
 
+_WARNED: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    if message not in _WARNED:
+        _WARNED.add(message)
+        log.warning(message)
+
+
 def ingest_tier(pipeline: Pipeline, settings: Settings) -> Tier:
     """The tier that scores stored comments: ``TRIAGE_INGEST_TIER``, else the accurate tier when the
     model has it (the better judgement for the queues, at ~30-50 ms per comment), else fast."""
@@ -255,9 +268,14 @@ def ingest(
         existing = repo.comments_by_external_id(s, next(iter(known)), first) if known else {}
     todo = [c for eid, c in first.items() if eid not in existing]
     tier = ingest_tier(pipeline, settings)
-    results = pipeline.score_batch(
-        [Comment(c.text, id=c.external_id, channel=channel, author=c.author) for c in todo], tier
-    )
+    batch = [Comment(c.text, id=c.external_id, channel=channel, author=c.author) for c in todo]
+    try:
+        results = pipeline.score_batch(batch, tier)
+    except EncoderUnavailableError as exc:
+        # the comments are stored all the same, judged by the fast tier (their `model` says so)
+        _warn_once(f"the accurate tier cannot run here ({exc}); storing comments scored by the fast tier")
+        tier = Tier.FAST
+        results = pipeline.score_batch(batch, tier)
     # How unsure the model is, against the thresholds of the tier that decided the tags.
     thresholds = pipeline.tiers[tier].thresholds
     unsure = [uncertainty(r.sentiment, r.tags, thresholds) for r in results]

@@ -25,6 +25,7 @@ from triage import __version__
 from triage.errors import (
     AuthError,
     ConflictError,
+    EncoderUnavailableError,
     InvalidRequestError,
     NotFoundError,
     PermissionDeniedError,
@@ -66,6 +67,7 @@ _STATUS: tuple[tuple[type[TriageError], int], ...] = (
     (InvalidRequestError, 422),
     (RateLimitedError, 429),
     (UnavailableError, 503),
+    (EncoderUnavailableError, 503),  # the server cannot run the accurate tier: not the caller's fault
 )
 
 
