@@ -153,3 +153,48 @@ def test_dask_follows_the_active_model_and_fails_on_an_unreadable_file(
         assert str(info.value).startswith(f"{bad}: ")
         assert not target.exists() or not any(target.iterdir())
         assert not Path(str(target) + ".part").exists()
+
+
+def test_dask_publishes_one_output_file_after_its_cluster_has_closed(
+    tmp_path: Path, model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Parquet file is assembled once the workers (each holding the model) are gone, so
+    the two memory peaks do not add up; a failure while publishing leaves no output behind."""
+    import contextlib
+
+    from triage.batch import dask_engine
+    from triage.batch.output import _Output
+
+    events: list[str] = []
+    real_client, real_finish = dask_engine._client, _Output.finish
+
+    @contextlib.contextmanager
+    def client(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        with real_client(*args, **kwargs) as c:
+            yield c
+        events.append("cluster closed")
+
+    def finish(self: _Output) -> None:
+        events.append("finish")
+        real_finish(self)
+
+    monkeypatch.setattr(dask_engine, "_client", client)
+    monkeypatch.setattr(_Output, "finish", finish)
+    src = write(tmp_path / "in.parquet", records(300))
+    out = tmp_path / "out.parquet"
+    opts = BatchOptions(progress="off", chunk_rows=100, workers=1)
+    summary = score_with_dask(str(src), str(out), model=model_dir, options=opts, processes=False)
+    assert events == ["cluster closed", "finish"]
+    assert summary.scored == 300
+    assert len(parquet_rows(out)) == 300
+
+    def broken(self: _Output) -> None:  # noqa: ARG001 - stands in for the method
+        raise OSError("disk full")
+
+    monkeypatch.setattr(_Output, "finish", broken)
+    failed = tmp_path / "failed.parquet"
+    with pytest.raises(OSError, match="disk full"):
+        score_with_dask(str(src), str(failed), model=model_dir, options=opts, processes=False)
+    assert not failed.exists()
+    assert not Path(str(failed) + ".part").exists()
+    assert not Path(str(failed) + ".part.d").exists()

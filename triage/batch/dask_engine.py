@@ -64,8 +64,10 @@ from triage.types import Tier
 
 __all__ = ["ModelPlugin", "Partition", "plan_partitions", "score_with_dask"]
 
-#: Parquet partitions: consecutive row groups up to about this many rows.
-PARQUET_PARTITION_ROWS = 25_000
+#: Parquet partitions: consecutive row groups up to about this many rows. A task keeps its
+#: partition's scored tables until the client takes them (a few in flight), so smaller
+#: partitions lower the peak memory; the output does not depend on it.
+PARQUET_PARTITION_ROWS = 10_000
 _SCAN_BLOCK = 8 << 20
 
 # --------------------------------------------------------------------------- model on workers
@@ -109,6 +111,7 @@ class ModelPlugin(WorkerPlugin):
                 path.write_bytes(data)
             _PIPELINES[self.key] = load_pipeline(self.tmp)
             _LOCKS[self.key] = threading.Lock()
+            self.files = {}  # on disk and loaded: no second copy in the worker's memory
 
     def teardown(self, worker: Any = None) -> None:  # noqa: ARG002
         if self.tmp:
@@ -387,17 +390,31 @@ def score_with_dask(
     echo(f"dask: {len(files)} input file(s), {len(parts)} partition(s)")
     started = time.monotonic()
     summary = Summary(output, errors_path=None)
-    with contextlib.ExitStack() as stack:
-        if client is None:
-            client = stack.enter_context(_client(scheduler, options.workers or 2, processes))
-        plugin = ModelPlugin(model_dir)
-        _register(client, plugin)
-        if partitioned:
-            _run_partitioned(client, parts, spec, options, plugin.key, output, errors_path, summary,
-                             echo, check)
-        else:
-            _run_single(client, parts, spec, options, plugin.key, output, out_fmt, errors_path,
-                        summary, echo, check)
+    out: _Output | None = None
+    try:
+        with contextlib.ExitStack() as stack:
+            if client is None:
+                client = stack.enter_context(_client(scheduler, options.workers or 2, processes))
+            plugin = ModelPlugin(model_dir)
+            _register(client, plugin)
+            plugin.files = {}  # the scheduler holds it for the workers now
+            if partitioned:
+                _run_partitioned(client, parts, spec, options, plugin.key, output, errors_path,
+                                 summary, echo, check)
+            else:
+                out = _run_single(client, parts, spec, options, plugin.key, output, out_fmt,
+                                  errors_path, echo, check)
+        # The single output file is published after the cluster has closed: assembling a
+        # Parquet file takes memory, and the workers (each with the model) are gone by then.
+        if out is not None:
+            out.finish()
+    except BaseException:
+        if out is not None:
+            out.discard()
+        raise
+    if out is not None:
+        _fill(summary, out.state.rows, out.state.scored, out.state.bad, out.state.kinds,
+              errors_path)
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -441,8 +458,9 @@ def _workers(client: Any) -> int:
 
 
 def _run_single(client: Any, parts: list[Partition], spec: EncodeSpec, options: BatchOptions,
-                key: str, output: str, out_fmt: str, errors_path: str, summary: Summary,
-                echo: Echo, check: _BadRowCheck) -> None:
+                key: str, output: str, out_fmt: str, errors_path: str,
+                echo: Echo, check: _BadRowCheck) -> _Output:
+    """Score the partitions into ``OUTPUT.part``; the caller publishes it (``finish``)."""
     out = _Output(output, out_fmt, errors_path, {}, durable=False)
     out.open_fresh()
     out.set_columns(spec.fieldnames, spec.schema)
@@ -469,13 +487,12 @@ def _run_single(client: Any, parts: list[Partition], spec: EncodeSpec, options: 
             check(st.rows, st.scored, st.bad, st.kinds, st.first_bad, final=False)
         st = out.state
         check(st.rows, st.scored, st.bad, st.kinds, st.first_bad, final=True)
-        out.finish()
     except BaseException:
         out.discard()
         raise
     finally:
         progress.close()
-    _fill(summary, out.state.rows, out.state.scored, out.state.bad, out.state.kinds, errors_path)
+    return out
 
 
 def _run_partitioned(client: Any, parts: list[Partition], spec: EncodeSpec, options: BatchOptions,
