@@ -198,3 +198,30 @@ def test_dask_publishes_one_output_file_after_its_cluster_has_closed(
     assert not failed.exists()
     assert not Path(str(failed) + ".part").exists()
     assert not Path(str(failed) + ".part.d").exists()
+
+
+def test_dask_parquet_partitions_are_whole_chunks_and_the_output_the_local_engines_bytes(
+    tmp_path: Path, pipeline: Pipeline, model_dir: Path, client: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Partitions cut row groups (of 350 rows here) where a chunk ends, so the Dask engine
+    scores the local engine's chunks and writes the same Parquet file, byte for byte."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from triage.batch import dask_engine
+
+    monkeypatch.setattr(dask_engine, "PARQUET_PARTITION_ROWS", 500)
+    src = tmp_path / "in.parquet"
+    pq.write_table(pa.Table.from_pylist(records(N)), src, row_group_size=350)
+    parts = plan_partitions([str(src)], None, 1 << 20, 200)
+    assert [(p.start, p.end, p.line) for p in parts] == [
+        (0, 400, 1), (400, 800, 401), (800, 1200, 801), (1200, 1500, 1201)]
+    local, dask = tmp_path / "local.parquet", tmp_path / "dask.parquet"
+    score_file(str(src), str(local), model=model_dir, pipeline=pipeline,
+               options=BatchOptions(progress="off", chunk_rows=200, workers=1))
+    summary = score_with_dask(str(src), str(dask), model=model_dir, client=client,
+                              options=BatchOptions(progress="off", chunk_rows=200))
+    assert summary.scored == N
+    assert dask.read_bytes() == local.read_bytes()
+    assert [r["id"] for r in parquet_rows(dask)] == [f"c{i}" for i in range(N)]

@@ -1,9 +1,10 @@
 """``triage score --engine dask``: the same chunk scoring as :mod:`triage.batch.engine`, on a Dask cluster.
 
 The input is one file, a directory, a glob or an fsspec URL of JSONL / CSV (gzip ok) / Parquet
-files. It is cut into partitions: Parquet files by row groups, plain JSONL and CSV files into
-byte ranges of about ``blocksize`` that start on record boundaries (found by one pass that counts
-newlines and, for CSV, quote parity, so a quoted field with newlines is never split and every
+files. It is cut into partitions: Parquet files into row ranges of a whole number of chunks (so
+that the chunks, and a Parquet output's bytes, are the local engine's), plain JSONL and CSV files
+into byte ranges of about ``blocksize`` that start on record boundaries (found by one pass that
+counts newlines and, for CSV, quote parity, so a quoted field with newlines is never split and every
 bad row keeps its true line number), a gzip file is one partition. Each partition is a task that
 opens its file on the worker (fsspec), scores it chunk by chunk with
 :func:`triage.batch.engine.score_chunk`, and either
@@ -49,6 +50,7 @@ from triage.batch.chunks import (
 )
 from triage.batch.engine import check_bad_rows, check_model, warn_missing_id
 from triage.batch.options import (
+    DEFAULT_CHUNK_ROWS,
     BadRowLimit,
     BatchOptions,
     Echo,
@@ -64,9 +66,9 @@ from triage.types import Tier
 
 __all__ = ["ModelPlugin", "Partition", "plan_partitions", "score_with_dask"]
 
-#: Parquet partitions: consecutive row groups up to about this many rows. A task keeps its
+#: Parquet partitions: about this many rows, a whole number of chunks. A task keeps its
 #: partition's scored tables until the client takes them (a few in flight), so smaller
-#: partitions lower the peak memory; the output does not depend on it.
+#: partitions lower the peak memory.
 PARQUET_PARTITION_ROWS = 10_000
 _SCAN_BLOCK = 8 << 20
 
@@ -206,22 +208,22 @@ def _split_points(path: str, fmt: str, blocksize: int) -> list[tuple[int, int]]:
     return [s for s in starts if s[0] < offset] or [(0, 1)]
 
 
-def plan_partitions(files: list[str], fmt: str | None, blocksize: int) -> list[Partition]:
-    """Cut the input files into partitions (see the module docstring)."""
+def plan_partitions(files: list[str], fmt: str | None, blocksize: int,
+                    chunk_rows: int = DEFAULT_CHUNK_ROWS) -> list[Partition]:
+    """Cut the input files into partitions (see the module docstring).
+
+    A Parquet file is cut every whole number of chunks (``chunk_rows``) near
+    :data:`PARQUET_PARTITION_ROWS` rows, whatever its row groups: the chunks are then the local
+    engine's, and so are the bytes of a Parquet output.
+    """
     parts: list[Partition] = []
+    step = max(1, round(PARQUET_PARTITION_ROWS / chunk_rows)) * chunk_rows
     for path in files:
         kind = tio.detect_format(path, fmt)
         if kind == "parquet":
-            with tio._open_parquet(path) as pf:
-                meta: Any = pf.metadata
-                begin = rows = 0
-                for i in range(meta.num_row_groups):
-                    rows += meta.row_group(i).num_rows
-                    if rows - begin >= PARQUET_PARTITION_ROWS:
-                        parts.append(Partition(path, kind, begin, rows, begin + 1))
-                        begin = rows
-                if rows > begin or not parts or parts[-1].path != path:
-                    parts.append(Partition(path, kind, begin, rows, begin + 1))
+            rows = tio.parquet_rows(path)
+            for begin in range(0, max(rows, 1), step):
+                parts.append(Partition(path, kind, begin, min(begin + step, rows), begin + 1))
         elif tio.is_gzip(path):
             parts.append(Partition(path, kind))
         else:
@@ -386,7 +388,7 @@ def score_with_dask(
                                         in_fmt=in_fmt)
     spec = replace(spec, fieldnames=fieldnames, schema=schema)
     check = _BadRowCheck(input, in_fmt, limit, errors_path)
-    parts = plan_partitions(files, options.fmt, blocksize)
+    parts = plan_partitions(files, options.fmt, blocksize, options.chunk_rows)
     echo(f"dask: {len(files)} input file(s), {len(parts)} partition(s)")
     started = time.monotonic()
     summary = Summary(output, errors_path=None)

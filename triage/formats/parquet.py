@@ -78,11 +78,18 @@ def _scan_parquet(path: str, start: int, end: int | None) -> Iterator[Row]:
         index = first_row or 0
         try:
             for batch in pf.iter_batches(batch_size=4096, row_groups=groups):
+                if index + batch.num_rows <= start:  # rows before the range: not decoded
+                    index += batch.num_rows
+                    continue
+                if index < start:
+                    batch = batch.slice(start - index)
+                    index = start
+                if end is not None:
+                    batch = batch.slice(0, max(0, end - index))
                 for record in batch.to_pylist():
                     if end is not None and index >= end:
                         return
-                    if index >= start:
-                        yield Row(index + 1, record, None, index + 1, index + 2)
+                    yield Row(index + 1, record, None, index + 1, index + 2)
                     index += 1
         except (pa.ArrowException, OSError) as exc:
             raise _parquet_error(path, exc) from None
