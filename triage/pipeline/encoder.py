@@ -372,13 +372,17 @@ class OnnxEncoder:
     def embed_selected(self, texts: Sequence[str], layers: Sequence[int]) -> np.ndarray:
         """The mean-pooled states of the given layers (1-based; the last is ``12``), each
         L2-normalised, side by side: (len(texts), 384 * len(layers)). One pass of the encoder."""
-        every = self.embed_layers(texts)
-        return every[:, [layer - 1 for layer in layers], :].reshape(len(texts), -1)
+        chosen = self._embed(texts, "pooled_layers", [layer - 1 for layer in layers])
+        return chosen.reshape(len(texts), self.dim * len(layers))
 
-    def _embed(self, texts: Sequence[str], output: str) -> np.ndarray:
+    def _embed(self, texts: Sequence[str], output: str, select: list[int] | None = None) -> np.ndarray:
+        """Window-weighted, L2-normalised vectors of ``output``; ``select``: only these layers of
+        ``pooled_layers`` (taken before the averaging, so the others cost nothing more)."""
         n = len(texts)
         rows, owner, weight = self.windows(texts) if n else ([], [], [])
         pooled = self._run(rows, output) if n else np.zeros((0, self.dim), np.float32)
+        if select is not None and n:
+            pooled = pooled[:, select, :]
         out = np.zeros((n, *pooled.shape[1:]), dtype=np.float64)
         if n == 0:
             return out.astype(np.float32)
