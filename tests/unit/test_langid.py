@@ -182,3 +182,55 @@ def test_prepare_and_strip_diacritics() -> None:
     assert prepare("RT @bob: GIÁ BAO NHIÊU??? 👍 https://x.co/a #sale") == "giá bao nhiêu"
     assert prepare("#only #hashtags") == "only hashtags"
     assert strip_diacritics("Đẹp quá, mulțumesc, şi ĂÂÎ") == "Dep qua, multumesc, si AAI"
+
+
+# A script that allows one configured language (Devanagari -> hi, Cyrillic -> ru) is answered
+# without the models; these texts are what could make the models disagree with that answer.
+ONE_LANGUAGE_SCRIPTS = [
+    "बहुत अच्छा",
+    "नमस्ते दोस्तों, यह वीडियो बहुत बढ़िया है!!! 👍",
+    "क",  # one letter: und by rule before any model
+    "ok ठीक है",
+    "привет",
+    "Сколько стоит? Доставка в Москву??? 😡",
+    "ЗДРАВСТВУЙТЕ, ЭТО СПАМ http://x.ru @bob #акция",
+    "Ћирилица на српском",  # Serbian: a Cyrillic language lid.176 knows but that is not configured
+    "Қазақша жазылған пікір",  # Kazakh
+    "ok ok привет",
+    "hello мир",  # Latin and Cyrillic: the script of most letters decides
+    "бббббб",
+    "ru ru ru",
+    "नमस्ते hello नमस्ते",
+    "bahut badhiya hai bhai",  # Hindi in Latin letters: the models decide
+]
+
+
+def test_one_language_scripts_equal_the_models_answer(detector: LanguageDetector) -> None:
+    texts = [normalize(t) for t in ONE_LANGUAGE_SCRIPTS + MIXED]
+    reference = detector.detect_reference(texts)  # both models on every row
+    assert detector.detect(texts) == reference
+    assert [detector.detect([t])[0] for t in texts] == reference
+    assert [(g.lang, g.score) for g in reference[:2]] == [("hi", 1.0), ("hi", 1.0)]
+    assert reference[4] == LanguageGuess("ru", 1.0)
+
+
+def test_one_language_script_needs_the_second_opinion() -> None:
+    # lid.176 alone: a text it knows nothing of is und, even in a one-language script.
+    alone = LanguageDetector(MODEL_DIR / "lid.176.ftz", use_second_opinion=False)
+    texts = [normalize(t) for t in ONE_LANGUAGE_SCRIPTS]
+    assert alone.detect(texts) == alone.detect_reference(texts)
+    two = LanguageDetector(MODEL_DIR, languages=("ru", "en", "uk"))  # Cyrillic: two languages
+    assert two.detect(texts) == two.detect_reference(texts)
+    assert {g.lang for g in two.detect(texts)} <= {"ru", "en", "uk", UNDETERMINED}
+
+
+def test_models_are_read_as_fasttext_predict_reads_them(detector: LanguageDetector) -> None:
+    from triage.pipeline.langid import _predict
+
+    views = [prepare(normalize(t)) for t in ONE_LANGUAGE_SCRIPTS + MIXED]
+    views = [v for v in views if v]
+    for model, k, threshold in ((detector._lid, 5, 1e-3), (detector._second, -1, 0.0)):
+        labels, probs = _predict(model, views, k, threshold)
+        expected_labels, expected_probs = model.predict(views, k=k, threshold=threshold)
+        assert labels == expected_labels
+        assert [p.tolist() for p in probs] == [p.tolist() for p in expected_probs]

@@ -365,6 +365,15 @@ class LanguageDetector:
         self._mask_table = np.array([self._script_mask[s] if self._script_mask[s] is not None
                                      else np.zeros(len(self.languages), bool) for s in _SCRIPT_NAMES])
         self._script_allowed = np.array([self._script_mask[s] is not None for s in _SCRIPT_NAMES])
+        # A script that allows exactly one configured language (Devanagari -> hi, Cyrillic -> ru)
+        # has a fixed answer once there is a second opinion: both votes are finite (the floors),
+        # every other language scores exp(-1e9) = 0, so _combine gives it confidence exactly 1.0
+        # whatever the models say, and they are not asked (tests compare with _combine).
+        self._fixed_guess: list[LanguageGuess | None] = [
+            LanguageGuess(self.languages[int(np.flatnonzero(row)[0])], 1.0)
+            if self._second is not None and int(row.sum()) == 1 else None
+            for row in self._mask_table
+        ]
 
     @property
     def has_second_opinion(self) -> bool:
@@ -375,7 +384,7 @@ class LanguageDetector:
         self, model: Any, texts: list[str], k: int, threshold: float = 0.0
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Probabilities of the configured languages (a row per text) and each top-1 probability."""
-        labels, probs = model.predict(texts, k=k, threshold=threshold)
+        labels, probs = _predict(model, texts, k, threshold)
         counts = [len(text_labels) for text_labels in labels]
         cols = np.fromiter(
             map(self._column.__getitem__, chain.from_iterable(labels)),
@@ -405,10 +414,20 @@ class LanguageDetector:
             code = int(codes[0])
             if code < 0 or not self._script_allowed[code]:
                 return [_RULE_UND]
+            fixed = self._fixed_guess[code]
+            if fixed is not None:
+                return [fixed]
             return [self._combine_one(views[0], self._mask_table[code])]  # type: ignore[arg-type]
         results: list[LanguageGuess] = [_RULE_UND] * len(texts)
         known = codes >= 0
         known[known] = self._script_allowed[codes[known]]
+        fixed_guess = self._fixed_guess
+        if any(g is not None for g in fixed_guess):
+            fixed = known.copy()
+            fixed[fixed] = [fixed_guess[c] is not None for c in codes[fixed].tolist()]
+            for i in np.flatnonzero(fixed).tolist():
+                results[i] = fixed_guess[codes[i]]  # type: ignore[call-overload]
+            known &= ~fixed
         rows = np.flatnonzero(known)
         if len(rows):
             prepared = [views[i] for i in rows.tolist()]
@@ -504,7 +523,7 @@ class LanguageDetector:
 
     def _row(self, model: Any, text: str, k: int, threshold: float = 0.0) -> tuple[NDArray[np.float64], float]:
         """:meth:`_probabilities` of one text: its row, and its top-1 probability (float32's value)."""
-        labels, probs = model.predict([text], k=k, threshold=threshold)
+        labels, probs = _predict(model, [text], k, threshold)
         out = np.zeros(len(self.languages))
         column = self._column
         values = probs[0].tolist()  # float32 -> the same doubles as the batch's float64 row
@@ -516,6 +535,15 @@ class LanguageDetector:
 
 
 _RULE_UND = LanguageGuess(UNDETERMINED, 1.0)
+
+
+def _predict(model: Any, views: list[str], k: int, threshold: float) -> tuple[list[list[str]], list[Any]]:
+    """``model.predict(views, k=k, threshold=threshold)``: the same call of fastText's C++
+    binding (``multilinePredict``) without the wrapper's per-text check and copy; a view never
+    holds a newline (:func:`prepare` turns every whitespace into a space), checked once."""
+    if "\n".join(views).count("\n") != len(views) - 1:  # pragma: no cover - the wrapper raises
+        return model.predict(views, k=k, threshold=threshold)  # type: ignore[no-any-return]
+    return model.f.multilinePredict([v + "\n" for v in views], k, threshold, "strict")  # type: ignore[no-any-return]
 _TINY = float(np.finfo(np.float64).tiny)
 _LID_PYTHON, _LID_UND = -2, -1  # _native.lid_views() codes besides a script number
 
