@@ -224,13 +224,53 @@ def test_one_language_script_needs_the_second_opinion() -> None:
     assert {g.lang for g in two.detect(texts)} <= {"ru", "en", "uk", UNDETERMINED}
 
 
-def test_models_are_read_as_fasttext_predict_reads_them(detector: LanguageDetector) -> None:
-    from triage.pipeline.langid import _predict
-
+def _awkward_views() -> list[str]:
     views = [prepare(normalize(t)) for t in ONE_LANGUAGE_SCRIPTS + MIXED]
-    views = [v for v in views if v]
-    for model, k, threshold in ((detector._lid, 5, 1e-3), (detector._second, -1, 0.0)):
-        labels, probs = _predict(model, views, k, threshold)
-        expected_labels, expected_probs = model.predict(views, k=k, threshold=threshold)
-        assert labels == expected_labels
-        assert [p.tolist() for p in probs] == [p.tolist() for p in expected_probs]
+    return [v for v in views if v] + [
+        "", "a", "</s>", "x </s> y", "__label__en hello", "ab\tcd\x0bef", "ñ", "日本語のテキスト", "😀 😀",
+        "a" * 400, "hocam bursayı eskişehire bağlayamaz mıyız", "sapte tineri se duc in padure",
+        "duyguların kaynağı kişilik personality person kişi demektir", "xin chao cac ban", "ok",
+        # the softmax's exp() in float instead of double changes the last bit of these
+        "hâhhaa", "rt me pegou pilantra", "ben artık insanlardan soğumaya başladım",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "k", "threshold"),
+    [("lid.176.ftz", 5, 1e-3), ("lid.176.ftz", 1, 0.0), ("lid.176.ftz", -1, 0.0),
+     ("second_opinion.ftz", -1, 0.0), ("second_opinion.ftz", 3, 0.1)],
+)
+def test_compiled_fasttext_gives_the_fasttext_packages_numbers(name: str, k: int, threshold: float) -> None:
+    import fasttext
+    import numpy as np
+
+    from triage.pipeline import ftz
+
+    native = ftz.load(MODEL_DIR / name)
+    assert native is not None  # the shipped models are read by the compiled path
+    reference = fasttext.load_model(str(MODEL_DIR / name))
+    assert native.get_labels() == reference.get_labels()
+    views = _awkward_views()
+    labels, probs = native.predict(views, k=k, threshold=threshold)
+    expected_labels, expected_probs = reference.predict(views, k=k, threshold=threshold)
+    for got_l, got_p, exp_l, exp_p in zip(labels, probs, expected_labels, expected_probs, strict=True):
+        assert dict(zip(got_l, got_p.tolist())) == dict(zip(exp_l, exp_p.tolist()))  # bit for bit
+        assert got_p.tolist() == exp_p.tolist()  # best first
+    # predict_into: the same numbers, by column
+    all_labels = reference.get_labels()
+    out, top = np.zeros((len(views), len(all_labels))), np.zeros(len(views))
+    native.predict_into(views, k, threshold, np.arange(len(all_labels), dtype=np.int32), out, top)
+    for i, (exp_l, exp_p) in enumerate(zip(expected_labels, expected_probs, strict=True)):
+        expected = np.zeros(len(all_labels))
+        expected[[all_labels.index(label) for label in exp_l]] = exp_p
+        assert out[i].tolist() == expected.tolist()
+        assert top[i] == float(exp_p[0])
+
+
+def test_a_model_the_compiled_path_does_not_read_falls_back(tmp_path: Path) -> None:
+    from triage.pipeline import ftz
+
+    odd = tmp_path / "odd.ftz"
+    odd.write_bytes((MODEL_DIR / "lid.176.ftz").read_bytes()[:-8])  # truncated
+    assert ftz.load(odd) is None
+    assert ftz.load(tmp_path.joinpath("x.bin").write_bytes(b"\0" * 64) and tmp_path / "x.bin") is None

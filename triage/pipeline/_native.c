@@ -2285,6 +2285,527 @@ static PyObject *py_abuse_suspects(PyObject *Py_UNUSED(mod), PyObject *texts)
 
 /* ------------------------------------------------------------------ module */
 
+/* ------------------------------------------------------------------ fastText inference
+ * A quantized supervised fastText model (lid.176.ftz, the second opinion) read into plain arrays by
+ * triage/pipeline/ftz.py, and its predictions computed here with the same float operations in the
+ * same order as fastText 0.9's C++ (tokens split on its whitespace, a "</s>" at the end of the
+ * line, character n-grams hashed with its FNV-1a of signed bytes, the pruned n-gram table, each
+ * input row added in float, the average, then the softmax or the hierarchical softmax's
+ * depth-first search, log(p + 1e-5) kept for the k best, exp() of it returned). The input rows are
+ * dequantized once at load (norm * centroid, the product fastText computes per row). Tests compare
+ * every probability with the fasttext package's, bit for bit. */
+
+typedef struct {
+    PyObject_HEAD
+    int32_t dim, minn, maxn, bucket, nwords, size, nlabels, loss, prune_mode, eos;
+    int64_t nrows;
+    int32_t *prune;          /* bucket -> pruned n-gram index or -1 (prune_mode 1) */
+    float *rows;             /* nrows x dim, dequantized */
+    float *out;              /* nlabels x dim (softmax: a row per label; hs: per inner node) */
+    int32_t *left, *right;   /* hs tree, 2 * nlabels - 1 nodes */
+    char *wchars;            /* the dictionary's entries, back to back */
+    int64_t *woff;
+    int32_t *wlen;
+    uint8_t *wlabel;         /* entry is a label */
+    int32_t *table;          /* open addressing: entry id or -1 */
+    uint32_t tmask;
+    float *hidden, *output;
+    int32_t *hk_label;       /* the k-best heap, as plain arrays */
+    float *hk_score;
+} FastTextObject;
+
+enum { FT_HS = 1, FT_SOFTMAX = 3 };
+
+static inline uint32_t ft_fnv_extend(uint32_t h, const char *p, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        h ^= (uint32_t)(int32_t)(int8_t)p[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static int32_t ft_lookup(FastTextObject *self, const char *w, Py_ssize_t n, uint32_t h)
+{
+    uint32_t i = h & self->tmask;
+    for (;;) {
+        int32_t id = self->table[i];
+        if (id < 0) return -1;
+        if (self->wlen[id] == n && memcmp(self->wchars + self->woff[id], w, (size_t)n) == 0) return id;
+        i = (i + 1) & self->tmask;
+    }
+}
+
+static void FastText_dealloc(FastTextObject *self)
+{
+    big_free(self->prune);
+    big_free(self->rows);
+    PyMem_Free(self->out);
+    PyMem_Free(self->left);
+    PyMem_Free(self->right);
+    PyMem_Free(self->wchars);
+    PyMem_Free(self->woff);
+    PyMem_Free(self->wlen);
+    PyMem_Free(self->wlabel);
+    big_free(self->table);
+    PyMem_Free(self->hidden);
+    PyMem_Free(self->output);
+    PyMem_Free(self->hk_label);
+    PyMem_Free(self->hk_score);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* Copies a C-contiguous buffer of `count` items of `fmt` ("f" or "i") into fresh memory. */
+static void *ft_copy(PyObject *o, const char *fmt, Py_ssize_t count, const char *what, int big)
+{
+    Py_buffer v;
+    if (PyObject_GetBuffer(o, &v, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return NULL;
+    const char *f = v.format ? v.format : "";
+    if (*f == '<' || *f == '=' || *f == '@') f++; /* little-endian is this machine's order */
+    if (v.itemsize != 4 || strcmp(f, fmt) || v.len != count * 4) {
+        PyBuffer_Release(&v);
+        PyErr_Format(PyExc_ValueError, "%s: expected %zd items of type %s", what, count, fmt);
+        return NULL;
+    }
+    void *p = big ? big_alloc((size_t)v.len) : PyMem_Malloc((size_t)(v.len ? v.len : 4));
+    if (!p) {
+        PyBuffer_Release(&v);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    memcpy(p, v.buf, (size_t)v.len);
+    PyBuffer_Release(&v);
+    return p;
+}
+
+/* FastText(entries: list[bytes], labels: bytes, nwords, dim, minn, maxn, bucket, loss, prune_mode,
+ *          prune: int32[bucket] | None, rows: float32[nrows * dim], out: float32[nlabels * dim],
+ *          left: int32, right: int32) */
+static int FastText_init(FastTextObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"entries", "labels", "nwords", "dim", "minn", "maxn", "bucket", "loss",
+                             "prune_mode", "prune", "rows", "out", "left", "right", NULL};
+    PyObject *entries, *labels, *prune_o, *rows_o, *out_o, *left_o, *right_o;
+    if (self->rows) {
+        PyErr_SetString(PyExc_RuntimeError, "FastText is already initialized");
+        return -1;
+    }
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!SiiiiiiiOOOOO", kwlist, &PyList_Type, &entries, &labels,
+                                     &self->nwords, &self->dim, &self->minn, &self->maxn, &self->bucket,
+                                     &self->loss, &self->prune_mode, &prune_o, &rows_o, &out_o, &left_o, &right_o))
+        return -1;
+    Py_ssize_t size = PyList_GET_SIZE(entries);
+    if (PyBytes_GET_SIZE(labels) != size || self->dim <= 0 || self->bucket <= 0 || self->nwords < 0 ||
+        self->nwords > size || (self->loss != FT_HS && self->loss != FT_SOFTMAX) || self->prune_mode < -1 ||
+        self->prune_mode > 1) {
+        PyErr_SetString(PyExc_ValueError, "inconsistent fastText model description");
+        return -1;
+    }
+    self->size = (int32_t)size;
+    self->nlabels = 0;
+    for (Py_ssize_t i = 0; i < size; i++) self->nlabels += PyBytes_AS_STRING(labels)[i] != 0;
+    Py_ssize_t nchars = 0;
+    for (Py_ssize_t i = 0; i < size; i++) {
+        PyObject *e = PyList_GET_ITEM(entries, i);
+        if (!PyBytes_Check(e)) {
+            PyErr_SetString(PyExc_TypeError, "entries must be bytes");
+            return -1;
+        }
+        nchars += PyBytes_GET_SIZE(e);
+    }
+    self->wchars = PyMem_Malloc((size_t)(nchars ? nchars : 1));
+    self->woff = PyMem_Malloc((size_t)(size ? size : 1) * sizeof(int64_t));
+    self->wlen = PyMem_Malloc((size_t)(size ? size : 1) * sizeof(int32_t));
+    self->wlabel = PyMem_Malloc((size_t)(size ? size : 1));
+    uint32_t tsize = 16;
+    while (tsize < 2 * (uint32_t)size + 1) tsize *= 2;
+    self->tmask = tsize - 1;
+    self->table = big_alloc((size_t)tsize * sizeof(int32_t));
+    self->hidden = PyMem_Malloc((size_t)self->dim * sizeof(float));
+    Py_ssize_t nout = self->nlabels ? self->nlabels : 1;
+    self->output = PyMem_Malloc((size_t)nout * sizeof(float));
+    self->hk_label = PyMem_Malloc((size_t)(nout + 1) * sizeof(int32_t));
+    self->hk_score = PyMem_Malloc((size_t)(nout + 1) * sizeof(float));
+    if (!self->wchars || !self->woff || !self->wlen || !self->wlabel || !self->table || !self->hidden ||
+        !self->output || !self->hk_label || !self->hk_score) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    memset(self->table, 0xff, (size_t)tsize * sizeof(int32_t));
+    self->eos = -1;
+    Py_ssize_t at = 0;
+    for (Py_ssize_t i = 0; i < size; i++) {
+        PyObject *e = PyList_GET_ITEM(entries, i);
+        Py_ssize_t n = PyBytes_GET_SIZE(e);
+        memcpy(self->wchars + at, PyBytes_AS_STRING(e), (size_t)n);
+        self->woff[i] = at;
+        self->wlen[i] = (int32_t)n;
+        self->wlabel[i] = PyBytes_AS_STRING(labels)[i] != 0;
+        uint32_t h = ft_fnv_extend(2166136261u, self->wchars + at, n);
+        if (ft_lookup(self, self->wchars + at, n, h) >= 0) {
+            PyErr_SetString(PyExc_ValueError, "the dictionary repeats an entry");
+            return -1;
+        }
+        uint32_t j = h & self->tmask;
+        while (self->table[j] >= 0) j = (j + 1) & self->tmask;
+        self->table[j] = (int32_t)i;
+        if (n == 4 && memcmp(PyBytes_AS_STRING(e), "</s>", 4) == 0) self->eos = (int32_t)i;
+        at += n;
+    }
+    if (self->prune_mode == 1 && !(self->prune = ft_copy(prune_o, "i", self->bucket, "prune", 1))) return -1;
+    Py_buffer v;
+    if (PyObject_GetBuffer(rows_o, &v, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
+    Py_ssize_t rlen = v.len;
+    PyBuffer_Release(&v);
+    self->nrows = rlen / 4 / self->dim;
+    if (!(self->rows = ft_copy(rows_o, "f", self->nrows * self->dim, "rows", 1))) return -1;
+    if (!(self->out = ft_copy(out_o, "f", (Py_ssize_t)self->nlabels * self->dim, "out", 0))) return -1;
+    if (self->loss == FT_HS) {
+        Py_ssize_t nodes = self->nlabels ? 2 * (Py_ssize_t)self->nlabels - 1 : 0;
+        if (!(self->left = ft_copy(left_o, "i", nodes, "left", 0))) return -1;
+        if (!(self->right = ft_copy(right_o, "i", nodes, "right", 0))) return -1;
+    }
+    return 0;
+}
+
+/* One row index per n-gram of "<token>" (fastText's computeSubwords and pushHash), added to hidden. */
+static inline void ft_add_row(FastTextObject *self, int64_t row, int64_t *count)
+{
+    if (row < 0 || row >= self->nrows) return; /* cannot happen with a consistent model */
+    const float *r = self->rows + row * self->dim;
+    float *x = self->hidden;
+    for (int32_t j = 0; j < self->dim; j++) x[j] += r[j];
+    (*count)++;
+}
+
+static void ft_subwords(FastTextObject *self, const char *w, Py_ssize_t n, int64_t *count)
+{
+    if (self->prune_mode == 0) return;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if ((w[i] & 0xC0) == 0x80) continue;
+        uint32_t h = 2166136261u;
+        Py_ssize_t j = i;
+        for (int32_t len = 1; j < n && len <= self->maxn; len++) {
+            Py_ssize_t from = j++;
+            while (j < n && (w[j] & 0xC0) == 0x80) j++;
+            h = ft_fnv_extend(h, w + from, j - from);
+            if (len >= self->minn && !(len == 1 && (i == 0 || j == n))) {
+                int32_t id = (int32_t)(h % (uint32_t)self->bucket);
+                if (self->prune_mode == 1) {
+                    id = self->prune[id];
+                    if (id < 0) continue;
+                }
+                ft_add_row(self, (int64_t)self->nwords + id, count);
+            }
+        }
+    }
+}
+
+static inline int ft_sep(char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f' || c == '\0';
+}
+
+/* hidden = the average of the line's input rows; returns how many (0: fastText predicts nothing). */
+static int64_t ft_hidden(FastTextObject *self, const char *s, Py_ssize_t n, char *scratch)
+{
+    int64_t count = 0;
+    memset(self->hidden, 0, (size_t)self->dim * sizeof(float));
+    Py_ssize_t i = 0;
+    for (;;) {
+        while (i < n && ft_sep(s[i])) i++;
+        const char *tok;
+        Py_ssize_t len;
+        int eos = i >= n;
+        if (eos) {
+            tok = "</s>";
+            len = 4;
+        } else {
+            Py_ssize_t start = i;
+            while (i < n && !ft_sep(s[i])) i++;
+            tok = s + start;
+            len = i - start;
+        }
+        if (len == 4 && memcmp(tok, "</s>", 4) == 0) eos = 1; /* fastText's line ends at its EOS token */
+        int32_t wid = ft_lookup(self, tok, len, ft_fnv_extend(2166136261u, tok, len));
+        int is_label = wid >= 0 ? self->wlabel[wid] : (len >= 9 && memcmp(tok, "__label__", 9) == 0);
+        if (!is_label) {
+            if (wid >= 0) ft_add_row(self, wid, &count);
+            if (!eos && (wid < 0 || self->maxn > 0)) {
+                scratch[0] = '<';
+                memcpy(scratch + 1, tok, (size_t)len);
+                scratch[len + 1] = '>';
+                ft_subwords(self, scratch, len + 2, &count);
+            }
+        }
+        if (eos) break;
+    }
+    if (count) {
+        float a = (float)(1.0 / (double)count);
+        for (int32_t j = 0; j < self->dim; j++) self->hidden[j] *= a;
+    }
+    return count;
+}
+
+static inline float ft_dot(const FastTextObject *self, int32_t row)
+{
+    const float *w = self->out + (int64_t)row * self->dim;
+    float d = 0.0f;
+    for (int32_t j = 0; j < self->dim; j++) d += w[j] * self->hidden[j];
+    return d;
+}
+
+static inline float ft_std_log(float x) { return (float)log((double)x + 1e-5); }
+
+/* fastText's k-best heap: keeps the k best scores; `worst` is the smallest kept */
+typedef struct {
+    int32_t k, n;
+    int32_t *label;
+    float *score;
+} FtHeap;
+
+static inline float ft_heap_min(const FtHeap *hp)
+{
+    float m = hp->score[0];
+    for (int32_t i = 1; i < hp->n; i++) m = hp->score[i] < m ? hp->score[i] : m;
+    return m;
+}
+
+static inline void ft_heap_push(FtHeap *hp, float score, int32_t label)
+{
+    hp->label[hp->n] = label;
+    hp->score[hp->n] = score;
+    hp->n++;
+    if (hp->n > hp->k) { /* drop the smallest (the last one among equals) */
+        int32_t at = 0;
+        for (int32_t i = 1; i < hp->n; i++)
+            if (hp->score[i] <= hp->score[at]) at = i;
+        hp->label[at] = hp->label[hp->n - 1];
+        hp->score[at] = hp->score[hp->n - 1];
+        hp->n--;
+    }
+}
+
+static void ft_dfs(const FastTextObject *self, FtHeap *hp, float log_threshold, int32_t node, float score)
+{
+    if (score < log_threshold) return;
+    if (hp->n == hp->k && score < ft_heap_min(hp)) return;
+    int32_t osz = self->nlabels;
+    if (self->left[node] == -1 && self->right[node] == -1) {
+        ft_heap_push(hp, score, node);
+        return;
+    }
+    float f = ft_dot(self, node - osz);
+    f = (float)(1. / (double)(1.0f + expf(-f)));
+    ft_dfs(self, hp, log_threshold, self->left[node], score + ft_std_log((float)(1.0 - (double)f)));
+    ft_dfs(self, hp, log_threshold, self->right[node], score + ft_std_log(f));
+}
+
+/* predict_into(views, k, threshold, columns: int32[nlabels], out: float64[n * ncols], top: float64[n])
+ * Each view's probabilities of the k best labels (fastText's predict(view + "\n", k, threshold)) in
+ * out[i, columns[label]] (labels whose column is -1 are skipped), and the best one's in top[i]
+ * (NaN when fastText would predict nothing). */
+static PyObject *FastText_predict_into(FastTextObject *self, PyObject *args)
+{
+    PyObject *views, *cols_o, *out_o, *top_o;
+    int k;
+    double threshold_d;
+    if (!PyArg_ParseTuple(args, "O!idOOO", &PyList_Type, &views, &k, &threshold_d, &cols_o, &out_o, &top_o))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(views);
+    if (k == -1) k = self->nlabels;
+    if (k <= 0) {
+        PyErr_SetString(PyExc_ValueError, "k needs to be 1 or higher!");
+        return NULL;
+    }
+    if (k > self->nlabels) k = self->nlabels;
+    float threshold = (float)threshold_d;
+    Py_buffer cols = {0}, out = {0}, top = {0};
+    char *scratch = NULL;
+    if (PyObject_GetBuffer(cols_o, &cols, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return NULL;
+    if (PyObject_GetBuffer(out_o, &out, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | PyBUF_WRITABLE) < 0) goto fail;
+    if (PyObject_GetBuffer(top_o, &top, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | PyBUF_WRITABLE) < 0) goto fail;
+    if (cols.itemsize != 4 || strcmp(cols.format, "i") || cols.len != (Py_ssize_t)self->nlabels * 4 ||
+        out.itemsize != 8 || strcmp(out.format, "d") || top.itemsize != 8 || strcmp(top.format, "d") ||
+        top.len != n * 8 || (n && out.len % (n * 8))) {
+        PyErr_SetString(PyExc_ValueError, "predict_into: columns int32[nlabels], out float64[n, m], top float64[n]");
+        goto fail;
+    }
+    Py_ssize_t ncols = n ? out.len / (n * 8) : 0;
+    const int32_t *col = cols.buf;
+    for (int32_t i = 0; i < self->nlabels; i++)
+        if (col[i] >= ncols) {
+            PyErr_SetString(PyExc_ValueError, "predict_into: a column is out of range");
+            goto fail;
+        }
+    double *o = out.buf, *t = top.buf;
+    Py_ssize_t cap = 0;
+    FtHeap hp = {k, 0, self->hk_label, self->hk_score};
+    float log_threshold = ft_std_log(threshold);
+    for (Py_ssize_t r = 0; r < n; r++) {
+        PyObject *v = PyList_GET_ITEM(views, r);
+        if (!PyUnicode_Check(v)) {
+            PyErr_SetString(PyExc_TypeError, "views must be str");
+            goto fail;
+        }
+        Py_ssize_t len;
+        const char *s = PyUnicode_AsUTF8AndSize(v, &len);
+        if (!s) goto fail;
+        if (len + 2 > cap) {
+            PyMem_Free(scratch);
+            cap = 2 * (len + 2);
+            if (!(scratch = PyMem_Malloc((size_t)cap))) {
+                PyErr_NoMemory();
+                goto fail;
+            }
+        }
+        double *row = o + r * ncols;
+        for (Py_ssize_t c = 0; c < ncols; c++) row[c] = 0.0;
+        hp.n = 0;
+        if (ft_hidden(self, s, len, scratch) == 0) {
+            t[r] = NAN;
+            continue;
+        }
+        if (self->loss == FT_SOFTMAX) {
+            float *y = self->output;
+            for (int32_t i = 0; i < self->nlabels; i++) y[i] = ft_dot(self, i);
+            float mx = y[0], z = 0.0f;
+            for (int32_t i = 0; i < self->nlabels; i++) mx = y[i] < mx ? mx : y[i];
+            for (int32_t i = 0; i < self->nlabels; i++) {
+                y[i] = (float)exp((double)(y[i] - mx));
+                z += y[i];
+            }
+            for (int32_t i = 0; i < self->nlabels; i++) y[i] /= z;
+            for (int32_t i = 0; i < self->nlabels; i++) {
+                if (y[i] < threshold) continue;
+                float s_i = ft_std_log(y[i]);
+                if (hp.n == hp.k && s_i < ft_heap_min(&hp)) continue;
+                ft_heap_push(&hp, s_i, i);
+            }
+        } else {
+            ft_dfs(self, &hp, log_threshold, 2 * self->nlabels - 2, 0.0f);
+        }
+        float best = -INFINITY;
+        for (int32_t i = 0; i < hp.n; i++) {
+            float p = expf(hp.score[i]);
+            int32_t c = col[hp.label[i]];
+            if (c >= 0) row[c] = (double)p;
+            if (hp.score[i] > best || i == 0) best = hp.score[i];
+        }
+        t[r] = hp.n ? (double)expf(best) : NAN;
+    }
+    PyMem_Free(scratch);
+    PyBuffer_Release(&cols);
+    PyBuffer_Release(&out);
+    PyBuffer_Release(&top);
+    Py_RETURN_NONE;
+fail:
+    PyMem_Free(scratch);
+    PyBuffer_Release(&cols);
+    if (out.obj) PyBuffer_Release(&out);
+    if (top.obj) PyBuffer_Release(&top);
+    return NULL;
+}
+
+/* predict(views, k, threshold) -> [(label index, probability), ...] per view, best first (tests) */
+static PyObject *FastText_predict(FastTextObject *self, PyObject *args)
+{
+    PyObject *views;
+    int k;
+    double threshold_d;
+    if (!PyArg_ParseTuple(args, "O!id", &PyList_Type, &views, &k, &threshold_d)) return NULL;
+    if (k == -1) k = self->nlabels;
+    if (k <= 0) {
+        PyErr_SetString(PyExc_ValueError, "k needs to be 1 or higher!");
+        return NULL;
+    }
+    if (k > self->nlabels) k = self->nlabels;
+    float threshold = (float)threshold_d;
+    Py_ssize_t n = PyList_GET_SIZE(views);
+    PyObject *result = PyList_New(n);
+    char *scratch = NULL;
+    Py_ssize_t cap = 0;
+    if (!result) return NULL;
+    FtHeap hp = {k, 0, self->hk_label, self->hk_score};
+    for (Py_ssize_t r = 0; r < n; r++) {
+        Py_ssize_t len;
+        PyObject *v = PyList_GET_ITEM(views, r);
+        const char *s = PyUnicode_Check(v) ? PyUnicode_AsUTF8AndSize(v, &len) : NULL;
+        if (!s) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "views must be str");
+            goto fail;
+        }
+        if (len + 2 > cap) {
+            PyMem_Free(scratch);
+            cap = 2 * (len + 2);
+            if (!(scratch = PyMem_Malloc((size_t)cap))) {
+                PyErr_NoMemory();
+                goto fail;
+            }
+        }
+        hp.n = 0;
+        if (ft_hidden(self, s, len, scratch)) {
+            if (self->loss == FT_SOFTMAX) {
+                float *y = self->output;
+                for (int32_t i = 0; i < self->nlabels; i++) y[i] = ft_dot(self, i);
+                float mx = y[0], z = 0.0f;
+                for (int32_t i = 0; i < self->nlabels; i++) mx = y[i] < mx ? mx : y[i];
+                for (int32_t i = 0; i < self->nlabels; i++) {
+                    y[i] = (float)exp((double)(y[i] - mx));
+                    z += y[i];
+                }
+                for (int32_t i = 0; i < self->nlabels; i++) y[i] /= z;
+                for (int32_t i = 0; i < self->nlabels; i++) {
+                    if (y[i] < threshold) continue;
+                    float s_i = ft_std_log(y[i]);
+                    if (hp.n == hp.k && s_i < ft_heap_min(&hp)) continue;
+                    ft_heap_push(&hp, s_i, i);
+                }
+            } else {
+                ft_dfs(self, &hp, ft_std_log(threshold), 2 * self->nlabels - 2, 0.0f);
+            }
+        }
+        /* best first (insertion sort: k is small) */
+        for (int32_t i = 1; i < hp.n; i++)
+            for (int32_t j = i; j > 0 && hp.score[j] > hp.score[j - 1]; j--) {
+                float ts = hp.score[j]; hp.score[j] = hp.score[j - 1]; hp.score[j - 1] = ts;
+                int32_t tl = hp.label[j]; hp.label[j] = hp.label[j - 1]; hp.label[j - 1] = tl;
+            }
+        PyObject *lst = PyList_New(hp.n);
+        if (!lst) goto fail;
+        PyList_SET_ITEM(result, r, lst);
+        for (int32_t i = 0; i < hp.n; i++) {
+            PyObject *pair = Py_BuildValue("(id)", hp.label[i], (double)expf(hp.score[i]));
+            if (!pair) goto fail;
+            PyList_SET_ITEM(lst, i, pair);
+        }
+    }
+    PyMem_Free(scratch);
+    return result;
+fail:
+    PyMem_Free(scratch);
+    Py_DECREF(result);
+    return NULL;
+}
+
+static PyMethodDef FastText_methods[] = {
+    {"predict_into", (PyCFunction)FastText_predict_into, METH_VARARGS,
+     "Probabilities of the k best labels of each view into a float64 matrix by label column."},
+    {"predict", (PyCFunction)FastText_predict, METH_VARARGS, "[(label index, probability), ...] per view."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject FastTextType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "triage.pipeline._native.FastText",
+    .tp_doc = "A quantized supervised fastText model's predictions (see triage/pipeline/ftz.py).",
+    .tp_basicsize = sizeof(FastTextObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)FastText_init,
+    .tp_dealloc = (destructor)FastText_dealloc,
+    .tp_methods = FastText_methods,
+};
+
 static PyMethodDef methods[] = {
     {"clean", py_clean, METH_O, "normalize()'s tail: invisible characters removed, whitespace collapsed, stripped."},
     {"fold_flags", py_fold_flags, METH_O, "Bit set of what fold()'s substitutions may find."},
@@ -2309,15 +2830,19 @@ static struct PyModuleDef moduledef = {
 PyMODINIT_FUNC PyInit__native(void)
 {
     for (Py_UCS4 c = 0; c < 0x10000; c++) ctab[c] = classify(c);
-    if (PyType_Ready(&VocabType) < 0 || PyType_Ready(&CueType) < 0 || PyType_Ready(&CueScanType) < 0) return NULL;
+    if (PyType_Ready(&VocabType) < 0 || PyType_Ready(&CueType) < 0 || PyType_Ready(&CueScanType) < 0 ||
+        PyType_Ready(&FastTextType) < 0)
+        return NULL;
     PyObject *m = PyModule_Create(&moduledef);
     if (!m) return NULL;
     Py_INCREF(&VocabType);
     Py_INCREF(&CueType);
     Py_INCREF(&CueScanType);
+    Py_INCREF(&FastTextType);
     if (PyModule_AddObject(m, "Vocab", (PyObject *)&VocabType) < 0 ||
         PyModule_AddObject(m, "CueScan", (PyObject *)&CueScanType) < 0 ||
         PyModule_AddObject(m, "CueTable", (PyObject *)&CueType) < 0 ||
+        PyModule_AddObject(m, "FastText", (PyObject *)&FastTextType) < 0 ||
         PyModule_AddIntConstant(m, "F_AT", F_AT) < 0 || PyModule_AddIntConstant(m, "F_SLASH", F_SLASH) < 0 ||
         PyModule_AddIntConstant(m, "F_DOT", F_DOT) < 0 || PyModule_AddIntConstant(m, "F_DIGIT", F_DIGIT) < 0 ||
         PyModule_AddIntConstant(m, "F_DIGITS8", F_DIGITS8) < 0 || PyModule_AddIntConstant(m, "N_CUES", N_CUES) < 0 ||

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from triage.errors import ConfigError, ModelNotFoundError, UnsupportedLanguageError
+from triage.pipeline import ftz
 from triage.pipeline.text import _native, has_letters
 from triage.types import UNDETERMINED, LanguageGuess
 
@@ -253,7 +254,12 @@ def only_shared_words_reference(prepared: str) -> bool:
 
 
 def _load_fasttext(path: Path) -> Any:
-    """Load a fastText model file (the fastText format holds no code to execute)."""
+    """Load a fastText model file (the fastText format holds no code to execute): read by
+    :mod:`triage.pipeline.ftz` for the compiled predictions when it is a model of the kind the
+    shipped ones are (the same numbers, bit for bit), else by the ``fasttext`` package."""
+    native = ftz.load(path)
+    if native is not None:
+        return native
     import fasttext  # noqa: PLC0415 - imported on first load only, keeps `import triage` light
 
     return fasttext.load_model(str(path))
@@ -319,6 +325,7 @@ class LanguageDetector:
         self.top_k = int(top_k) if top_k is not None else 0
         self.lid_threshold = float(lid_threshold)
 
+        self._columns_by_model: dict[int, NDArray[np.int32]] = {}
         self._lid = _load_fasttext(lid_path)
         lid_labels = {label.removeprefix(_LABEL) for label in self._lid.get_labels()}
         unknown = [lang for lang in self.languages if lang not in lid_labels]
@@ -330,7 +337,7 @@ class LanguageDetector:
         # Label -> column of the configured language, -1 for every other label of either model.
         self._column: dict[str, int] = dict.fromkeys(self._lid.get_labels(), -1)
         self._column.update({_LABEL + lang: i for i, lang in enumerate(self.languages)})
-        self._lid_prior_top = float(self._lid.predict("", k=1)[1][0])
+        self._lid_prior_top = float(self._lid.predict([""], k=1)[1][0][0])
 
         self._second: Any = None
         if use_second_opinion:
@@ -375,6 +382,14 @@ class LanguageDetector:
             for row in self._mask_table
         ]
 
+    def _native_columns(self, model: ftz.NativeFastText) -> NDArray[np.int32]:
+        """The configured language's column of each of the model's labels (-1: none)."""
+        columns = self._columns_by_model.get(id(model))
+        if columns is None:
+            columns = np.array([self._column.get(label, -1) for label in model.get_labels()], dtype=np.int32)
+            self._columns_by_model[id(model)] = columns
+        return columns
+
     @property
     def has_second_opinion(self) -> bool:
         """Whether a second-opinion model was loaded."""
@@ -384,6 +399,11 @@ class LanguageDetector:
         self, model: Any, texts: list[str], k: int, threshold: float = 0.0
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Probabilities of the configured languages (a row per text) and each top-1 probability."""
+        if isinstance(model, ftz.NativeFastText):
+            out = np.zeros((len(texts), len(self.languages)))
+            top = np.empty(len(texts))
+            model.predict_into(texts, k, threshold, self._native_columns(model), out, top)
+            return out, top
         labels, probs = _predict(model, texts, k, threshold)
         counts = [len(text_labels) for text_labels in labels]
         cols = np.fromiter(
@@ -523,6 +543,9 @@ class LanguageDetector:
 
     def _row(self, model: Any, text: str, k: int, threshold: float = 0.0) -> tuple[NDArray[np.float64], float]:
         """:meth:`_probabilities` of one text: its row, and its top-1 probability (float32's value)."""
+        if isinstance(model, ftz.NativeFastText):
+            out, top = self._probabilities(model, [text], k, threshold)
+            return out[0], float(top[0])
         labels, probs = _predict(model, [text], k, threshold)
         out = np.zeros(len(self.languages))
         column = self._column
