@@ -11,16 +11,24 @@ generator, in a second process. Scenarios:
   the same cores; its CPU and the server's are reported;
 * ``analyze-100``: 100 comments per request, closed loop with ``--concurrency`` clients;
 * ``ingest-100``:  100 new comments per request into one channel, closed loop, on each database
-  given (SQLite always; PostgreSQL with ``--postgres URL``).
+  given (SQLite always; PostgreSQL with ``--postgres URL``), with the server's ingest tier set to
+  each of ``--ingest-tiers`` (``TRIAGE_INGEST_TIER``; the server's default is the accurate tier).
 
-    python benchmarks/bench_service.py         # ~3 min; writes benchmarks/results/service.*
+The batch scenarios run ``analyze-100`` at each of ``--batch-tiers`` too, so an ingest is compared
+with scoring the same comments at the same tier: what ingest adds is the difference. With
+``--baseline-src`` they run against both servers, ``--rounds`` times, alternating which goes
+first; server CPU per comment is reported next to the rates (the cores are shared).
+
+    python benchmarks/bench_service.py         # ~4 min; writes benchmarks/results/service.*
     git worktree add /tmp/old <commit>; cp triage/pipeline/_native*.so /tmp/old/triage/pipeline/
     python benchmarks/bench_service.py --baseline-src /tmp/old   # old and new side by side
     python benchmarks/bench_service.py --postgres "$(scripts/postgres start)"
     python benchmarks/bench_service.py --tier accurate --rate 20 --workers 1
 
 Targets: analyze-1 p99 <= 10 ms at 500 req/s on 2 cores (issue 13, fast tier), <= 60 ms at
-20 req/s (accurate); ingest >= 1,000 comments/s in batches of 100.
+20 req/s (accurate); ingest >= 1,000 comments/s in batches of 100 with the fast tier. An ingest at
+the accurate tier (the default) is bound by the encoder (~90% of the server's time, see
+``benchmarks/results/ingest_profile.md``): about what ``analyze-100`` at the accurate tier gives.
 """
 
 from __future__ import annotations
@@ -171,9 +179,16 @@ def open_loop(
 
 
 def closed_loop(
-    url: str, headers: dict[str, str], seconds: float, concurrency: int, make_body: Any
+    url: str,
+    headers: dict[str, str],
+    seconds: float,
+    concurrency: int,
+    make_body: Any,
+    server: Server | None = None,
 ) -> dict[str, Any]:
-    """``concurrency`` clients sending back to back for ``seconds``."""
+    """``concurrency`` clients sending back to back for ``seconds`` (with ``server``: its CPU)."""
+    load = os.getloadavg()[0]
+    cpu = _ServerCpu(server) if server is not None else None
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -197,14 +212,23 @@ def closed_loop(
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - start
-    return {
+    out = {
         "requests": len(latencies),
         "concurrency": concurrency,
         "rps": round(len(latencies) / elapsed, 1),
         "comments_per_s": round(100 * len(latencies) / elapsed, 0),
         "errors": errors[0],
         **percentiles(latencies),
+        "load_avg_1min": round(load, 2),
     }
+    if cpu is not None:
+        server_cpu = cpu.pct()
+        out["server_cpu_pct"] = server_cpu
+        # CPU seconds per second / comments per second, in ms
+        out["server_cpu_ms_per_comment"] = round(
+            10 * server_cpu / max(out["comments_per_s"], 1e-9), 3
+        )
+    return out
 
 
 class _ServerCpu:
@@ -260,19 +284,27 @@ def run(
     *,
     workers: int,
     src: Path | None = None,
+    ingest_tier: str | None = None,
+    batch_tiers: tuple[str, ...] = (),
+    tag: str = "",
 ) -> dict[str, Any]:
     """Start ``triage serve --workers N`` (from the source tree ``src``, default this one) on
-    ``db_url`` and run ``scenarios`` against it."""
+    ``db_url`` and run ``scenarios`` against it: ``analyze-100`` once per tier of
+    ``batch_tiers`` (keys ``analyze-100 <tier>``), ``ingest-100`` with the server's ingest tier
+    set to ``ingest_tier`` (key ``ingest-100 <tier>``; external ids start with ``tag``)."""
     # One key sends everything here: the per-key limits (on by default) would measure themselves.
     env = {"TRIAGE_RATE_LIMIT_PER_MINUTE": "0", "TRIAGE_MAX_IN_FLIGHT_PER_KEY": "0"}
+    if ingest_tier is not None:
+        env["TRIAGE_INGEST_TIER"] = ingest_tier
+    if db_url.startswith("postgresql"):  # every run starts from empty tables
+        upgrade(db_url)  # (a --baseline-src on PostgreSQL needs the same migrations)
+        empty_database(db_url)
     if src is not None:  # another checkout (an older commit, for a same-run comparison)
         env["PYTHONPATH"] = str(src.resolve())
         env["PYTHONSAFEPATH"] = "1"  # `python -c` would put the cwd (this checkout) first
         token = _key_with(env, db_url)
     else:
         upgrade(db_url)
-        if db_url.startswith("postgresql"):
-            empty_database(db_url)
         db = Database(db_url)
         token = create_key(db, Role.ADMIN, [])[1]
         db.dispose()
@@ -282,9 +314,10 @@ def run(
     server.start()
     out: dict[str, Any] = {}
     try:
-        warm = httpx.Client(base_url=server.url, headers=headers, timeout=30)
-        for _ in range(100):
-            warm.post("/v1/analyze", json={"comments": texts(1, 0), "tier": args.tier})
+        warm = httpx.Client(base_url=server.url, headers=headers, timeout=60)
+        for tier in {args.tier, *batch_tiers, *([ingest_tier] if ingest_tier else [])}:
+            for _ in range(100 if tier == args.tier else 3):  # the accurate tier loads its encoder
+                warm.post("/v1/analyze", json={"comments": texts(1, 0), "tier": tier})
         warm.close()
         if "analyze-1" in scenarios:
             for rate in args.rate:
@@ -304,24 +337,26 @@ def run(
                     "load_avg_1min": round(load, 2),
                 }
         if "analyze-100" in scenarios:
-            out["analyze-100"] = closed_loop(
-                f"{server.url}/v1/analyze",
-                headers,
-                args.seconds,
-                args.concurrency,
-                lambda w, i: {"comments": texts(100, i), "tier": args.tier},
-            )
+            for tier in batch_tiers:
+                out[f"analyze-100 {tier}"] = closed_loop(
+                    f"{server.url}/v1/analyze",
+                    headers,
+                    args.seconds,
+                    args.concurrency,
+                    lambda w, i, tier=tier: {"comments": texts(100, i), "tier": tier},
+                    server,
+                )
         if "ingest-100" in scenarios:
 
             def batch(w: int, i: int) -> dict[str, Any]:
                 items = [
-                    {"external_id": f"w{w}-{i}-{j}", "text": t["text"], "author": f"a{j}"}
+                    {"external_id": f"{tag}w{w}-{i}-{j}", "text": t["text"], "author": f"a{j}"}
                     for j, t in enumerate(texts(100, i))
                 ]
                 return {"channel": "bench", "comments": items}
 
-            out["ingest-100"] = closed_loop(
-                f"{server.url}/v1/comments", headers, args.seconds, args.concurrency, batch
+            out[f"ingest-100 {ingest_tier or 'default'}"] = closed_loop(
+                f"{server.url}/v1/comments", headers, args.seconds, args.concurrency, batch, server
             )
     finally:
         server.stop()
@@ -359,7 +394,7 @@ def main() -> None:
     parser.add_argument(
         "--baseline-src",
         type=Path,
-        help="also run analyze-1 against the server of this source tree (an older commit: "
+        help="also run every scenario against the server of this source tree (an older commit: "
         "`git worktree add /tmp/old <commit>`), alternating with this one, for ratios measured "
         "in the same run",
     )
@@ -375,6 +410,26 @@ def main() -> None:
         nargs="+",
         default=["analyze-1", "analyze-100", "ingest-100"],
         choices=["analyze-1", "analyze-100", "ingest-100"],
+    )
+    parser.add_argument(
+        "--batch-tiers",
+        nargs="+",
+        default=["fast", "accurate"],
+        choices=["fast", "accurate"],
+        help="tiers of analyze-100 (the request's `tier`)",
+    )
+    parser.add_argument(
+        "--ingest-tiers",
+        nargs="+",
+        default=["accurate", "fast"],
+        choices=["fast", "accurate"],
+        help="ingest-100 with the server's TRIAGE_INGEST_TIER set to each (accurate: the default)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="batch scenarios: runs of each server, alternating current and baseline",
     )
     parser.add_argument(
         "--out", type=Path, default=RESULTS / "service", help="results file stem (.md and .json)"
@@ -412,26 +467,57 @@ def main() -> None:
                     out = run(url, args, log, ["analyze-1"], workers=workers, src=src)
                     for r in out.values():
                         results["analyze-1"].append({"code": code, "workers": workers, **r})
-        closed = [s for s in args.scenarios if s != "analyze-1"]
-        if closed:
-            sqlite_url = f"sqlite:///{tmp}/bench.db"
-            results["sqlite"] = run(
-                sqlite_url, args, Path(tmp) / "server.log", closed, workers=args.workers[0]
-            )
-            if args.postgres and "ingest-100" in closed:
-                results["postgresql"] = run(
-                    args.postgres,
-                    args,
-                    Path(tmp) / "server-pg.log",
-                    ["ingest-100"],
-                    workers=args.workers[0],
-                )
+        results["batches"] = run_batches(args, codes, Path(tmp))
     results["machine"]["load_avg_at_end"] = os.getloadavg()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(results, indent=2) + "\n")
     text = report(results, args)
     args.out.with_suffix(".md").write_text(text)
     print(text)  # noqa: T201
+
+
+def run_batches(
+    args: argparse.Namespace, codes: list[tuple[str, Path | None]], tmp: Path
+) -> list[dict[str, Any]]:
+    """The batch scenarios (analyze-100, ingest-100) on each database, each code, ``--rounds``
+    times; in each round the codes go in turn, the first of the last round going last."""
+    dbs = [("sqlite", None)] + ([("postgresql", args.postgres)] if args.postgres else [])
+    rows: list[dict[str, Any]] = []
+    n = 0
+    for rnd in range(args.rounds):
+        order = codes if rnd % 2 == 0 else codes[::-1]
+        for database, pg_url in dbs:
+            for code, src in order:
+                # one server per ingest tier (TRIAGE_INGEST_TIER); analyze-100 with the first
+                plans: list[tuple[list[str], str | None]] = []
+                if "ingest-100" in args.scenarios:
+                    plans += [(["ingest-100"], t) for t in args.ingest_tiers]
+                if "analyze-100" in args.scenarios and database == "sqlite":
+                    if plans:
+                        plans[0] = (["analyze-100", "ingest-100"], plans[0][1])
+                    else:
+                        plans.append((["analyze-100"], None))
+                for scenarios, ingest_tier in plans:
+                    n += 1
+                    url = pg_url or f"sqlite:///{tmp}/batch-{n}.db"
+                    out = run(
+                        url,
+                        args,
+                        tmp / f"server-batch-{n}.log",
+                        scenarios,
+                        workers=args.workers[0],
+                        src=src,
+                        ingest_tier=ingest_tier,
+                        batch_tiers=tuple(args.batch_tiers),
+                        tag=f"r{n}-",
+                    )
+                    for name, r in out.items():
+                        scenario, tier = name.split(" ")
+                        rows.append(
+                            {"database": database, "scenario": scenario, "tier": tier,
+                             "code": code, "round": rnd + 1, **r}
+                        )
+    return rows
 
 
 def _commit(src: Path) -> str:
@@ -465,22 +551,23 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> str:
             else ""
         )
         + ".",
-        "",
-        "## analyze-1: one comment per request, open loop",
-        "",
-        "Requests are sent on a fixed schedule whatever the server does; latency is measured "
-        "from each request's scheduled time, so queueing in the server is counted. Client and "
-        "server CPU: % of one core during the scenario (server: all its processes); ms/req: "
-        "server CPU time per request.",
-        "",
     ]
     rows = results["analyze-1"]
     base = {(r["workers"], r["target_rps"]): r for r in rows if r["code"] == "baseline"}
-    lines += [
-        "| workers | rate req/s | code | achieved | p50 ms | p90 ms | p99 ms | max ms | errors "
-        "| client CPU % | server CPU % | server ms/req | load | p99 baseline/current |",
-        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
+    if rows:
+        lines += [
+            "",
+            "## analyze-1: one comment per request, open loop",
+            "",
+            "Requests are sent on a fixed schedule whatever the server does; latency is measured "
+            "from each request's scheduled time, so queueing in the server is counted. Client and "
+            "server CPU: % of one core during the scenario (server: all its processes); ms/req: "
+            "server CPU time per request.",
+            "",
+            "| workers | rate req/s | code | achieved | p50 ms | p90 ms | p99 ms | max ms | errors "
+            "| client CPU % | server CPU % | server ms/req | load | p99 baseline/current |",
+            "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
     for r in rows:
         b = base.get((r["workers"], r["target_rps"]))
         ratio = (
@@ -492,21 +579,36 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> str:
             f"{r['client_cpu_pct']} | {r['server_cpu_pct']} | {r['server_cpu_ms_per_request']} | "
             f"{r['load_avg_1min']} | {ratio} |"
         )
-    closed = [(db, n, r) for db in ("sqlite", "postgresql") for n, r in results.get(db, {}).items()]
+    closed = results.get("batches", [])
     if closed:
         lines += [
             "",
             f"## Batches of 100, closed loop ({args.concurrency} clients, "
             f"{args.workers[0]} worker{'s' if args.workers[0] > 1 else ''})",
             "",
-            "| database | scenario | requests | rate | comments/s | p50 ms | p99 ms | max ms "
-            "| errors |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+            "analyze-100 scores the comments without storing them (the request's `tier`); "
+            "ingest-100 scores, stores and enqueues 100 new comments with the server's "
+            "`TRIAGE_INGEST_TIER` (the default is the accurate tier). Server CPU ms/comment: "
+            "the server's CPU time over the comments it handled (less sensitive than the rates "
+            "to what else runs on the shared cores).",
+            "",
+            "| database | scenario | tier | code | round | requests | rate req/s | comments/s "
+            "| p50 ms | p99 ms | max ms | errors | server CPU ms/comment | load |",
+            "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
-        for db, name, r in closed:
+        order = {"sqlite": 0, "fast": 0, "baseline": 0}
+        for r in sorted(
+            closed,
+            key=lambda r: (
+                order.get(r["database"], 1), r["scenario"], order.get(r["tier"], 1), r["round"],
+                order.get(r["code"], 1),
+            ),
+        ):
             lines.append(
-                f"| {db} | {name} | {r['requests']} | {r['rps']} req/s | {r['comments_per_s']} | "
-                f"{r['p50_ms']} | {r['p99_ms']} | {r['max_ms']} | {r['errors']} |"
+                f"| {r['database']} | {r['scenario']} | {r['tier']} | {r['code']} | {r['round']} "
+                f"| {r['requests']} | {r['rps']} | {r['comments_per_s']:g} | {r['p50_ms']} "
+                f"| {r['p99_ms']} | {r['max_ms']} | {r['errors']} "
+                f"| {r.get('server_cpu_ms_per_comment', '')} | {r['load_avg_1min']} |"
             )
     return "\n".join(lines) + "\n"
 

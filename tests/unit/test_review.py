@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from triage.pipeline.uncertainty import tag_uncertainty, uncertainty, uncertainty_arrays
+from triage.pipeline.uncertainty import tag_uncertainty, uncertainties, uncertainty, uncertainty_arrays
 from triage.types import SentimentScores, Tag, TagScores
 
 THRESHOLDS = {Tag.QUESTION: 0.225, Tag.COMPLAINT: 0.3, Tag.SPAM: 0.375, Tag.PRAISE: 0.3, Tag.ABUSE: 0.4}
@@ -57,3 +57,18 @@ def test_the_vectorised_form_agrees_with_one_comment_at_a_time() -> None:
         )
         assert scores[i] == pytest.approx(one.score)
         assert one.reason.startswith("sentiment" if heads[i] == 0 else list(Tag)[heads[i] - 1])
+
+
+def test_a_batch_gets_exactly_what_each_comment_gets_alone() -> None:
+    """What ingest stores: the batch form gives each comment the very score and reason it gets
+    on its own, ties between sentiment classes and tags at their thresholds included."""
+    rng = np.random.default_rng(1)
+    sent = [SentimentScores(*p) for p in rng.dirichlet([1.0, 1.0, 1.0], size=200).tolist()]
+    sent += [SentimentScores(0.4, 0.4, 0.2), SentimentScores(1 / 3, 1 / 3, 1 / 3)]
+    tags = [TagScores(*rng.random(5).tolist(), ()) for _ in range(200)]
+    tags += [TagScores(*(THRESHOLDS[t] for t in Tag), ()), NO_TAGS]
+    batch = uncertainties(sent, tags, THRESHOLDS)
+    alone = [uncertainties([s], [t], THRESHOLDS)[0] for s, t in zip(sent, tags, strict=True)]
+    assert batch == alone
+    assert {u.reason.split(":")[0] for u in batch} > {"sentiment", "complaint"}
+    assert uncertainties([], [], THRESHOLDS) == []

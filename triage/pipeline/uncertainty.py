@@ -21,16 +21,17 @@ The reason names the head that is most unsure, e.g. ``"sentiment: negative 0.41 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from triage.types import SentimentLabel, SentimentScores, Tag, TagScores
 
-__all__ = ["Uncertainty", "tag_uncertainty", "uncertainty", "uncertainty_arrays"]
+__all__ = ["Uncertainty", "tag_uncertainty", "uncertainties", "uncertainty", "uncertainty_arrays"]
 
 _LABELS = tuple(label.value for label in SentimentLabel)
+_TAG_LIST = tuple(Tag)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +70,31 @@ def uncertainty_arrays(
 
 def uncertainty(sentiment: SentimentScores, tags: TagScores, thresholds: Mapping[Tag, float]) -> Uncertainty:
     """The uncertainty of one scored comment (see the module docstring)."""
-    probs = np.array([[sentiment.p_negative, sentiment.p_neutral, sentiment.p_positive]])
-    scores, head = uncertainty_arrays(probs, {tag: np.array([tags[tag]]) for tag in Tag}, thresholds)
-    if head[0] == 0:
-        first, second = np.argsort(probs[0])[::-1][:2]
-        reason = f"sentiment: {_LABELS[first]} {probs[0, first]:.2f} vs {_LABELS[second]} {probs[0, second]:.2f}"
-    else:
-        tag = list(Tag)[head[0] - 1]
-        reason = f"{tag.value}: {tags[tag]:.2f} at threshold {thresholds[tag]:.2f}"
-    return Uncertainty(float(scores[0]), reason)
+    return uncertainties([sentiment], [tags], thresholds)[0]
+
+
+def uncertainties(
+    sentiments: Sequence[SentimentScores],
+    tags: Sequence[TagScores],
+    thresholds: Mapping[Tag, float],
+) -> list[Uncertainty]:
+    """:func:`uncertainty` of each of ``n`` scored comments, with one :func:`uncertainty_arrays`
+    for the batch (the same element-wise operations, so the same floats and reasons)."""
+    if not sentiments:
+        return []
+    probs = np.array([[s.p_negative, s.p_neutral, s.p_positive] for s in sentiments])
+    columns = {tag: np.array([t[tag] for t in tags]) for tag in Tag}
+    scores, heads = uncertainty_arrays(probs, columns, thresholds)
+    out = []
+    for i, (score, head) in enumerate(zip(scores.tolist(), heads.tolist(), strict=True)):
+        if head == 0:
+            first, second = np.argsort(probs[i])[::-1][:2]
+            reason = (
+                f"sentiment: {_LABELS[first]} {probs[i, first]:.2f} "
+                f"vs {_LABELS[second]} {probs[i, second]:.2f}"
+            )
+        else:
+            tag = _TAG_LIST[head - 1]
+            reason = f"{tag.value}: {tags[i][tag]:.2f} at threshold {thresholds[tag]:.2f}"
+        out.append(Uncertainty(score, reason))
+    return out

@@ -31,7 +31,7 @@ from triage.errors import (
     PermissionDeniedError,
 )
 from triage.pipeline.core import Pipeline
-from triage.pipeline.uncertainty import Uncertainty, uncertainty
+from triage.pipeline.uncertainty import Uncertainty, uncertainties
 from triage.service import alerts
 from triage.service import campaigns as camp
 from triage.service.auth import (
@@ -278,7 +278,7 @@ def ingest(
         results = pipeline.score_batch(batch, tier)
     # How unsure the model is, against the thresholds of the tier that decided the tags.
     thresholds = pipeline.tiers[tier].thresholds
-    unsure = [uncertainty(r.sentiment, r.tags, thresholds) for r in results]
+    unsure = uncertainties([r.sentiment for r in results], [r.tags for r in results], thresholds)
     now = utcnow()
     rows = [_row(0, c, r, now, settings, u) for c, r, u in zip(todo, results, unsure, strict=True)]
     keys = {r["external_id"]: r["campaign_key"] for r in rows if r["campaign_key"]}
