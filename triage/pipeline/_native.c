@@ -2299,7 +2299,11 @@ typedef struct {
     PyObject_HEAD
     int32_t dim, minn, maxn, bucket, nwords, size, nlabels, loss, prune_mode, eos;
     int64_t nrows;
-    int32_t *prune;          /* bucket -> pruned n-gram index or -1 (prune_mode 1) */
+    /* prune_mode 1: which buckets were kept, as a bitmap with the rank before each 64-bit block
+     * (a few hundred KB that stay in cache, where the bucket table is megabytes read at random),
+     * and the kept n-grams' rows in rank order */
+    struct FtBlock { uint64_t bits; uint32_t base; uint32_t pad; } *kept;
+    float *grows;
     float *rows;             /* nrows x dim, dequantized */
     float *out;              /* nlabels x dim (softmax: a row per label; hs: per inner node) */
     int32_t *left, *right;   /* hs tree, 2 * nlabels - 1 nodes */
@@ -2338,7 +2342,8 @@ static int32_t ft_lookup(FastTextObject *self, const char *w, Py_ssize_t n, uint
 
 static void FastText_dealloc(FastTextObject *self)
 {
-    big_free(self->prune);
+    big_free(self->kept);
+    big_free(self->grows);
     big_free(self->rows);
     PyMem_Free(self->out);
     PyMem_Free(self->left);
@@ -2379,7 +2384,8 @@ static void *ft_copy(PyObject *o, const char *fmt, Py_ssize_t count, const char 
 }
 
 /* FastText(entries: list[bytes], labels: bytes, nwords, dim, minn, maxn, bucket, loss, prune_mode,
- *          prune: int32[bucket] | None, rows: float32[nrows * dim], out: float32[nlabels * dim],
+ *          prune: int32 (bucket, index) pairs by bucket (prune_mode 1), rows: float32[nrows * dim],
+ *          out: float32[nlabels * dim],
  *          left: int32, right: int32) */
 static int FastText_init(FastTextObject *self, PyObject *args, PyObject *kwds)
 {
@@ -2452,7 +2458,15 @@ static int FastText_init(FastTextObject *self, PyObject *args, PyObject *kwds)
         if (n == 4 && memcmp(PyBytes_AS_STRING(e), "</s>", 4) == 0) self->eos = (int32_t)i;
         at += n;
     }
-    if (self->prune_mode == 1 && !(self->prune = ft_copy(prune_o, "i", self->bucket, "prune", 1))) return -1;
+    int32_t *prune = NULL; /* (bucket, n-gram index) pairs, by bucket */
+    Py_ssize_t npairs = 0;
+    if (self->prune_mode == 1) {
+        Py_buffer pv;
+        if (PyObject_GetBuffer(prune_o, &pv, PyBUF_C_CONTIGUOUS) < 0) return -1;
+        npairs = pv.len / 8;
+        PyBuffer_Release(&pv);
+        if (!(prune = ft_copy(prune_o, "i", 2 * npairs, "prune", 0))) return -1;
+    }
     Py_buffer v;
     if (PyObject_GetBuffer(rows_o, &v, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
     Py_ssize_t rlen = v.len;
@@ -2460,6 +2474,33 @@ static int FastText_init(FastTextObject *self, PyObject *args, PyObject *kwds)
     self->nrows = rlen / 4 / self->dim;
     if (!(self->rows = ft_copy(rows_o, "f", self->nrows * self->dim, "rows", 1))) return -1;
     if (!(self->out = ft_copy(out_o, "f", (Py_ssize_t)self->nlabels * self->dim, "out", 0))) return -1;
+    if (self->prune_mode == 1) {
+        int64_t nblocks = ((int64_t)self->bucket + 63) / 64;
+        self->kept = big_alloc((size_t)nblocks * sizeof(struct FtBlock));
+        self->grows = big_alloc((size_t)(npairs ? npairs : 1) * (size_t)self->dim * sizeof(float));
+        if (!self->kept || !self->grows) {
+            PyMem_Free(prune);
+            PyErr_NoMemory();
+            return -1;
+        }
+        memset(self->kept, 0, (size_t)nblocks * sizeof(struct FtBlock));
+        int64_t b = 0, last = -1;
+        for (Py_ssize_t r = 0; r < npairs; r++) {
+            int64_t bucket = prune[2 * r], id = prune[2 * r + 1];
+            if (bucket <= last || bucket >= self->bucket || id < 0 || (int64_t)self->nwords + id >= self->nrows) {
+                PyMem_Free(prune);
+                PyErr_SetString(PyExc_ValueError, "the pruned n-grams must be (bucket, row) pairs by bucket");
+                return -1;
+            }
+            last = bucket;
+            for (; b <= bucket >> 6; b++) self->kept[b].base = (uint32_t)r;
+            self->kept[bucket >> 6].bits |= (uint64_t)1 << (bucket & 63);
+            memcpy(self->grows + r * self->dim, self->rows + ((int64_t)self->nwords + id) * self->dim,
+                   (size_t)self->dim * sizeof(float));
+        }
+        for (; b < nblocks; b++) self->kept[b].base = (uint32_t)npairs;
+        PyMem_Free(prune);
+    }
     if (self->loss == FT_HS) {
         Py_ssize_t nodes = self->nlabels ? 2 * (Py_ssize_t)self->nlabels - 1 : 0;
         if (!(self->left = ft_copy(left_o, "i", nodes, "left", 0))) return -1;
@@ -2469,13 +2510,20 @@ static int FastText_init(FastTextObject *self, PyObject *args, PyObject *kwds)
 }
 
 /* One row index per n-gram of "<token>" (fastText's computeSubwords and pushHash), added to hidden. */
+static inline void ft_add(FastTextObject *self, const float *r, int64_t *count)
+{
+    float *x = self->hidden;
+    if (self->dim == 16) /* the shipped models: a fixed count the compiler vectorizes (same sums) */
+        for (int32_t j = 0; j < 16; j++) x[j] += r[j];
+    else
+        for (int32_t j = 0; j < self->dim; j++) x[j] += r[j];
+    (*count)++;
+}
+
 static inline void ft_add_row(FastTextObject *self, int64_t row, int64_t *count)
 {
     if (row < 0 || row >= self->nrows) return; /* cannot happen with a consistent model */
-    const float *r = self->rows + row * self->dim;
-    float *x = self->hidden;
-    for (int32_t j = 0; j < self->dim; j++) x[j] += r[j];
-    (*count)++;
+    ft_add(self, self->rows + row * self->dim, count);
 }
 
 static void ft_subwords(FastTextObject *self, const char *w, Py_ssize_t n, int64_t *count)
@@ -2492,8 +2540,12 @@ static void ft_subwords(FastTextObject *self, const char *w, Py_ssize_t n, int64
             if (len >= self->minn && !(len == 1 && (i == 0 || j == n))) {
                 int32_t id = (int32_t)(h % (uint32_t)self->bucket);
                 if (self->prune_mode == 1) {
-                    id = self->prune[id];
-                    if (id < 0) continue;
+                    const struct FtBlock *blk = self->kept + (id >> 6);
+                    uint64_t bit = (uint64_t)1 << (id & 63);
+                    if (!(blk->bits & bit)) continue;
+                    int64_t r = (int64_t)blk->base + __builtin_popcountll(blk->bits & (bit - 1));
+                    ft_add(self, self->grows + r * self->dim, count);
+                    continue;
                 }
                 ft_add_row(self, (int64_t)self->nwords + id, count);
             }

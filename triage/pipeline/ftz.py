@@ -111,10 +111,9 @@ def _parse(data: bytes) -> NativeFastText | None:
     if any(types[:nwords]) or not all(types[nwords:]):  # words first, then labels
         return None
     prune = None
-    if prune_size > 0:
+    if prune_size > 0:  # the n-grams kept: (bucket, index among them) pairs, sorted by bucket
         pairs = r.array("<i4", 2 * prune_size).reshape(-1, 2)
-        prune = np.full(bucket, -1, dtype=np.int32)
-        prune[pairs[:, 0]] = pairs[:, 1]
+        prune = np.ascontiguousarray(pairs[np.argsort(pairs[:, 0], kind="stable")], dtype=np.int32)
     (quantized,) = r.take("?")
     if not quantized:
         return None
