@@ -445,3 +445,24 @@ def _suspect_ref(text: str) -> bool:
     from triage.pipeline.abuse_cues import _suspect
 
     return _suspect(text)
+
+
+def test_csr_matvecs_is_scipys_loop() -> None:
+    """The fast heads' product without scipy: the same float32 sums in the same order as scipy's
+    own kernel, on rows long enough for the order to matter."""
+    from scipy.sparse._sparsetools import csr_matvecs as scipy_matvecs
+
+    rng = np.random.default_rng(3)
+    n, width, k = 40, 500, 14
+    lengths = rng.integers(0, 300, n)
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+    indices = np.concatenate([np.sort(rng.choice(width, m, replace=False)) for m in lengths]).astype(np.int32)
+    data = rng.standard_normal(len(indices)).astype(np.float32) * np.float32(1e3)
+    weights = rng.standard_normal((width, k)).astype(np.float32)
+    ours, theirs = np.zeros((n, k), np.float32), np.zeros((n, k), np.float32)
+    _native.csr_matvecs(n, width, k, indptr, indices, data, weights.ravel(), ours.ravel())
+    scipy_matvecs(n, width, k, indptr, indices, data, weights.ravel(), theirs.ravel())
+    assert ours.tobytes() == theirs.tobytes()
+    with pytest.raises(ValueError, match="column index"):
+        _native.csr_matvecs(1, 2, k, np.array([0, 1], np.int32), np.array([5], np.int32),
+                            np.ones(1, np.float32), weights[:2].ravel(), ours[:1].ravel())

@@ -2858,6 +2858,69 @@ static PyTypeObject FastTextType = {
     .tp_methods = FastText_methods,
 };
 
+/* ------------------------------------------------------------------ CSR @ dense
+ * csr_matvecs(n_row, n_col, n_vecs, indptr, indices, data, X, Y): Y += A @ X for a float32 CSR
+ * matrix A with int32 indices and C-contiguous float32 X (n_col, n_vecs), Y (n_row, n_vecs): the loop
+ * of scipy's sparsetools csr_matvecs (each output row summed over the row's non-zeros in order, one
+ * multiply then one add per element), so the fast heads' products need no scipy import. */
+static PyObject *py_csr_matvecs(PyObject *Py_UNUSED(mod), PyObject *args)
+{
+    Py_ssize_t n_row, n_col, n_vecs;
+    PyObject *ptr_o, *ind_o, *dat_o, *x_o, *y_o;
+    if (!PyArg_ParseTuple(args, "nnnOOOOO", &n_row, &n_col, &n_vecs, &ptr_o, &ind_o, &dat_o, &x_o, &y_o)) return NULL;
+    Py_buffer ptr = {0}, ind = {0}, dat = {0}, x = {0}, y = {0};
+    PyObject *result = NULL;
+    if (PyObject_GetBuffer(ptr_o, &ptr, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0 ||
+        PyObject_GetBuffer(ind_o, &ind, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0 ||
+        PyObject_GetBuffer(dat_o, &dat, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0 ||
+        PyObject_GetBuffer(x_o, &x, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0 ||
+        PyObject_GetBuffer(y_o, &y, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | PyBUF_WRITABLE) < 0)
+        goto done;
+    if (ptr.itemsize != 4 || ind.itemsize != 4 || dat.itemsize != 4 || x.itemsize != 4 || y.itemsize != 4 ||
+        strchr(ptr.format, 'f') || strchr(ind.format, 'f') || !strchr(dat.format, 'f') || !strchr(x.format, 'f') ||
+        !strchr(y.format, 'f') || n_row < 0 || n_col < 0 || n_vecs < 0 || ptr.len != (n_row + 1) * 4 ||
+        x.len != n_col * n_vecs * 4 || y.len != n_row * n_vecs * 4 || ind.len != dat.len) {
+        PyErr_SetString(PyExc_ValueError, "csr_matvecs: int32 indptr/indices, float32 data, X and Y of matching shapes");
+        goto done;
+    }
+    const int32_t *ap = ptr.buf, *aj = ind.buf;
+    const float *ax = dat.buf, *xx = x.buf;
+    float *yy = y.buf;
+    Py_ssize_t nnz = ind.len / 4;
+    if (n_row && (ap[0] < 0 || ap[n_row] > nnz)) {
+        PyErr_SetString(PyExc_ValueError, "csr_matvecs: indptr out of range");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n_row; i++) {
+        if (ap[i] > ap[i + 1]) {
+            PyErr_SetString(PyExc_ValueError, "csr_matvecs: indptr must not decrease");
+            goto done;
+        }
+        for (int32_t jj = ap[i]; jj < ap[i + 1]; jj++)
+            if (aj[jj] < 0 || aj[jj] >= n_col) {
+                PyErr_SetString(PyExc_ValueError, "csr_matvecs: a column index is out of range");
+                goto done;
+            }
+    }
+    for (Py_ssize_t i = 0; i < n_row; i++) {
+        float *yi = yy + i * n_vecs;
+        for (int32_t jj = ap[i]; jj < ap[i + 1]; jj++) {
+            const float a = ax[jj];
+            const float *xj = xx + (Py_ssize_t)aj[jj] * n_vecs;
+            for (Py_ssize_t k = 0; k < n_vecs; k++) yi[k] += a * xj[k];
+        }
+    }
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    if (ptr.obj) PyBuffer_Release(&ptr);
+    if (ind.obj) PyBuffer_Release(&ind);
+    if (dat.obj) PyBuffer_Release(&dat);
+    if (x.obj) PyBuffer_Release(&x);
+    if (y.obj) PyBuffer_Release(&y);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"clean", py_clean, METH_O, "normalize()'s tail: invisible characters removed, whitespace collapsed, stripped."},
     {"fold_flags", py_fold_flags, METH_O, "Bit set of what fold()'s substitutions may find."},
@@ -2872,6 +2935,7 @@ static PyMethodDef methods[] = {
     {"cue_matrix", py_cue_matrix, METH_VARARGS, "The dense cue features."},
     {"cue_tokens", py_cue_tokens, METH_VARARGS, "urgency_cues.match_tokens of each text of a list."},
     {"abuse_suspects", py_abuse_suspects, METH_O, "abuse_cues._suspect of each text of a list (bytes)."},
+    {"csr_matvecs", py_csr_matvecs, METH_VARARGS, "Y += A @ X, scipy's csr_matvecs loop (float32, int32 indices)."},
     {NULL, NULL, 0, NULL},
 };
 

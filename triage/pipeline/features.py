@@ -24,15 +24,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from triage.pipeline.lexicon import CueMatcher
 from triage.pipeline.text import _native, fold, normalize
 
-if TYPE_CHECKING:  # scikit-learn is imported when fitting or by the reference path only
+if TYPE_CHECKING:  # scikit-learn is imported when fitting or by the reference path only; scipy
+    # when a scipy matrix is asked for (scoring multiplies the CSR arrays in _native)
+    import scipy.sparse as sp
     from sklearn.feature_extraction.text import TfidfVectorizer
 
 __all__ = ["CUE_FEATURES", "Featurizer", "SparseRows", "cue_features", "cue_features_reference"]
@@ -258,6 +259,7 @@ class Featurizer:
 
     def transform_reference(self, raw: list[str], folded: list[str]) -> sp.csr_matrix:
         """:meth:`transform` of normalized and folded texts by scikit-learn (the tests' reference)."""
+        import scipy.sparse as sp  # noqa: PLC0415
         import sklearn  # noqa: PLC0415
 
         # The inputs are our own lists of strings: scikit-learn's argument checks cost a fifth of
@@ -270,6 +272,8 @@ class Featurizer:
     def _stack(
         self, raw: list[str], folded: list[str], chars: sp.spmatrix, words: sp.spmatrix
     ) -> sp.csr_matrix:
+        import scipy.sparse as sp  # noqa: PLC0415
+
         cues = sp.csr_matrix(cue_features(raw, folded, self.cues))
         return sp.hstack([chars, words, cues], format="csr", dtype=np.float32)
 
@@ -374,26 +378,37 @@ class SparseRows:
 
     def tocsr(self) -> sp.csr_matrix:
         """The scipy matrix (the arrays are shared, not copied)."""
+        import scipy.sparse as sp  # noqa: PLC0415
+
         return sp.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
 
     def dot(self, weights: np.ndarray) -> np.ndarray:
         """``self.tocsr() @ weights`` for a C-contiguous float32 ``weights`` (width, k): the same
-        floats, from the routine scipy itself runs for that product (each output summed over the
-        row's non-zeros in order), without building the matrix."""
-        if _csr_matvecs is None or weights.dtype != np.float32 or not weights.flags.c_contiguous:
+        floats, from the loop scipy itself runs for that product (each output summed over the
+        row's non-zeros in order; ``_native.csr_matvecs``, else scipy's own kernel), without
+        building the matrix."""
+        matvecs = _matvecs()
+        if matvecs is None or weights.dtype != np.float32 or not weights.flags.c_contiguous:
             return np.asarray(self.tocsr() @ weights)
         n, width = self.shape
         if weights.ndim != 2 or weights.shape[0] != width:
             raise ValueError(f"shapes {self.shape} and {weights.shape} do not multiply")
         out = np.zeros((n, weights.shape[1]), dtype=np.float32)
-        _csr_matvecs(n, width, weights.shape[1], self.indptr, self.indices, self.data, weights.ravel(), out.ravel())
+        matvecs(n, width, weights.shape[1], self.indptr, self.indices, self.data, weights.ravel(), out.ravel())
         return out
 
 
-try:  # scipy's own kernel of CSR @ dense (scipy.sparse._compressed._matmul_multivector)
-    from scipy.sparse._sparsetools import csr_matvecs as _csr_matvecs
-except ImportError:  # pragma: no cover - a scipy without it: the matrix product
-    _csr_matvecs = None
+def _matvecs() -> Any:
+    """CSR @ dense as scipy computes it: the compiled copy of its loop (no scipy import on the
+    scoring path), else scipy's own kernel (``scipy.sparse._compressed._matmul_multivector``),
+    else None (the matrix product)."""
+    if _native is not None and hasattr(_native, "csr_matvecs"):
+        return _native.csr_matvecs
+    try:  # pragma: no cover - without the compiled module
+        from scipy.sparse._sparsetools import csr_matvecs  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - a scipy without it
+        return None
+    return csr_matvecs
 
 
 def _log_tf(n: int) -> np.ndarray:
