@@ -70,3 +70,37 @@ def test_csv_cells_are_what_they_were(value, escape: bool) -> None:
     assert csv_cell(value, escape_formulas=escape) == _csv_cell_before(value, escape_formulas=escape)
     if isinstance(value, str):
         assert csv_cell(_Str(value), escape_formulas=escape) == _csv_cell_before(_Str(value), escape_formulas=escape)
+
+
+def _read_both(text: str) -> tuple[str, str]:
+    import json
+
+    from triage.formats.jsonl import _loads
+
+    def read(f):  # type: ignore[no-untyped-def]
+        try:
+            return repr(f(text))  # repr: -0.0, nan and int versus float told apart
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+            return f"error {type(exc).__name__}: {exc}"
+
+    return read(_loads), read(json.loads)
+
+
+@settings(max_examples=400, deadline=None)
+@given(records, st.sampled_from(["", " ", "\t", "\r"]))
+def test_jsonl_lines_are_read_as_the_json_module_reads_them(row: dict, space: str) -> None:
+    import json
+
+    text = space + json.dumps(row, ensure_ascii=bool(len(row) % 2)) + space
+    fast, reference = _read_both(text)
+    assert fast == reference
+
+
+def test_jsonl_lines_orjson_would_read_otherwise_go_the_json_way() -> None:
+    lines = ['{"id": 18446744073709551616}', '{"id": -9223372036854775809}', '{"x": 1e400}',
+             '{"x": NaN}', '{"x": -Infinity}', '{"x": "\\ud800"}', '\ufeff{"x": 1}', '{"a": 1, "a": 2}',
+             '{"x": "a\tb"}', '{"x": 1,}', '[1]', '"text"', '{"x": 123456789012345678901234567890.5}',
+             '[' * 3000 + ']' * 3000, '{"x": -0}', '{"x": -0.0}', '{"x": 5e-324}']
+    for text in lines:
+        fast, reference = _read_both(text)
+        assert fast == reference, text

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
+from typing import Any
 from typing import TYPE_CHECKING
 
 from triage.formats.common import (
@@ -16,6 +18,27 @@ from triage.formats.common import (
 
 if TYPE_CHECKING:
     pass
+
+try:
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - orjson is a dependency; the json module still reads it all
+    _orjson = None
+
+# orjson reads an integer of more than 64 bits as a float where json keeps the int: a line with a
+# run of 19 digits or more (anywhere, strings included) is left to json.
+_LONG_DIGITS = re.compile(r"\d{19}")
+
+
+def _loads(text: str) -> Any:
+    """``json.loads(text)``: the same value, by orjson when it gives the same (3-4x faster per
+    line); json reads what orjson refuses (NaN, Infinity, 1e400, lone surrogates, deep nesting)
+    and raises its own errors."""
+    if _orjson is not None and _LONG_DIGITS.search(text) is None:
+        try:
+            return _orjson.loads(text)
+        except _orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
 
 
 def _scan_jsonl(path: str, start: int, start_line: int, end: int | None) -> Iterator[Row]:
@@ -35,7 +58,7 @@ def _scan_jsonl(path: str, start: int, start_line: int, end: int | None) -> Iter
         )
         first = False
         try:
-            value = json.loads(text)
+            value = _loads(text)
         except json.JSONDecodeError as exc:
             bad = _bad(path, number, f"invalid JSON: {exc.msg} (column {exc.colno})",
                        "invalid_json", array_hint)
