@@ -27,8 +27,9 @@ first; server CPU per comment is reported next to the rates (the cores are share
 
 Targets: analyze-1 p99 <= 10 ms at 500 req/s on 2 cores (issue 13, fast tier), <= 60 ms at
 20 req/s (accurate); ingest >= 1,000 comments/s in batches of 100 with the fast tier. An ingest at
-the accurate tier (the default) is bound by the encoder (~90% of the server's time, see
-``benchmarks/results/ingest_profile.md``): about what ``analyze-100`` at the accurate tier gives.
+the accurate tier (the default) is bound by the scoring (~93% of the server's time, the encoder's
+onnxruntime run ~80%: ``benchmarks/profile_ingest.py``, ``results/ingest_profile.md``), so it
+runs at about the rate of ``analyze-100`` at the accurate tier.
 """
 
 from __future__ import annotations
@@ -536,13 +537,14 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> str:
     )
     env = f" with {' '.join(args.server_env)}" if args.server_env else ""
     lines = [
-        f"# Service benchmark ({args.tier} tier, {args.seconds:g} s per scenario)",
+        f"# Service benchmark (analyze-1 at the {args.tier} tier, {args.seconds:g} s per scenario)",
         "",
         f"`{results['command']}`",
         "",
         f"Machine: {os.cpu_count()} CPUs shared with other work (1-minute load average {start:.1f} "
         f"at the start, {end:.1f} at the end; per scenario in the table). Server: `triage serve "
-        f"--workers N`{env} on SQLite; load generator: this script, one process on the same "
+        f"--workers N`{env} on SQLite (the batch scenarios on PostgreSQL too with `--postgres`); "
+        f"load generator: this script, one process on the same "
         f"cores, over 127.0.0.1; both at nice {results['nice']}. Code: current = "
         f"{results['current_commit']}"
         + (
