@@ -251,9 +251,9 @@ def report(results: dict[str, Any]) -> str:
         "## In process (`moderation.ingest`, SQLite, no HTTP)",
         "",
         "Mean milliseconds per ingest of 100 new comments; *score alone* is `score_batch` of "
-        "100 other comments of the same kind at the same tier. Steps are nested (the write transaction holds "
-        "insert_comments, the second comments_by_external_id, get_or_create_channel and the "
-        "webhook outbox), so they do not add up.",
+        "100 other comments of the same kind at the same tier. Steps are nested (the write "
+        "transaction holds insert_comments, the second comments_by_external_id, "
+        "get_or_create_channel and the webhook outbox), so they do not add up.",
         "",
     ]
     runs = results["in_process"]
