@@ -37,3 +37,21 @@ def test_punctuation_only_text_carries_question_and_no_letter_cues() -> None:
     assert cues[CUE_FEATURES.index("question_mark")] > 0
     assert cues[CUE_FEATURES.index("ends_with_question_mark")] == 1.0
     assert cues[CUE_FEATURES.index("no_letters")] == 1.0
+
+
+def test_vocabulary_file_is_read_as_the_json_module_reads_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    import pytest
+
+    from triage.paths import DEFAULT_MODEL_DIR
+    from triage.pipeline.features import _read_vocab
+
+    shipped = DEFAULT_MODEL_DIR / "fast" / "vocab.json"
+    assert _read_vocab(shipped) == json.loads(shipped.read_text(encoding="utf-8"))
+    odd = tmp_path / "vocab.json"
+    odd.write_text('{"char": ["a", "\\ud800"], "word": ["é"]}', encoding="utf-8")  # orjson refuses
+    assert _read_vocab(odd) == json.loads(odd.read_text(encoding="utf-8"))
+    odd.write_text('{"char": [', encoding="utf-8")
+    with pytest.raises(json.JSONDecodeError):
+        _read_vocab(odd)
