@@ -227,7 +227,8 @@ def test_one_language_script_needs_the_second_opinion() -> None:
 def _awkward_views() -> list[str]:
     views = [prepare(normalize(t)) for t in ONE_LANGUAGE_SCRIPTS + MIXED]
     return [v for v in views if v] + [
-        "", "a", "</s>", "x </s> y", "__label__en hello", "ab\tcd\x0bef", "ñ", "日本語のテキスト", "😀 😀",
+        "", "a", "</s>", "x </s> y", "__label__en hello", "ab\tcd\x0bef", "ñ", "日本語のテキスト",
+        "😀 😀",
         "a" * 400, "hocam bursayı eskişehire bağlayamaz mıyız", "sapte tineri se duc in padure",
         "duyguların kaynağı kişilik personality person kişi demektir", "xin chao cac ban", "ok",
         # the softmax's exp() in float instead of double changes the last bit of these
@@ -240,7 +241,9 @@ def _awkward_views() -> list[str]:
     [("lid.176.ftz", 5, 1e-3), ("lid.176.ftz", 1, 0.0), ("lid.176.ftz", -1, 0.0),
      ("second_opinion.ftz", -1, 0.0), ("second_opinion.ftz", 3, 0.1)],
 )
-def test_compiled_fasttext_gives_the_fasttext_packages_numbers(name: str, k: int, threshold: float) -> None:
+def test_compiled_fasttext_gives_the_fasttext_packages_numbers(
+    name: str, k: int, threshold: float
+) -> None:
     import fasttext
     import numpy as np
 
@@ -253,8 +256,10 @@ def test_compiled_fasttext_gives_the_fasttext_packages_numbers(name: str, k: int
     views = _awkward_views()
     labels, probs = native.predict(views, k=k, threshold=threshold)
     expected_labels, expected_probs = reference.predict(views, k=k, threshold=threshold)
-    for got_l, got_p, exp_l, exp_p in zip(labels, probs, expected_labels, expected_probs, strict=True):
-        assert dict(zip(got_l, got_p.tolist())) == dict(zip(exp_l, exp_p.tolist()))  # bit for bit
+    rows = zip(labels, probs, expected_labels, expected_probs, strict=True)
+    for got_l, got_p, exp_l, exp_p in rows:
+        got = dict(zip(got_l, got_p.tolist(), strict=True))
+        assert got == dict(zip(exp_l, exp_p.tolist(), strict=True))  # bit for bit
         assert got_p.tolist() == exp_p.tolist()  # best first
     # predict_into: the same numbers, by column
     all_labels = reference.get_labels()
@@ -273,4 +278,6 @@ def test_a_model_the_compiled_path_does_not_read_falls_back(tmp_path: Path) -> N
     odd = tmp_path / "odd.ftz"
     odd.write_bytes((MODEL_DIR / "lid.176.ftz").read_bytes()[:-8])  # truncated
     assert ftz.load(odd) is None
-    assert ftz.load(tmp_path.joinpath("x.bin").write_bytes(b"\0" * 64) and tmp_path / "x.bin") is None
+    zeros = tmp_path / "x.bin"
+    zeros.write_bytes(b"\0" * 64)
+    assert ftz.load(zeros) is None

@@ -1,4 +1,4 @@
-"""A quantized supervised fastText model (``.ftz``) read into arrays, predicted by ``_native.FastText``.
+"""A quantized supervised fastText model (``.ftz``) read into arrays for ``_native.FastText``.
 
 Language ID asks two fastText models about every comment; through the ``fasttext`` package each
 call costs a ``std::stringstream`` per text, a hash-map lookup per character n-gram (the pruned
@@ -42,9 +42,11 @@ class NativeFastText:
         """The labels (``__label__xx``), in the model's order."""
         return list(self._labels)
 
-    def predict(self, texts: list[str], k: int = 1, threshold: float = 0.0) -> tuple[list[list[str]], list[np.ndarray]]:
-        """``fasttext``'s ``predict(texts, k, threshold)``: labels and float32 probabilities per text,
-        best first."""
+    def predict(
+        self, texts: list[str], k: int = 1, threshold: float = 0.0
+    ) -> tuple[list[list[str]], list[np.ndarray]]:
+        """``fasttext``'s ``predict(texts, k, threshold)``: labels and float32 probabilities per
+        text, best first."""
         if any("\n" in t for t in texts):
             raise ValueError("predict processes one line at a time (remove '\\n')")
         rows = self._model.predict(list(texts), k, threshold)
@@ -91,11 +93,14 @@ def _parse(data: bytes) -> NativeFastText | None:
     magic, version = r.take("ii")
     if magic != _MAGIC or version != _VERSION:
         return None
-    dim, _ws, _epoch, _min_count, _neg, word_ngrams, loss, model, bucket, minn, maxn, _lr_update = r.take("12i")
+    dim, _ws, _epoch, _min_count, _neg, word_ngrams, loss, model, bucket, minn, maxn, _ = r.take(
+        "12i"
+    )
     r.take("d")
     size, nwords, nlabels = r.take("3i")
     _ntokens, prune_size = r.take("2q")
-    if model != _SUPERVISED or loss not in (_HS, _SOFTMAX) or word_ngrams > 1 or nwords + nlabels != size:
+    if (model != _SUPERVISED or loss not in (_HS, _SOFTMAX) or word_ngrams > 1
+            or nwords + nlabels != size):
         return None
     entries: list[bytes] = []
     counts: list[int] = []
