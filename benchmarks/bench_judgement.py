@@ -3,6 +3,7 @@
     python benchmarks/bench_judgement.py                    # in-domain dev + public dev, both tiers
     python benchmarks/bench_judgement.py --tiers fast       # fast tier only (a minute)
     python benchmarks/bench_judgement.py --split test       # the in-domain test split: once, for the note
+    python benchmarks/bench_judgement.py --split test --new-since f42834e   # only rows added since then
     python benchmarks/bench_judgement.py --help
 
 Every figure is computed from what a user gets (``Pipeline.score_batch`` with the model's own
@@ -31,6 +32,7 @@ import argparse
 import json
 import math
 import os
+import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -116,8 +118,10 @@ def cost_sensitivity(rows: list[Any], results: list[Any], needs_negative: float)
     return out
 
 
-def in_domain(pipe: Any, tier: Tier, split: str) -> dict[str, Any]:
-    rows = domain_examples(parts=(split,))
+def in_domain(pipe: Any, tier: Tier, split: str, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+    rows = [e for e in domain_examples(parts=(split,)) if e.text not in exclude]
+    if not rows:
+        raise SystemExit(f"no in-domain {split} rows left to score (every row existed at --new-since)")
     results = pipe.score_batch([Comment(e.text) for e in rows], tier)
     by_lang: dict[str, list[int]] = defaultdict(list)
     for i, e in enumerate(rows):
@@ -127,6 +131,23 @@ def in_domain(pipe: Any, tier: Tier, split: str) -> dict[str, Any]:
     for lang, idx in sorted(by_lang.items()):
         out[lang] = judgement([rows[i] for i in idx], [results[i] for i in idx])
     return out
+
+
+def corpus_texts_at(rev: str) -> frozenset[str]:
+    """Every text of the team's corpus (``datasets/domain/*.jsonl``) at git revision ``rev``."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        names = subprocess.run(["git", "ls-tree", "--name-only", f"{rev}:datasets/domain"], cwd=root,
+                               check=True, capture_output=True, text=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise SystemExit(f"--new-since {rev}: cannot read datasets/domain at that revision ({exc})") from exc
+    texts: set[str] = set()
+    for name in names:
+        if name.endswith(".jsonl"):
+            blob = subprocess.run(["git", "show", f"{rev}:datasets/domain/{name}"], cwd=root, check=True,
+                                  capture_output=True, text=True).stdout
+            texts.update(json.loads(line)["text"] for line in blob.splitlines() if line.strip())
+    return frozenset(texts)
 
 
 def public(pipe: Any, tier: Tier, root: Path, cap: int | None) -> dict[str, Any]:
@@ -226,7 +247,11 @@ def main() -> None:
                         help="rows per public dev set for the accurate tier (default: %(default)s)")
     parser.add_argument("--skip-public", action="store_true", help="in-domain figures only")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results folder (default: %(default)s)")
+    parser.add_argument("--new-since", metavar="REV",
+                        help="in-domain rows added to the corpus after git revision REV only (e.g. a batch "
+                             "nobody has scored yet); writes judgement[_test]_new.*; implies --skip-public")
     args = parser.parse_args()
+    exclude = corpus_texts_at(args.new_since) if args.new_since else frozenset()
     pipe = load_pipeline(args.model)
     tiers = [Tier(t) for t in args.tiers.split(",") if Tier(t) in pipe.tiers]
     res: dict[str, Any] = {
@@ -236,20 +261,22 @@ def main() -> None:
     }
     for tier in tiers:
         t = time.time()
-        res["domain"][tier.value] = in_domain(pipe, tier, args.split)
+        res["domain"][tier.value] = in_domain(pipe, tier, args.split, exclude)
         print(f"{tier.value}: in-domain {args.split} in {time.time() - t:.0f}s", file=sys.stderr)
-        if not args.skip_public and args.split == "dev":
+        if not args.skip_public and not args.new_since and args.split == "dev":
             t = time.time()
             cap = args.accurate_public_cap if tier is Tier.ACCURATE else args.public_cap
             res["public"][tier.value] = public(pipe, tier, data_root(args.data), cap)
             print(f"{tier.value}: public dev in {time.time() - t:.0f}s", file=sys.stderr)
-    stem = "judgement" if args.split == "dev" else "judgement_test"
+    stem = ("judgement" if args.split == "dev" else "judgement_test") + ("_new" if args.new_since else "")
+    if args.new_since:
+        res["new_since"] = args.new_since
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"{stem}.json").write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
     md = markdown(res)
     (args.out / f"{stem}.md").write_text(md, encoding="utf-8")
     print(md)
-    if args.out.resolve() == RESULTS.resolve():  # the card shows the figures of its own model
+    if args.out.resolve() == RESULTS.resolve() and not args.new_since:  # the card shows the figures of its own model
         refresh_model_card(pipe.directory, pipe.name)
 
 

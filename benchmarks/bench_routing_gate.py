@@ -6,6 +6,12 @@ with each gate value (0 = off) and reports, per value: happy customers (positive
 ``urgent``, ``high`` comments in ``urgent``, queue accuracy and the mean cost of the chosen queue
 under the model's ``[routing.costs]``. Dev split only: the test part is for the final note.
 
+A second table tries gates the model does not have (docs/model.md, "Where the judgement stands"),
+with the model's own ``complaint_needs_negative``: the complaint evidence scaled by
+``(1 - P(praise))**k`` ("praise k"), or by ``min(1, (1 - P(low)) / t)`` with the urgency head's
+P(low) ("not-low t"). A third table scales P(positive) before the label is chosen (a prior shift)
+and counts positive comments shown as negative and the other way round.
+
     python benchmarks/bench_routing_gate.py            # writes benchmarks/results/routing_gate.md/json
 """
 
@@ -15,7 +21,9 @@ import argparse
 import json
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -52,6 +60,64 @@ def sweep(pipe, tier: Tier) -> list[dict[str, float]]:
     return out
 
 
+#: (name, factor on P(complaint)) of the gates tried beside the shipped one
+VARIANTS = (
+    ("none", lambda r: 1.0),
+    *((f"praise k={k:g}", lambda r, k=k: (1.0 - r.tags.praise) ** k) for k in (0.5, 1.0, 2.0)),
+    *((f"not-low t={t:g}", lambda r, t=t: min(1.0, (1.0 - r.urgency.p_low) / t)) for t in (0.5, 0.7)),
+)
+
+
+def variants(pipe, tier: Tier) -> list[dict[str, Any]]:
+    """The other gates of the module docstring, on the same scores."""
+    rows = domain_examples(parts=("dev",))
+    results = pipe.score_batch([Comment(e.text) for e in rows], tier)
+    right = [Queue(true_queue(e.tags, e.priority)) for e in rows]
+    happy = [i for i, e in enumerate(rows) if e.sentiment == "positive" and "complaint" not in e.tags]
+    high = [i for i, e in enumerate(rows) if e.priority == "high"]
+    gate = pipe.routing.complaint_needs_negative
+    out: list[dict[str, Any]] = []
+    for name, factor in VARIANTS:
+        chosen = []
+        for r in results:
+            tags = replace(r.tags, complaint=r.tags.complaint * factor(r))
+            ec = expected_costs(queue_probabilities(tags, r.urgency, r.sentiment.p_negative, gate), pipe.routing.costs)
+            chosen.append(min(ec, key=lambda q, ec=ec: (ec[q], list(Queue).index(q))))
+        out.append({
+            "variant": name,
+            "happy_in_urgent": float(np.mean([chosen[i] is Queue.URGENT for i in happy])),
+            "high_in_urgent": float(np.mean([chosen[i] is Queue.URGENT for i in high])),
+            "queue_accuracy": float(np.mean([c is t for c, t in zip(chosen, right, strict=True)])),
+        })
+    return out
+
+
+POSITIVE_SCALES = (1.0, 1.25, 1.5, 2.0)
+
+
+def positive_scale(pipe, tier: Tier) -> dict[str, Any]:
+    """The prior shift of the module docstring, on the same scores."""
+    from sklearn.metrics import f1_score  # noqa: PLC0415 - benchmark-only import
+
+    rows = domain_examples(parts=("dev",))
+    results = pipe.score_batch([Comment(e.text) for e in rows], tier)
+    labels = ("negative", "neutral", "positive")
+    y = np.array([labels.index(e.sentiment) for e in rows])
+    p = np.array([[r.sentiment.p_negative, r.sentiment.p_neutral, r.sentiment.p_positive] for r in results])
+    shown = np.array([labels.index(r.sentiment.label.value) for r in results])
+    wrong = (y == 2) & (shown == 0)
+    out: dict[str, Any] = {
+        "positive_shown_negative": int(wrong.sum()), "positives": int((y == 2).sum()),
+        "median_p_positive_of_them": float(np.median(p[wrong, 2])) if wrong.any() else None,
+        "median_p_negative_of_them": float(np.median(p[wrong, 0])) if wrong.any() else None, "scales": []}
+    for scale in POSITIVE_SCALES:
+        pred = (p * np.array([1.0, 1.0, scale])).argmax(axis=1)  # the argmax of the shown probabilities
+        out["scales"].append({"scale": scale, "macro_f1": float(f1_score(y, pred, average="macro")),
+                              "positive_shown_negative": int(((y == 2) & (pred == 0)).sum()),
+                              "negative_shown_positive": int(((y == 0) & (pred == 2)).sum())})
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=None, help="model directory (default: the shipped model)")
@@ -61,7 +127,9 @@ def main() -> None:
     pipe = load_pipeline(args.model) if args.model else load_pipeline()
     res = {"model": pipe.name, "model_gate": pipe.routing.complaint_needs_negative,
            "date": time.strftime("%Y-%m-%d %H:%M"), "load": list(os.getloadavg()),
-           "tiers": {t: sweep(pipe, Tier(t)) for t in args.tiers.split(",")}}
+           "tiers": {t: sweep(pipe, Tier(t)) for t in args.tiers.split(",")},
+           "variants": {t: variants(pipe, Tier(t)) for t in args.tiers.split(",")},
+           "positive_scale": {t: positive_scale(pipe, Tier(t)) for t in args.tiers.split(",")}}
     lines = ["# Routing gate: complaint evidence needs a negative comment (in-domain dev split)", "",
              f"`python benchmarks/bench_routing_gate.py`; model `{res['model']}` (its gate: "
              f"{res['model_gate']}); {res['date']}.", "",
@@ -70,6 +138,21 @@ def main() -> None:
     for tier, rows in res["tiers"].items():
         lines += [f"| {tier} | {r['complaint_needs_negative']:g} | {r['happy_in_urgent']:.1%} | {r['high_in_urgent']:.1%} "
                   f"| {r['queue_accuracy']:.3f} | {r['mean_cost']:.3f} |" for r in rows]
+    lines += ["", "Other gates, not shipped (with the model's gate; module docstring):", "",
+              "| tier | variant | happy in urgent | high in urgent | queue accuracy |", "|---|---|---|---|---|"]
+    for tier, rows in res["variants"].items():
+        lines += [f"| {tier} | {r['variant']} | {r['happy_in_urgent']:.1%} | {r['high_in_urgent']:.1%} "
+                  f"| {r['queue_accuracy']:.3f} |" for r in rows]
+    lines += ["", "P(positive) scaled before the label (argmax of the shown probabilities; the shown label at 1):", "",
+              "| tier | scale | sentiment macro-F1 | positive shown negative | negative shown positive |",
+              "|---|---|---|---|---|"]
+    for tier, ps in res["positive_scale"].items():
+        lines += [f"| {tier} | {r['scale']:g} | {r['macro_f1']:.3f} | {r['positive_shown_negative']} "
+                  f"| {r['negative_shown_positive']} |" for r in ps["scales"]]
+    lines += [""] + [f"{tier}: {ps['positive_shown_negative']} of {ps['positives']} positive comments shown negative; "
+                     f"their median P(positive) {ps['median_p_positive_of_them']:.2f}, P(negative) "
+                     f"{ps['median_p_negative_of_them']:.2f}." for tier, ps in res["positive_scale"].items()
+                     if ps["median_p_positive_of_them"] is not None]
     Path(args.out + ".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     Path(args.out + ".json").write_text(json.dumps(res, indent=1), encoding="utf-8")
     print("\n".join(lines))
