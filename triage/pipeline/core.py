@@ -37,7 +37,7 @@ from triage.pipeline.scored import ScoredBatch
 from triage.pipeline.sentiment import calibrate_neutral, head_sentiment
 from triage.pipeline.tagging import calibrate
 from triage.pipeline.text import fold, normalize
-from triage.pipeline.urgency_cues import UrgencyCues
+from triage.pipeline.urgency_cues import UrgencyCues, load_cues
 from triage.types import Comment, Queue, Tag, Tier, TriageResult
 
 if TYPE_CHECKING:
@@ -260,7 +260,7 @@ def urgency_cue_columns(clean: Sequence[str]) -> np.ndarray:
     """The dense urgency cue columns :func:`urgency_features` appends (n, 9), float32."""
     global _CUES
     if _CUES is None:
-        _CUES = UrgencyCues()
+        _CUES = load_cues(UrgencyCues)
     return _CUES.features([fold(t) for t in clean])
 
 
@@ -294,7 +294,7 @@ _ABUSE_CUES: AbuseCues | None = None
 def _abuse_cues(clean: Sequence[str]) -> np.ndarray:
     global _ABUSE_CUES
     if _ABUSE_CUES is None:
-        _ABUSE_CUES = AbuseCues()
+        _ABUSE_CUES = load_cues(AbuseCues)
     return _ABUSE_CUES.features(_ABUSE_CUES.views(clean))
 
 
@@ -302,9 +302,9 @@ def _both_cues(clean: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """:func:`urgency_cue_columns` and :func:`_abuse_cues` of a batch (:func:`cue_columns`)."""
     global _CUES, _ABUSE_CUES
     if _CUES is None:
-        _CUES = UrgencyCues()
+        _CUES = load_cues(UrgencyCues)
     if _ABUSE_CUES is None:
-        _ABUSE_CUES = AbuseCues()
+        _ABUSE_CUES = load_cues(AbuseCues)
     return cue_columns(clean, _CUES, _ABUSE_CUES)
 
 

@@ -63,17 +63,24 @@ per second of wall-clock time, 135,000-150,000 per second of process CPU time
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import itertools
+import os
+import pickle
 import re
+import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
 from triage.pipeline.text import _native, fold
 
-__all__ = ["CATEGORIES", "FEATURE_NAMES", "URGENCY_CUES", "UrgencyCues", "match_tokens"]
+__all__ = ["CATEGORIES", "FEATURE_NAMES", "URGENCY_CUES", "UrgencyCues", "cue_cache_dir",
+           "load_cues", "match_tokens"]
 
 CATEGORIES: tuple[str, ...] = (
     "money", "lost", "outage", "safety", "fraud", "threat", "waiting", "anger",
@@ -1619,7 +1626,8 @@ class UrgencyCues:
         return self.from_counts(self.counts_batch(folded))
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "_native_scan"}  # remade on first use
+        # remade on first use
+        return {k: v for k, v in self.__dict__.items() if k not in ("_native_scan", "_native_args")}
 
     def token_lists(self, folded: Sequence[str]) -> list[list[str]]:
         """:meth:`tokens` of each text (the plain match tokens: the whole batch in one pass)."""
@@ -1653,6 +1661,16 @@ class UrgencyCues:
         kept): :meth:`counts` of texts without a Python object per token."""
         table = self.__dict__.get("_native_scan")
         if table is None:
+            assert _native is not None, "the compiled module is not built (scripts/setup)"
+            table = _native.CueScan(*self.native_args())
+            self.__dict__["_native_scan"] = table
+        return table
+
+    def native_args(self) -> tuple[Any, ...]:
+        """The arguments of :meth:`native`'s ``CueScan`` (plain data, which :func:`load_cues`
+        keeps)."""
+        args = self.__dict__.get("_native_args")
+        if args is None:
             vocab: dict[str, int] = {}
             for key in self.phrases:
                 for tok in key.split(" "):
@@ -1669,16 +1687,15 @@ class UrgencyCues:
             if any(n > 31 for lens in self.pairs.values() for n in lens):
                 raise ValueError("a cue of more than 31 tokens")
             swear, abusive = self._filter
-            assert _native is not None, "the compiled module is not built (scripts/setup)"
-            table = _native.CueScan(
+            args = (
                 len(self.categories), list(vocab), [vocab[t] for t in self.starts],
                 {vocab[k]: mask(v) for k, v in self.singles.items()},
                 {ids(p): mask(lens) for p, lens in self.pairs.items()},
                 {ids(k): mask(v) for k, v in self.phrases.items() if " " in k},
                 dict(_STRIP), swear, mask(abusive),
             )
-            self.__dict__["_native_scan"] = table
-        return table
+            self.__dict__["_native_args"] = args
+        return args
 
     def counts_batch(self, texts: Sequence[str]) -> np.ndarray:
         """(n, categories) number of cue matches of each category in each text, as :meth:`counts`."""
@@ -1700,3 +1717,74 @@ class UrgencyCues:
             out[:, :k] = capped / 2
             out[:, k] = np.minimum((capped > 0).sum(axis=1), 3) / 3
         return out
+
+
+# --------------------------------------------------------------------------------------------
+# The built tables, cached on disk. Building them (every cue through fold, match_tokens and its
+# variants; the compiled scan's arguments) takes ~0.1 s of every process that scores; reading
+# them back ~0.01 s. The tables depend only on code, so the cache key is a digest of that code.
+
+_C = TypeVar("_C", bound=UrgencyCues)
+#: Bump when what the cache file holds changes.
+_CACHE_FORMAT = 1
+
+
+def cue_cache_dir() -> Path | None:
+    """Where :func:`load_cues` keeps the built tables: ``$TRIAGE_CUE_CACHE``, else
+    ``~/.cache/triage/cues``; ``TRIAGE_CUE_CACHE=off`` builds them in every process."""
+    env = os.environ.get("TRIAGE_CUE_CACHE")
+    if env == "off":
+        return None
+    return Path(env) if env else Path.home() / ".cache" / "triage" / "cues"
+
+
+def _cache_key(cls: type[UrgencyCues]) -> str:
+    """A digest of everything the default tables of ``cls`` are made from: the source of the
+    modules that write and match the cues, the compiled text code, the Python and Unicode
+    versions."""
+    digest = hashlib.sha256(f"{_CACHE_FORMAT} {cls.__module__}.{cls.__qualname__} {sys.version} "
+                            f"{unicodedata.unidata_version}".encode())
+    files = {__file__, sys.modules[cls.__module__].__file__, sys.modules[fold.__module__].__file__}
+    if _native is not None:
+        files.add(_native.__file__)
+    for name in sorted(f for f in files if f):
+        digest.update(name.encode() + b"\0" + Path(name).read_bytes())
+    return digest.hexdigest()[:32]
+
+
+class _DataOnly(pickle.Unpickler):
+    """Reads plain data only (dicts, tuples, strings, numbers, sets): never runs code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"not plain data: {module}.{name}")
+
+
+def load_cues(cls: type[_C]) -> _C:
+    """``cls()`` (its default lexicon) with the compiled scan's arguments made, read from the
+    cache (:func:`cue_cache_dir`) when an earlier process built the same tables; built and
+    written there otherwise. An unreadable or unwritable cache only costs the build."""
+    root = cue_cache_dir()
+    path = None
+    if root is not None:
+        try:
+            path = root / f"{cls.kind}-{_cache_key(cls)}.pickle"
+            with path.open("rb") as fh:
+                state, args = _DataOnly(fh).load()
+            obj = cls.__new__(cls)
+            obj.__dict__.update(state)
+            obj.__dict__["_native_args"] = args
+            return obj
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+            pass  # none yet, or damaged: build it
+    obj = cls()
+    args = obj.native_args() if _native is not None else None
+    if path is not None:
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(pickle.dumps((obj.__getstate__(), args), protocol=5))
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+    return obj
