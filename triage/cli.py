@@ -21,6 +21,127 @@ from triage.batch.options import DEFAULT_MAX_BAD_ROWS
 from triage.errors import ConfigError, InputFormatError, TriageError
 from triage.types import Comment, Queue, Tier
 
+# ------------------------------------------------------------------ option values without pydantic
+# typer 0.29 coerces every parameter value (defaults included) through a pydantic TypeAdapter made
+# per parameter: importing pydantic and making the adapters is ~0.07 s of every command, a tenth of
+# a one-row `triage score`. The usual values (a str, an int or float written in plain digits, an
+# enum choice, a path) are coerced here the way those adapters coerce them; anything else (a
+# malformed or out-of-range value, a type without a rule here) goes to typer's own adapter, so the
+# results and every error message stay typer's. tests/cli/test_cli_coercion.py compares the two.
+
+_MISS = object()
+_build_runtime_param = typer.core.build_runtime_param
+
+
+def _utf8(value: str) -> bool:
+    """No lone surrogate (a non-UTF-8 byte of argv), which pydantic's str would refuse."""
+    return value.isascii() or not any("\ud800" <= c <= "\udfff" for c in value)
+
+
+def _plain_number(value: str, kind: type) -> bool:
+    """Digits (an int), or digits, one dot, digits (a float too): what int() / float() and
+    pydantic read alike."""
+    if not 0 < len(value) <= 15 or not value.isascii():
+        return False
+    if value.isdigit():
+        return True
+    whole, dot, frac = value.partition(".")
+    return kind is float and dot == "." and whole.isdigit() and frac.isdigit()
+
+
+def _fast_rule(descriptor: Any) -> Callable[[Any, Any, Any], Any] | None:
+    """How a value of this parameter is coerced without pydantic (:data:`_MISS`: not here)."""
+    from typer import _param_types as pt  # noqa: PLC0415 - typer's own, already imported
+
+    info, annotation = descriptor.parameter_info, descriptor.annotation
+    if info.parser is not None or descriptor.file_annotation is not None or info.clamp:
+        return None
+    choice = pt.choice_coercion_annotation(annotation, info)
+    if choice is not None:
+        choices, case_sensitive = choice
+
+        def as_choice(value: Any, _param: Any, ctx: Any) -> Any:
+            try:
+                return pt.coerce_cli_choice(value, choices=choices, case_sensitive=case_sensitive,
+                                            ctx=ctx)
+            except Exception:  # noqa: BLE001 - typer's adapter says what is wrong
+                return _MISS
+
+        return as_choice
+    if annotation is str:
+        return lambda value, _param, _ctx: value if type(value) is str and _utf8(value) else _MISS
+    if annotation is bool:
+        return lambda value, _param, _ctx: value if type(value) is bool else _MISS
+    if annotation in (int, float):
+        low, high = info.min, info.max
+
+        def as_number(value: Any, _param: Any, _ctx: Any) -> Any:
+            kind = type(value)
+            if kind is str:
+                if not _plain_number(value, annotation):
+                    return _MISS
+            elif kind is not annotation and not (annotation is float and kind is int):
+                return _MISS
+            value = annotation(value)
+            if (low is not None and not value >= low) or (high is not None and not value <= high):
+                return _MISS
+            return value
+
+        return as_number
+    if pt.routes_to_path(annotation, info):
+        path_type = info.path_type
+        if path_type is None and pt.lenient_issubclass(annotation, Path):
+            path_type = annotation
+        if path_type is not Path:
+            return None
+
+        def as_path(value: Any, param: Any, ctx: Any) -> Any:
+            if type(value) is not str or not _utf8(value):
+                return _MISS
+            try:
+                return pt.coerce_cli_path(Path(value), info, path_type=path_type, param=param,
+                                          ctx=ctx)
+            except Exception:  # noqa: BLE001 - typer's adapter says what is wrong
+                return _MISS
+
+        return as_path
+    return None
+
+
+class _FastRuntimeParam:
+    """typer's RuntimeParam for one parameter: the rule of :func:`_fast_rule` first, typer's
+    (made on first need) for what the rule leaves."""
+
+    def __init__(self, descriptor: Any, rule: Callable[[Any, Any, Any], Any]) -> None:
+        self.descriptor, self.rule, self._typer = descriptor, rule, None
+
+    def typer(self) -> Any:
+        if self._typer is None:
+            self._typer = _build_runtime_param(self.descriptor)
+        return self._typer
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        multi = param.multiple or param.nargs == -1
+        if value is None:  # typer's RuntimeParam.coerce, for every kind of parameter
+            return () if multi else None
+        if not multi:
+            out = self.rule(value, param, ctx)
+            if out is not _MISS:
+                return out
+        return self.typer().coerce(value, param=param, ctx=ctx)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.typer(), name)
+
+
+def _runtime_param(descriptor: Any) -> Any:
+    rule = _fast_rule(descriptor)
+    return _build_runtime_param(descriptor) if rule is None else _FastRuntimeParam(descriptor, rule)
+
+
+typer.core.build_runtime_param = _runtime_param
+
+
 app = typer.Typer(
     help="Multilingual comment triage: language, sentiment, question/complaint/spam/praise/abuse tags, urgency, queues.",
     no_args_is_help=True,
