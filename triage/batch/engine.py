@@ -37,10 +37,10 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from collections import deque
-from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import BrokenExecutor, Future
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -350,8 +350,10 @@ def score_file(
     except TriageError:
         out.discard()  # a fatal error: resuming would only meet it again
         raise
-    except BrokenProcessPool:
+    except BrokenExecutor as exc:
         out.close_files()
+        if not _broken_process_pool(exc):
+            raise
         raise TriageError(
             "a worker process died (out of memory, or killed)",
             hint="continue with --resume; fewer --workers or a smaller --batch-size use less memory",
@@ -364,6 +366,13 @@ def score_file(
         executor.shutdown(wait=ok, cancel_futures=True)
     return Summary(output, state.rows, state.scored, state.bad, state.kinds,
                    time.monotonic() - started, errors_path if state.bad else None, resumed_at)
+
+
+def _broken_process_pool(exc: BaseException) -> bool:
+    """Whether ``exc`` is a ``BrokenProcessPool`` (its module is imported by any process pool, so
+    a run without one does not import it)."""
+    process = sys.modules.get("concurrent.futures.process")
+    return process is not None and isinstance(exc, process.BrokenProcessPool)
 
 
 def _done(value: ChunkOut) -> Future[ChunkOut]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from typing import Any
-
-from tqdm import tqdm
 
 from triage import formats as tio
 from triage.batch.options import Echo
@@ -29,8 +28,16 @@ class _Lines:
         pass
 
 
-class _LogBar(tqdm):  # type: ignore[misc]
-    monitor_interval = 0  # refreshes come from update(); no monitor thread
+@functools.cache
+def _tqdm() -> tuple[type, type]:
+    """tqdm and its log-line subclass, imported when a run shows progress (``--progress off``
+    does not pay tqdm's import)."""
+    from tqdm import tqdm  # noqa: PLC0415
+
+    class _LogBar(tqdm):  # type: ignore[misc]
+        monitor_interval = 0  # refreshes come from update(); no monitor thread
+
+    return tqdm, _LogBar
 
 
 class Progress:
@@ -53,11 +60,13 @@ class Progress:
         common: dict[str, Any] = {"total": total, "initial": done, "unit": unit,
                                   "unit_scale": scale, "unit_divisor": 1024 if scale else 1000}
         if mode == "bar":
+            tqdm, _ = _tqdm()
             self.bar = tqdm(desc="scoring", file=sys.stderr, dynamic_ncols=True, smoothing=0.1,
                             **common)
         elif mode == "log":
             shape = "{desc}, {percentage:.1f}%, ETA {remaining}" if total else "{desc}"
-            self.bar = _LogBar(file=_Lines(echo), bar_format=shape, mininterval=every,
+            _, log_bar = _tqdm()
+            self.bar = log_bar(file=_Lines(echo), bar_format=shape, mininterval=every,
                                miniters=1, delay=max(every, 1e-9), smoothing=0, leave=False,
                                ascii=True, ncols=1000, **common)
             self.bar.set_description_str(self._status(), refresh=False)

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import signal
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
 
 from triage.batch.chunks import (
     ChunkOut,
     EncodeSpec,
     score_chunk,
 )
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 # --------------------------------------------------------------------------- workers
 
@@ -73,6 +75,10 @@ class _Inline:
 
 
 def _pool(workers: int, model_dir: str) -> ProcessPoolExecutor:
+    # imported here: a one-worker run needs neither (~0.02 s of import)
+    import multiprocessing  # noqa: PLC0415
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
     return ProcessPoolExecutor(
