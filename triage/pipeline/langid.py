@@ -588,9 +588,12 @@ def _views(texts: Sequence[str]) -> tuple[list[str | None], NDArray[np.int8]]:
 
 def _view(text: str) -> tuple[int, str | None]:
     """One text's view and script number, or (-1, None): ``und`` by rule."""
-    # No letters outside URLs and mentions (detect_reference's first rule) leaves none in the view
-    # either (it drops URLs, e-mails and mentions too), so dominant_script's None decides alone.
-    clean = prepare(text[:MAX_INPUT_CHARS])
+    text = text[:MAX_INPUT_CHARS]
+    # detect_reference's first rule, checked on its own: prepare() does not drop every mention
+    # that has_letters() does ("@user@user" keeps "user"), so the view's script cannot stand in.
+    if not _has_letters(text):
+        return _LID_UND, None
+    clean = prepare(text)
     script = dominant_script(clean[:_SCRIPT_CHARS])
     if script is None or only_shared_words(clean):
         return _LID_UND, None
