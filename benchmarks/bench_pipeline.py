@@ -13,7 +13,8 @@ Peers, all measured in this run on the same rows:
 
 Speed, one core: the fast tier's batch ``score_batch``; featurize + every fast head (the compiled
 featurizer's work, best of 3); the whole ``triage score`` process (start, model load, read, score,
-write) on --score-rows dev-like JSONL rows, timed next to langdetect alone in the same run, and
+write; as a second run of an installed triage: bytecode cached, the cue tables' cache made) on
+--score-rows dev-like JSONL rows, timed next to langdetect alone in the same run, and
 again on --score-rows-large rows (the steady state of a big batch file, where the process's start
 and model load are spread thin).
 
@@ -213,9 +214,18 @@ def _score_process(root: Path, model: Path | None, rows: int, key: str = "score_
                "--workers", "1", "--progress", "off"]
         if model is not None:
             cmd += ["--model", str(model)]
+        # as on an installed triage after its first run: bytecode written (PYTHONDONTWRITEBYTECODE,
+        # set in some shells, would make every run compile triage's modules, ~0.09 s), the cue
+        # tables' cache made (triage.pipeline.urgency_cues.load_cues) by an unmeasured one-row run
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        first = Path(tmp) / "first.jsonl"
+        first.write_text(json.dumps({"id": 0, "text": pool[0]}, ensure_ascii=False) + "\n", encoding="utf-8")
+        subprocess.run([*cmd[:2], str(first), "-o", str(Path(tmp) / "first.out.jsonl"), *cmd[5:]],
+                       check=True, stdout=subprocess.DEVNULL, env=env)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)  # inherits this process's one core
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)  # inherits this process's one core
         seconds = time.perf_counter() - t
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
