@@ -43,9 +43,9 @@ import numpy as np
 
 from triage.pipeline.core import load_pipeline
 from triage.pipeline.ranking import DEFAULT_COSTS, expected_costs, queue_probabilities
+from triage.training.card import write_model_card
 from triage.training.data import TASKS, data_root, dataset_names, read_examples, sample
 from triage.training.domain import domain_examples, true_queue
-from triage.training.card import write_model_card
 from triage.training.evaluate import binary_metrics, classification_metrics
 from triage.types import Comment, Queue, Tag, Tier
 

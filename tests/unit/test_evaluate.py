@@ -16,3 +16,19 @@ def test_best_threshold_separates_clean_data() -> None:
 def test_macro_f1_ignores_labels_absent_from_gold() -> None:
     m = classification_metrics(["a", "a"], ["a", "a"], ["a", "b"])
     assert m["macro_f1"] == 1.0
+
+
+def test_best_threshold_keeps_rows_to_avoid_under_their_limit() -> None:
+    # F1 alone picks a low threshold that also tags two of the four fair complaints (0.45, 0.5);
+    # with at most 25% of them allowed, the threshold rises above 0.45 at some cost in recall.
+    groups = [([True, True, True, False, False, False], [0.9, 0.6, 0.42, 0.4, 0.1, 0.1])]
+    fair = [0.5, 0.45, 0.2, 0.1]
+    free = best_threshold(groups)
+    limited = best_threshold(groups, (fair, 0.25))
+    assert free <= 0.42
+    assert limited > 0.45
+    assert sum(s >= limited for s in fair) <= 1
+
+
+def test_best_threshold_with_an_impossible_limit_is_the_most_cautious() -> None:
+    assert best_threshold([([True, False], [0.95, 0.1])], ([0.99], 0.0)) == 0.9

@@ -57,9 +57,21 @@ def binary_metrics(y_true: Sequence[bool], scores: Sequence[float], threshold: f
     }
 
 
-def best_threshold(groups: Sequence[tuple[Sequence[bool], Sequence[float]]]) -> float:
-    """The threshold that maximises the mean F1 over several dev sets (each counts equally)."""
+def best_threshold(
+    groups: Sequence[tuple[Sequence[bool], Sequence[float]]],
+    avoid: tuple[Sequence[float], float] | None = None,
+) -> float:
+    """The threshold that maximises the mean F1 over several dev sets (each counts equally).
+
+    ``avoid = (scores, max_share)``: only thresholds that tag at most ``max_share`` of these
+    scores (rows that must not carry the tag, e.g. fair complaints for ``abuse``) are candidates;
+    when none is, the highest threshold of the grid.
+    """
     grid = np.round(np.arange(0.1, 0.91, 0.025), 3)
+    if avoid is not None:
+        scores, max_share = np.asarray(avoid[0], dtype=float), avoid[1]
+        allowed = [t for t in grid if not len(scores) or float(np.mean(scores >= t)) <= max_share]
+        grid = np.array(allowed or [grid[-1]])
     means = [np.mean([binary_metrics(yt, s, float(t))["f1"] for yt, s in groups]) for t in grid]
     return float(grid[int(np.argmax(means))])
 
