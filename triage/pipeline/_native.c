@@ -2657,6 +2657,31 @@ static void ft_dfs(const FastTextObject *self, FtHeap *hp, float log_threshold, 
  * Each view's probabilities of the k best labels (fastText's predict(view + "\n", k, threshold)) in
  * out[i, columns[label]] (labels whose column is -1 are skipped), and the best one's in top[i]
  * (NaN when fastText would predict nothing). */
+/* The k best labels of the hidden vector in self->hidden into hp (fastText's predict): softmax
+ * over every label, or the hierarchical-softmax tree's depth-first search. */
+static void ft_best_labels(FastTextObject *self, FtHeap *hp, float threshold, float log_threshold)
+{
+    if (self->loss == FT_SOFTMAX) {
+        float *y = self->output;
+        for (int32_t i = 0; i < self->nlabels; i++) y[i] = ft_dot(self, i);
+        float mx = y[0], z = 0.0f;
+        for (int32_t i = 0; i < self->nlabels; i++) mx = y[i] < mx ? mx : y[i];
+        for (int32_t i = 0; i < self->nlabels; i++) {
+            y[i] = (float)exp((double)(y[i] - mx));
+            z += y[i];
+        }
+        for (int32_t i = 0; i < self->nlabels; i++) y[i] /= z;
+        for (int32_t i = 0; i < self->nlabels; i++) {
+            if (y[i] < threshold) continue;
+            float s_i = ft_std_log(y[i]);
+            if (hp->n == hp->k && s_i < ft_heap_min(hp)) continue;
+            ft_heap_push(hp, s_i, i);
+        }
+    } else {
+        ft_dfs(self, hp, log_threshold, 2 * self->nlabels - 2, 0.0f);
+    }
+}
+
 static PyObject *FastText_predict_into(FastTextObject *self, PyObject *args)
 {
     PyObject *views, *cols_o, *out_o, *top_o;
@@ -2718,25 +2743,7 @@ static PyObject *FastText_predict_into(FastTextObject *self, PyObject *args)
             t[r] = NAN;
             continue;
         }
-        if (self->loss == FT_SOFTMAX) {
-            float *y = self->output;
-            for (int32_t i = 0; i < self->nlabels; i++) y[i] = ft_dot(self, i);
-            float mx = y[0], z = 0.0f;
-            for (int32_t i = 0; i < self->nlabels; i++) mx = y[i] < mx ? mx : y[i];
-            for (int32_t i = 0; i < self->nlabels; i++) {
-                y[i] = (float)exp((double)(y[i] - mx));
-                z += y[i];
-            }
-            for (int32_t i = 0; i < self->nlabels; i++) y[i] /= z;
-            for (int32_t i = 0; i < self->nlabels; i++) {
-                if (y[i] < threshold) continue;
-                float s_i = ft_std_log(y[i]);
-                if (hp.n == hp.k && s_i < ft_heap_min(&hp)) continue;
-                ft_heap_push(&hp, s_i, i);
-            }
-        } else {
-            ft_dfs(self, &hp, log_threshold, 2 * self->nlabels - 2, 0.0f);
-        }
+        ft_best_labels(self, &hp, threshold, log_threshold);
         float best = -INFINITY;
         for (int32_t i = 0; i < hp.n; i++) {
             float p = expf(hp.score[i]);
@@ -2797,25 +2804,7 @@ static PyObject *FastText_predict(FastTextObject *self, PyObject *args)
         }
         hp.n = 0;
         if (ft_hidden(self, s, len, scratch)) {
-            if (self->loss == FT_SOFTMAX) {
-                float *y = self->output;
-                for (int32_t i = 0; i < self->nlabels; i++) y[i] = ft_dot(self, i);
-                float mx = y[0], z = 0.0f;
-                for (int32_t i = 0; i < self->nlabels; i++) mx = y[i] < mx ? mx : y[i];
-                for (int32_t i = 0; i < self->nlabels; i++) {
-                    y[i] = (float)exp((double)(y[i] - mx));
-                    z += y[i];
-                }
-                for (int32_t i = 0; i < self->nlabels; i++) y[i] /= z;
-                for (int32_t i = 0; i < self->nlabels; i++) {
-                    if (y[i] < threshold) continue;
-                    float s_i = ft_std_log(y[i]);
-                    if (hp.n == hp.k && s_i < ft_heap_min(&hp)) continue;
-                    ft_heap_push(&hp, s_i, i);
-                }
-            } else {
-                ft_dfs(self, &hp, ft_std_log(threshold), 2 * self->nlabels - 2, 0.0f);
-            }
+            ft_best_labels(self, &hp, threshold, ft_std_log(threshold));
         }
         /* best first (insertion sort: k is small) */
         for (int32_t i = 1; i < hp.n; i++)
