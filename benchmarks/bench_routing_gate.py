@@ -21,7 +21,7 @@ import argparse
 import json
 import os
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,27 +37,43 @@ RESULTS = Path(__file__).parent / "results"
 GATES = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)
 
 
-def sweep(pipe, tier: Tier) -> list[dict[str, float]]:
-    rows = domain_examples(parts=("dev",))
-    results = pipe.score_batch([Comment(e.text) for e in rows], tier)
-    right = [Queue(true_queue(e.tags, e.priority)) for e in rows]
-    happy = [i for i, e in enumerate(rows) if e.sentiment == "positive" and "complaint" not in e.tags]
-    high = [i for i, e in enumerate(rows) if e.priority == "high"]
-    costs = pipe.routing.costs
-    out = []
-    for gate in GATES:
+@dataclass
+class Scored:
+    """The in-domain dev split scored once by one tier, with what every table needs."""
+
+    rows: list[Any]
+    results: list[Any]
+    right: list[Queue]
+    happy: list[int]
+    high: list[int]
+
+    @classmethod
+    def of(cls, pipe: Any, tier: Tier) -> Scored:
+        rows = domain_examples(parts=("dev",))
+        return cls(rows, pipe.score_batch([Comment(e.text) for e in rows], tier),
+                   [Queue(true_queue(e.tags, e.priority)) for e in rows],
+                   [i for i, e in enumerate(rows) if e.sentiment == "positive" and "complaint" not in e.tags],
+                   [i for i, e in enumerate(rows) if e.priority == "high"])
+
+    def route(self, pipe: Any, gate: float, factor: Any = None) -> dict[str, float]:
+        """Queues of the same scores with this gate (and P(complaint) scaled by ``factor(r)``)."""
+        costs = pipe.routing.costs
         chosen = []
-        for r in results:
-            ec = expected_costs(queue_probabilities(r.tags, r.urgency, r.sentiment.p_negative, gate), costs)
+        for r in self.results:
+            tags = r.tags if factor is None else replace(r.tags, complaint=r.tags.complaint * factor(r))
+            ec = expected_costs(queue_probabilities(tags, r.urgency, r.sentiment.p_negative, gate), costs)
             chosen.append(min(ec, key=lambda q, ec=ec: (ec[q], list(Queue).index(q))))
-        out.append({
-            "complaint_needs_negative": gate,
-            "happy_in_urgent": float(np.mean([chosen[i] is Queue.URGENT for i in happy])),
-            "high_in_urgent": float(np.mean([chosen[i] is Queue.URGENT for i in high])),
-            "queue_accuracy": float(np.mean([c is t for c, t in zip(chosen, right, strict=True)])),
-            "mean_cost": float(np.mean([costs[c][t] for c, t in zip(chosen, right, strict=True)])),
-        })
-    return out
+        pairs = list(zip(chosen, self.right, strict=True))
+        return {
+            "happy_in_urgent": float(np.mean([chosen[i] is Queue.URGENT for i in self.happy])),
+            "high_in_urgent": float(np.mean([chosen[i] is Queue.URGENT for i in self.high])),
+            "queue_accuracy": float(np.mean([c is t for c, t in pairs])),
+            "mean_cost": float(np.mean([costs[c][t] for c, t in pairs])),
+        }
+
+
+def sweep(pipe: Any, scored: Scored) -> list[dict[str, float]]:
+    return [{"complaint_needs_negative": gate, **scored.route(pipe, gate)} for gate in GATES]
 
 
 #: (name, factor on P(complaint)) of the gates tried beside the shipped one
@@ -68,39 +84,25 @@ VARIANTS = (
 )
 
 
-def variants(pipe, tier: Tier) -> list[dict[str, Any]]:
+def variants(pipe: Any, scored: Scored) -> list[dict[str, Any]]:
     """The other gates of the module docstring, on the same scores."""
-    rows = domain_examples(parts=("dev",))
-    results = pipe.score_batch([Comment(e.text) for e in rows], tier)
-    right = [Queue(true_queue(e.tags, e.priority)) for e in rows]
-    happy = [i for i, e in enumerate(rows) if e.sentiment == "positive" and "complaint" not in e.tags]
-    high = [i for i, e in enumerate(rows) if e.priority == "high"]
     gate = pipe.routing.complaint_needs_negative
-    out: list[dict[str, Any]] = []
+    out = []
     for name, factor in VARIANTS:
-        chosen = []
-        for r in results:
-            tags = replace(r.tags, complaint=r.tags.complaint * factor(r))
-            ec = expected_costs(queue_probabilities(tags, r.urgency, r.sentiment.p_negative, gate), pipe.routing.costs)
-            chosen.append(min(ec, key=lambda q, ec=ec: (ec[q], list(Queue).index(q))))
-        out.append({
-            "variant": name,
-            "happy_in_urgent": float(np.mean([chosen[i] is Queue.URGENT for i in happy])),
-            "high_in_urgent": float(np.mean([chosen[i] is Queue.URGENT for i in high])),
-            "queue_accuracy": float(np.mean([c is t for c, t in zip(chosen, right, strict=True)])),
-        })
+        figures = scored.route(pipe, gate, factor)
+        del figures["mean_cost"]
+        out.append({"variant": name, **figures})
     return out
 
 
 POSITIVE_SCALES = (1.0, 1.25, 1.5, 2.0)
 
 
-def positive_scale(pipe, tier: Tier) -> dict[str, Any]:
+def positive_scale(scored: Scored) -> dict[str, Any]:
     """The prior shift of the module docstring, on the same scores."""
     from sklearn.metrics import f1_score  # noqa: PLC0415 - benchmark-only import
 
-    rows = domain_examples(parts=("dev",))
-    results = pipe.score_batch([Comment(e.text) for e in rows], tier)
+    rows, results = scored.rows, scored.results
     labels = ("negative", "neutral", "positive")
     y = np.array([labels.index(e.sentiment) for e in rows])
     p = np.array([[r.sentiment.p_negative, r.sentiment.p_neutral, r.sentiment.p_positive] for r in results])
@@ -127,9 +129,12 @@ def main() -> None:
     pipe = load_pipeline(args.model) if args.model else load_pipeline()
     res = {"model": pipe.name, "model_gate": pipe.routing.complaint_needs_negative,
            "date": time.strftime("%Y-%m-%d %H:%M"), "load": list(os.getloadavg()),
-           "tiers": {t: sweep(pipe, Tier(t)) for t in args.tiers.split(",")},
-           "variants": {t: variants(pipe, Tier(t)) for t in args.tiers.split(",")},
-           "positive_scale": {t: positive_scale(pipe, Tier(t)) for t in args.tiers.split(",")}}
+           "tiers": {}, "variants": {}, "positive_scale": {}}
+    for t in args.tiers.split(","):
+        scored = Scored.of(pipe, Tier(t))
+        res["tiers"][t] = sweep(pipe, scored)
+        res["variants"][t] = variants(pipe, scored)
+        res["positive_scale"][t] = positive_scale(scored)
     lines = ["# Routing gate: complaint evidence needs a negative comment (in-domain dev split)", "",
              f"`python benchmarks/bench_routing_gate.py`; model `{res['model']}` (its gate: "
              f"{res['model_gate']}); {res['date']}.", "",
