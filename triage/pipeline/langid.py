@@ -404,7 +404,7 @@ class LanguageDetector:
             top = np.empty(len(texts))
             model.predict_into(texts, k, threshold, self._native_columns(model), out, top)
             return out, top
-        labels, probs = _predict(model, texts, k, threshold)
+        labels, probs = model.predict(texts, k=k, threshold=threshold)
         counts = [len(text_labels) for text_labels in labels]
         cols = np.fromiter(
             map(self._column.__getitem__, chain.from_iterable(labels)),
@@ -546,7 +546,7 @@ class LanguageDetector:
         if isinstance(model, ftz.NativeFastText):
             out, top = self._probabilities(model, [text], k, threshold)
             return out[0], float(top[0])
-        labels, probs = _predict(model, [text], k, threshold)
+        labels, probs = model.predict([text], k=k, threshold=threshold)
         out = np.zeros(len(self.languages))
         column = self._column
         values = probs[0].tolist()  # float32 -> the same doubles as the batch's float64 row
@@ -558,15 +558,6 @@ class LanguageDetector:
 
 
 _RULE_UND = LanguageGuess(UNDETERMINED, 1.0)
-
-
-def _predict(model: Any, views: list[str], k: int, threshold: float) -> tuple[list[list[str]], list[Any]]:
-    """``model.predict(views, k=k, threshold=threshold)``: the same call of fastText's C++
-    binding (``multilinePredict``) without the wrapper's per-text check and copy; a view never
-    holds a newline (:func:`prepare` turns every whitespace into a space), checked once."""
-    if "\n".join(views).count("\n") != len(views) - 1:  # pragma: no cover - the wrapper raises
-        return model.predict(views, k=k, threshold=threshold)  # type: ignore[no-any-return]
-    return model.f.multilinePredict([v + "\n" for v in views], k, threshold, "strict")  # type: ignore[no-any-return]
 _TINY = float(np.finfo(np.float64).tiny)
 _LID_PYTHON, _LID_UND = -2, -1  # _native.lid_views() codes besides a script number
 
