@@ -28,8 +28,11 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR, help="model directory to write")
     parser.add_argument("--fast-only", action="store_true", help="skip the accurate (embedding) tier")
     parser.add_argument("--cache", default=TrainConfig().cache_dir, help="embedding cache folder")
+    parser.add_argument("--tuned", default=TrainConfig().encoder_tuned or "none",
+                        help="the encoder's fine-tuned layers the accurate tier reads (training/finetune_encoder.py; "
+                             "'none': the encoder as shipped in the wheel; default: %(default)s)")
     args = parser.parse_args()
-    cfg = TrainConfig(cache_dir=args.cache)
+    cfg = TrainConfig(cache_dir=args.cache, encoder_tuned=None if args.tuned == "none" else args.tuned)
     metrics = build_model(data_root(args.data), args.out, cfg, embed=not args.fast_only)
     print_summary(metrics)
     return 0

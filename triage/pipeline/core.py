@@ -413,6 +413,7 @@ def load_pipeline(directory: str | Path | None = None) -> Pipeline:
         specialists=_specialists(config),
         neutral_scale=float(scale),
         embedding_layers=_embedding_layers(config),
+        embedder=Embedder(tuned=_embedding_tuned(config, directory)),
     )
     pipe.share_fast_heads()
     return pipe
@@ -423,6 +424,19 @@ def _embedding_layers(config: Mapping[str, Any]) -> tuple[int, ...] | None:
     if layers is not None and not isinstance(layers, list):
         raise ConfigError(f"[embedding] layers must be a list of layer numbers, got {layers!r}")
     return check_layers(layers)
+
+
+def _embedding_tuned(config: Mapping[str, Any], directory: Path) -> Path | None:
+    """``[embedding] tuned``: the model's fine-tuned encoder layers (a file in its folder)."""
+    name = config.get("embedding", {}).get("tuned")
+    if name is None:
+        return None
+    if not isinstance(name, str) or not name or Path(name).name != name:
+        raise ConfigError(f"[embedding] tuned must be a file name in the model's folder, got {name!r}")
+    path = directory / name
+    if not path.is_file():
+        raise ConfigError(f"the model's fine-tuned encoder layers {path} are missing ([embedding] tuned)")
+    return path
 
 
 def _specialists(config: Mapping[str, Any]) -> dict[str, float]:

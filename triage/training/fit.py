@@ -19,6 +19,7 @@ Used by ``training/build_default.py`` (the shipped model). Steps, all determinis
 
 from __future__ import annotations
 
+import hashlib
 import json
 import resource
 import shutil
@@ -147,6 +148,20 @@ class TrainConfig:
     abuse_max_fair_complaints: float | None = 0.02
     max_iter: int = 300
     cache_dir: str = str(Path.home() / ".cache" / "triage" / "e5")
+    #: The encoder's fine-tuned top layers (``training/finetune_encoder.py``) whose features the
+    #: accurate tier's heads learn from; the model gets a copy (``[embedding] tuned``). Default:
+    #: the shipped model's, so that ``triage train`` reads the same features; None: as shipped.
+    encoder_tuned: str | None = field(default_factory=lambda: shipped_tuned())
+
+
+#: The fine-tuned encoder layers' file name in a model folder.
+TUNED_FILE = "encoder-tuned.npz"
+
+
+def shipped_tuned() -> str | None:
+    """The default model's fine-tuned encoder layers, if it has them."""
+    path = DEFAULT_MODEL_DIR / TUNED_FILE
+    return str(path) if path.is_file() else None
 
 
 @dataclass
@@ -160,7 +175,7 @@ class _TagData:
 
 def pipeline_toml(
     name: str, version: str, tiers: dict[str, dict[str, Any]], specialists: dict[str, float] | None = None,
-    neutral_scale: float = 1.0, embedding_layers: Sequence[int] | None = None,
+    neutral_scale: float = 1.0, embedding_layers: Sequence[int] | None = None, tuned: str | None = None,
 ) -> str:
     """The ``pipeline.toml`` of a trained model (components, thresholds, routing policy)."""
     lines = [
@@ -171,7 +186,11 @@ def pipeline_toml(
     ]
     if embedding_layers and "accurate" in tiers:
         lines += ["# the encoder layers the accurate tier's heads read (mean-pooled, side by side)",
-                  "[embedding]", f"layers = [{', '.join(str(x) for x in embedding_layers)}]", ""]
+                  "[embedding]", f"layers = [{', '.join(str(x) for x in embedding_layers)}]"]
+        if tuned:
+            lines += ["# the encoder's fine-tuned top layers (training/finetune_encoder.py), in this folder",
+                      f'tuned = "{tuned}"']
+        lines += [""]
     for tier, settings in tiers.items():
         lines += [f"[tiers.{tier}]", f"embedding_weight = {settings['embedding_weight']}"]
         lines += [f"[tiers.{tier}.thresholds]"] + [f"{k} = {v}" for k, v in settings["thresholds"].items()]
@@ -556,8 +575,11 @@ def fit_model(
         + (f", {len(data.user_tag_train)} user multi-label rows (+{len(data.user_tag_dev)} dev)" if data.user_tag_train else ""))
 
     # 0. the accurate tier's texts: embed what the cache lacks while the fast tier trains
-    cache = EmbeddingCache(Path(cfg.cache_dir), layers=cfg.embedding_layers) if embed else None
-    embedder = Embedder(num_threads=2)
+    tuned = Path(cfg.encoder_tuned) if cfg.encoder_tuned and embed else None
+    if tuned is not None and not tuned.is_file():
+        raise ConfigError(f"the fine-tuned encoder layers {tuned} are missing (TrainConfig.encoder_tuned)")
+    cache = EmbeddingCache(Path(cfg.cache_dir), layers=cfg.embedding_layers, tuned=tuned) if embed else None
+    embedder = Embedder(num_threads=2, tuned=tuned)
     plan = _EmbeddingPlan.of(sent_train, tag_train, dev, multi_dev, cfg)
     fill = None
     if cache is not None:
@@ -656,7 +678,8 @@ def fit_model(
             log(f"accurate {tag.value} head on {int(keep.sum())} embedded rows")
 
     # 4. dev evaluation, threshold and blend tuning
-    metrics: dict[str, Any] = {"config": asdict(cfg), "tiers": {}}
+    metrics: dict[str, Any] = {"config": asdict(cfg) | {"cache_dir": "(local)", "encoder_tuned": TUNED_FILE if tuned else None},
+                               "tiers": {}}
     dev_X = {task: {n: featurizer.transform([e.text for e in rows]) for n, rows in sets.items()} for task, sets in dev.items()}
     multi_X = {name: featurizer.transform([s.text for s in rows]) for name, rows in multi_dev.items()}
     # the fast abuse head's dev input (the shared features plus the abuse cues), built once
@@ -846,7 +869,10 @@ def fit_model(
     featurizer.save(out_dir / "fast")
     save_heads(heads, out_dir)
     (out_dir / "pipeline.toml").write_text(pipeline_toml(
-        model_name, model_version, tier_settings, specialists, neutral_scale, cfg.embedding_layers if cache is not None else None), encoding="utf-8")
+        model_name, model_version, tier_settings, specialists, neutral_scale, cfg.embedding_layers if cache is not None else None,
+        TUNED_FILE if tuned is not None else None), encoding="utf-8")
+    if tuned is not None and tuned.resolve() != (out_dir / TUNED_FILE).resolve():
+        shutil.copyfile(tuned, out_dir / TUNED_FILE)
     if out_dir.resolve() != DEFAULT_MODEL_DIR.resolve():
         shutil.copytree(DEFAULT_MODEL_DIR / "langid", out_dir / "langid", dirs_exist_ok=True)
     metrics["training_seconds"] = round(time.time() - started, 1)
@@ -857,6 +883,8 @@ def fit_model(
     if cache is not None:  # the encoder whose vectors the emb.* heads learned from (the cache's)
         metrics["encoder"] = cache.encoder
         metrics["encoder_layers"] = list(cfg.embedding_layers)
+        if tuned is not None:
+            metrics["encoder_tuned"] = {"file": TUNED_FILE, "sha256": hashlib.sha256((out_dir / TUNED_FILE).read_bytes()).hexdigest()}
     metrics["seeds_per_language"] = dict(sorted(Counter(s.lang for s in seeds).items()))
     write_model_card(out_dir, f"{model_name}-{model_version}", metrics, metrics["seeds_per_language"])
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=1, ensure_ascii=False), encoding="utf-8")
