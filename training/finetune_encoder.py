@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from triage.paths import DEFAULT_MODEL_DIR
-from triage.training.data import Example, data_root, dataset_names, read_examples, sample
+from triage.training.data import data_root, dataset_names, read_examples, sample
 from triage.training.fit import TAG_TASKS, TrainConfig, _embedding_mask, _tag_train, public_weight, read_training_data
 from triage.types import Tag
 
@@ -61,9 +61,12 @@ class Row:
     dev: bool = False
 
 
-def collect_rows(root: Path, cfg: TrainConfig, public_dev_cap: int) -> list[Row]:
-    """Training and dev rows by text (a text in several sets carries every label it has)."""
-    data = read_training_data(root)
+def collect_rows(root: Path, cfg: TrainConfig, public_dev_cap: int, seeds: list | None = None) -> list[Row]:
+    """Training and dev rows by text (a text in several sets carries every label it has): the
+    corpus's train part and the capped public train subsets train, the corpus's dev part and a
+    sample of UMSAB dev only measure; the corpus's test part is never read. ``seeds``: the corpus
+    rows (default: ``datasets/domain``'s train and dev parts)."""
+    data = read_training_data(root, seeds)
     rows: dict[str, Row] = {}
 
     def row(text: str) -> Row:
@@ -93,7 +96,8 @@ def collect_rows(root: Path, cfg: TrainConfig, public_dev_cap: int) -> list[Row]
                 r = row(text)
                 if not r.domain:
                     r.tags[TAGS.index(tag.value)] = int(y)
-    for e in sample(list(read_examples(root, "sentiment", "umsab_xlm-t", "dev")), public_dev_cap):
+    umsab = "umsab_xlm-t" if "umsab_xlm-t" in dataset_names(root, "sentiment", "dev") else None
+    for e in sample(list(read_examples(root, "sentiment", umsab, "dev")) if umsab else [], public_dev_cap):
         r = row(e.text)
         if not r.domain:
             r.sent, r.dev = SENT[e.label], True
