@@ -229,6 +229,10 @@ def test_model_card_names_the_encoder_and_its_licence() -> None:
     metrics |= {"encoder_layers": [6, 12], "config": {"embedding_hidden": {"abuse": 512}}}
     section = model_card("triage-test", metrics, {"en": 1}).split("## Encoder of the accurate tier", 1)[1]
     assert "layers 6 and 12 side by side" in section and "abuse (512 units)" in section
+    assert "fine-tuned" not in section
+    metrics |= {"encoder_tuned": {"file": "encoder-tuned.npz", "sha256": "ab" * 32, "layers": [11, 12]}}
+    section = model_card("triage-test", metrics, {"en": 1}).split("## Encoder of the accurate tier", 1)[1]
+    assert "layers 11 and 12 are fine-tuned (`encoder-tuned.npz` in this folder, sha256 abababab" in section
 
 
 def test_every_layer_pooled_in_one_pass(tmp_path) -> None:

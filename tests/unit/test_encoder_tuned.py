@@ -123,3 +123,4 @@ def test_the_shipped_model_carries_the_tuned_layers_its_heads_learned_from() -> 
     assert hashlib.sha256(path.read_bytes()).hexdigest() == metrics["encoder_tuned"]["sha256"]
     assert load_pipeline(DEFAULT_MODEL_DIR).embedder.tuned == path
     assert {name.split(".", 1)[0] for name in read_tuned(path)} == {"l10", "l11"}
+    assert metrics["encoder_tuned"]["layers"] == [11, 12]

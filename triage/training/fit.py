@@ -158,6 +158,14 @@ class TrainConfig:
 TUNED_FILE = "encoder-tuned.npz"
 
 
+def tuned_summary(path: Path) -> dict[str, Any]:
+    """What a model's card and metrics say of its fine-tuned layers: file, hash, layers (1-based)."""
+    from triage.pipeline.encoder import read_tuned
+
+    layers = sorted({int(name.split(".", 1)[0][1:]) + 1 for name in read_tuned(path)})
+    return {"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "layers": layers}
+
+
 def shipped_tuned() -> str | None:
     """The default model's fine-tuned encoder layers, if it has them."""
     path = DEFAULT_MODEL_DIR / TUNED_FILE
@@ -884,7 +892,7 @@ def fit_model(
         metrics["encoder"] = cache.encoder
         metrics["encoder_layers"] = list(cfg.embedding_layers)
         if tuned is not None:
-            metrics["encoder_tuned"] = {"file": TUNED_FILE, "sha256": hashlib.sha256((out_dir / TUNED_FILE).read_bytes()).hexdigest()}
+            metrics["encoder_tuned"] = tuned_summary(out_dir / TUNED_FILE)
     metrics["seeds_per_language"] = dict(sorted(Counter(s.lang for s in seeds).items()))
     write_model_card(out_dir, f"{model_name}-{model_version}", metrics, metrics["seeds_per_language"])
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=1, ensure_ascii=False), encoding="utf-8")
