@@ -412,7 +412,7 @@ def test_complaint_themes_group_across_languages_and_compare_with_the_week_befor
     def broken(_texts: Any) -> Any:
         raise RuntimeError("no model here")
 
-    monkeypatch.setattr(pipeline.embedder, "embed", broken)
+    monkeypatch.setattr(pipeline.embedder.plain(), "embed", broken)  # similarity: the plain encoder
     again = get(client, admin, "/v1/stats/themes", **window)
     assert again["method"] == "e5"
     assert [t["count"] for t in again["themes"]] == [6, 4]
@@ -430,7 +430,7 @@ def test_themes_fall_back_to_tfidf_when_the_embedder_cannot_load(
     def broken(_texts: Any) -> Any:
         raise OSError("e5-small-q4.bin: not found")
 
-    monkeypatch.setattr(pipeline.embedder, "embed", broken)
+    monkeypatch.setattr(pipeline.embedder.plain(), "embed", broken)  # similarity: the plain encoder
     out = get(client, admin, "/v1/stats/themes")  # the last 7 days
     assert out["method"] == "tfidf"
     assert "could not load" in out["note"]

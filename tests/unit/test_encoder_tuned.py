@@ -124,3 +124,20 @@ def test_the_shipped_model_carries_the_tuned_layers_its_heads_learned_from() -> 
     assert load_pipeline(DEFAULT_MODEL_DIR).embedder.tuned == path
     assert {name.split(".", 1)[0] for name in read_tuned(path)} == {"l10", "l11"}
     assert metrics["encoder_tuned"]["layers"] == [11, 12]
+
+
+def test_similarity_uses_the_encoder_as_shipped_not_the_tuned_layers() -> None:
+    """Suggested replies and complaint themes compare sentence vectors: they get the wheel's
+    encoder (the shipped reply centroids and stored vectors were made with it), while the heads
+    read the tuned layers."""
+    from triage.pipeline.core import DEFAULT_MODEL_DIR, load_pipeline
+    from triage.service.replies import embed_texts
+
+    pipe = load_pipeline(DEFAULT_MODEL_DIR)
+    assert pipe.embedder.tuned is not None
+    plain = pipe.embedder.plain()
+    assert plain.tuned is None and plain.plain() is plain and pipe.embedder.plain() is plain
+    texts = ["where is my order?", "Đẹp quá shop ơi 😍"]
+    got = embed_texts(pipe.embedder, texts)
+    assert np.allclose(got, Embedder(num_threads=1).embed(texts), atol=1e-5)
+    assert (np.sum(got * pipe.embedder.embed(texts), axis=1) < 0.99).all()  # not the tuned last layer

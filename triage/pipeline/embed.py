@@ -104,6 +104,20 @@ class Embedder:
         self.backend_used: str | None = None
         self._model: Any = None
         self._lock = threading.Lock()
+        self._plain: Embedder | None = None
+
+    def plain(self) -> Embedder:
+        """The encoder as shipped in the wheel (this embedder itself unless it runs fine-tuned
+        layers): the general-purpose sentence vectors that similarity needs (suggested replies,
+        complaint themes). Fine-tuned layers serve the heads' labels; they are not trained to
+        keep unrelated texts apart. Loaded on first use."""
+        if self.tuned is None:
+            return self
+        if self._plain is None:
+            with self._lock:
+                if self._plain is None:
+                    self._plain = Embedder(self.num_threads, self.backend)
+        return self._plain
 
     def _load(self) -> Any:
         if self._model is None:

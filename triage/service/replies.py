@@ -1,8 +1,9 @@
 """Saved replies: the use cases behind ``/v1/replies`` and ``GET /v1/comments/{id}/suggestions``.
 
 A saved reply belongs to one channel. When it is saved or edited, its title and its text are
-embedded once with the multilingual e5 model the accurate tier uses
-(:class:`~triage.pipeline.embed.Embedder`, loaded on first use, never at start-up); the stored
+embedded once with the multilingual e5 model the accurate tier uses, as shipped in the wheel
+(:meth:`~triage.pipeline.embed.Embedder.plain`: without a model's fine-tuned layers, which serve
+its labels, not similarity; loaded on first use, never at start-up); the stored
 vector is their normalised sum, and the reply's language (given, else detected) is stored too.
 
 A suggestion embeds the comment and ranks the channel's replies by cosine similarity after
@@ -126,8 +127,10 @@ def reply_view(title: str, text: str) -> list[str]:
 
 
 def _embed(embedder: Embedder, texts: list[str]) -> np.ndarray:
+    """e5 sentence vectors for similarity: the encoder as shipped, never a model's fine-tuned
+    layers (:meth:`Embedder.plain`), so stored vectors and the shipped centroids stay comparable."""
     with _EMBED_LOCK:
-        return embedder.embed(texts)
+        return embedder.plain().embed(texts)
 
 
 def embed_texts(embedder: Embedder, texts: list[str]) -> np.ndarray:
