@@ -26,8 +26,12 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=500, help="texts per shard")
     parser.add_argument("--layers", default=",".join(map(str, TrainConfig().embedding_layers)),
                         help="encoder layers the build reads, comma-separated (default: %(default)s)")
+    parser.add_argument("--tuned", default=TrainConfig().encoder_tuned or "none",
+                        help="the encoder's fine-tuned layers the build reads ('none': as shipped in the wheel; "
+                             "default: %(default)s)")
     args = parser.parse_args()
-    cache = EmbeddingCache(Path(args.cache), layers=[int(x) for x in args.layers.split(",")])
+    tuned = None if args.tuned == "none" else Path(args.tuned)
+    cache = EmbeddingCache(Path(args.cache), layers=[int(x) for x in args.layers.split(",")], tuned=tuned)
     texts = embedding_texts(read_training_data(data_root(args.data)))
     print(f"{len(cache)} cached, {len(cache.missing(texts))} to embed", flush=True)
     start = time.time()
@@ -36,7 +40,7 @@ def main() -> None:
         rate = done / (time.time() - start)
         print(f"{done}/{total} {rate:.1f}/s eta {(total - done) / rate / 60:.1f} min", flush=True)
 
-    cache.fill(texts, Embedder(num_threads=args.threads), chunk=args.chunk, progress=progress)
+    cache.fill(texts, Embedder(num_threads=args.threads, tuned=tuned), chunk=args.chunk, progress=progress)
 
 if __name__ == "__main__":
     main()
