@@ -36,10 +36,9 @@ def main() -> None:
                         help="fine-tuned layers to build with as well ('none': only the wheel's; default: the "
                              "default model's, %(default)s)")
     args = parser.parse_args()
-    tuned_choices: list[Path | None] = [None] + ([] if args.tuned == "none" else [Path(args.tuned)])
+    # --out names one file: the plain build only
+    tuned_choices: list[Path | None] = [None] + ([] if args.tuned == "none" or args.out else [Path(args.tuned)])
     for tuned in tuned_choices:
-        if args.out and tuned is not None:
-            break  # --out names one file: the plain build
         start = time.time()
         if args.out or args.force:
             path = build_encoder(args.out or model_path(args.quant, args.layers, tuned=tuned), args.quant, args.layers,

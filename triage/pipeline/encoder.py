@@ -51,6 +51,7 @@ __all__ = [
     "model_path",
     "read_tuned",
     "read_wheel_model",
+    "tuned_layers",
     "vectors_key",
     "wheel_model_file",
 ]
@@ -275,13 +276,17 @@ def _file_hash(path: Path) -> str:
 _HASHES: dict[tuple[str, float, int], str] = {}
 
 
-def _wheel_hash(source: Path | None) -> str:
-    source = source or wheel_model_file()
-    st = source.stat()
-    key = (str(source), st.st_mtime, st.st_size)
+def _cached_hash(path: Path) -> str:
+    """sha256 of a file, computed once per (path, mtime, size) in a process."""
+    st = path.stat()
+    key = (str(path), st.st_mtime, st.st_size)
     if key not in _HASHES:
-        _HASHES[key] = _file_hash(source)
+        _HASHES[key] = _file_hash(path)
     return _HASHES[key]
+
+
+def _wheel_hash(source: Path | None) -> str:
+    return _cached_hash(source or wheel_model_file())
 
 
 def read_tuned(path: Path) -> dict[str, np.ndarray]:
@@ -295,12 +300,25 @@ def read_tuned(path: Path) -> dict[str, np.ndarray]:
         raise ConfigError(f"cannot read the fine-tuned encoder layers {path}: {exc}") from exc
 
 
+def tuned_layers(path: Path) -> list[int]:
+    """The encoder layers (1-based) a fine-tuned layers file replaces: ``l10.*`` is layer 11.
+    Reads the file's index only, not its tensors."""
+    try:
+        with np.load(path) as data:
+            names = data.files
+    except FileNotFoundError:
+        raise ConfigError(f"the fine-tuned encoder layers {path} are missing") from None
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read the fine-tuned encoder layers {path}: {exc}") from exc
+    return sorted({int(name.split(".", 1)[0][1:]) + 1 for name in names})
+
+
 def _tuned_hash(tuned: Path | None) -> str:
     if tuned is None:
         return ""
     if not tuned.is_file():
         raise ConfigError(f"the fine-tuned encoder layers {tuned} are missing")
-    return ":" + _file_hash(tuned)[:16]
+    return ":" + _cached_hash(tuned)[:16]
 
 
 def vectors_key(source: Path | None = None, tuned: Path | None = None) -> str:

@@ -160,10 +160,9 @@ TUNED_FILE = "encoder-tuned.npz"
 
 def tuned_summary(path: Path) -> dict[str, Any]:
     """What a model's card and metrics say of its fine-tuned layers: file, hash, layers (1-based)."""
-    from triage.pipeline.encoder import read_tuned
+    from triage.pipeline.encoder import tuned_layers
 
-    layers = sorted({int(name.split(".", 1)[0][1:]) + 1 for name in read_tuned(path)})
-    return {"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "layers": layers}
+    return {"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "layers": tuned_layers(path)}
 
 
 def shipped_tuned() -> str | None:
