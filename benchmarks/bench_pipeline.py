@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +104,8 @@ def accuracy(root: Path, pipe: Any, accurate_cap: int, out: dict[str, Any]) -> N
             y = [e.label for e in dev]
             texts = [e.text for e in dev]
             row: dict[str, Any] = {"task": task, "dataset": name, "n": len(dev)}
-            majority = max(set(e.label for e in train), key=[e.label for e in train].count)
+            counts = Counter(e.label for e in train)  # ties (UMSAB's balanced classes) go to the first label by name
+            majority = min(counts, key=lambda label: (-counts[label], label))
             row["metric"], row["majority"] = _headline(task, y, [majority] * len(y))
             vec = TfidfVectorizer()
             clf = LogisticRegression(max_iter=1000).fit(vec.fit_transform([e.text for e in train]), [e.label for e in train])
