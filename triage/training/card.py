@@ -136,7 +136,7 @@ def model_card(name: str, metrics: Mapping[str, Any], seeds: Mapping[str, int]) 
         "- Sentiment data are tweets, product/food/movie reviews and student feedback; the neutral",
         "  class is rare or missing in several languages (ro has no neutral training data at all).",
         "- Public tag data is thin outside en/vi (spam also ar; abuse in 12 languages): elsewhere the tags",
-        "  and urgency rest on the team's corpus (~250-1,000 comments per language) and cross-lingual cues.",
+        "  and urgency rest on the team's corpus (~570-1,660 comments per language) and cross-lingual cues.",
         "- Abuse data follows each public set's own idea of offensive (often: any profanity); on brand",
         "  pages profanity in praise is not abuse, and the corpus teaches that only partly.",
         "- Sarcasm, code-mixing and dialects are weak spots, as for every model of this size.",
