@@ -3,7 +3,6 @@ describes itself (metrics per dataset x language x label, a model card with lice
 
 from __future__ import annotations
 
-import json
 import warnings
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
+from tests.training.helpers import write_shared_sets
 from triage.pipeline.core import DEFAULT_MODEL_DIR, load_pipeline
 from triage.pipeline.embed import EmbeddingCache
 from triage.training.data import seed_examples
@@ -37,20 +37,9 @@ ROWS = {
 }
 
 
-def _write(root: Path) -> None:
-    for key, rows in ROWS.items():
-        task, name = key.split("/")
-        (root / task).mkdir(parents=True, exist_ok=True)
-        for split in ("train", "dev"):
-            with (root / task / f"{name}.{split}.jsonl").open("w", encoding="utf-8") as fh:
-                for i, (lang, label, text) in enumerate(rows):
-                    row = {"id": f"{name}:{split}/{i}", "text": text, "lang": lang, "label": label, "source": name}
-                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
 def test_build_model_writes_a_working_self_describing_model(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    _write(data)
+    write_shared_sets(data, ROWS)
     out = tmp_path / "model"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -73,7 +62,7 @@ def test_training_embeds_what_the_cache_lacks_and_reuses_it(tmp_path: Path) -> N
     """A cold embedding cache is filled during training (accurate tier included); a second run
     embeds nothing and writes the same heads."""
     data = tmp_path / "data"
-    _write(data)
+    write_shared_sets(data, ROWS)
     seeds = [s for s in seed_examples() if s.lang == "en"][::4]  # ~75 English seeds, every tag present
     assert all(any(tag in s.tags for s in seeds) for tag in ("question", "complaint", "spam", "praise"))
     cfg = TrainConfig(max_iter=50, cache_dir=str(tmp_path / "e5"))
@@ -107,7 +96,7 @@ def test_training_embeds_what_the_cache_lacks_and_reuses_it(tmp_path: Path) -> N
 
 def test_specialist_heads_are_kept_exactly_where_their_weight_is_tuned_above_zero(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    _write(data)
+    write_shared_sets(data, ROWS)
     out = tmp_path / "model"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

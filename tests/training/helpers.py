@@ -53,3 +53,18 @@ def write_csv(path: Path, data: list[dict]) -> Path:
 def write_jsonl(path: Path, data: list[dict]) -> Path:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in data), encoding="utf-8")
     return path
+
+
+def write_shared_sets(root: Path, sets: dict[str, list[tuple[str, str, str]]], dev_suffix: str = "") -> Path:
+    """Tiny datasets in the shared datasets' layout and schema (``<task>/<name>.<split>.jsonl``):
+    ``sets`` maps "task/name" to (lang, label, text) rows, written as train and dev (the dev texts
+    with ``dev_suffix`` appended, to tell the splits apart)."""
+    for key, data in sets.items():
+        task, name = key.split("/")
+        (root / task).mkdir(parents=True, exist_ok=True)
+        for split in ("train", "dev"):
+            write_jsonl(root / task / f"{name}.{split}.jsonl", [
+                {"id": f"{name}:{split}/{i}", "text": text + (dev_suffix if split == "dev" else ""),
+                 "lang": lang, "label": label, "source": name}
+                for i, (lang, label, text) in enumerate(data)])
+    return root

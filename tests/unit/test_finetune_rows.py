@@ -9,10 +9,10 @@ trained on, and the corpus's test part is never read.
 from __future__ import annotations
 
 import importlib.util
-import json
 import sys
 from pathlib import Path
 
+from tests.training.helpers import write_shared_sets
 from triage.training.data import seed_examples
 from triage.training.domain import domain_examples
 from triage.training.fit import TrainConfig
@@ -35,21 +35,9 @@ def _module():
     return module
 
 
-def _write(root: Path) -> None:
-    for key, rows in SETS.items():
-        task, name = key.split("/")
-        (root / task).mkdir(parents=True, exist_ok=True)
-        for split in ("train", "dev"):
-            with (root / task / f"{name}.{split}.jsonl").open("w", encoding="utf-8") as fh:
-                for i, (lang, label, text) in enumerate(rows):
-                    text = text if split == "train" else f"{text} (dev)"
-                    fh.write(json.dumps({"id": f"{name}:{split}/{i}", "text": text, "lang": lang, "label": label,
-                                         "source": name}, ensure_ascii=False) + "\n")
-
-
 def test_fine_tuning_rows_keep_each_label_where_it_means_ours(tmp_path) -> None:
     ft = _module()
-    _write(tmp_path)
+    write_shared_sets(tmp_path, SETS, dev_suffix=" (dev)")
     seeds = [s for s in seed_examples() if s.lang == "en"]
     rows = {r.text: r for r in ft.collect_rows(tmp_path, TrainConfig(), public_dev_cap=10, seeds=seeds)}
     spam = ft.TAGS.index("spam")
