@@ -172,9 +172,9 @@ def build_torch(top: int):  # noqa: ANN201
             with torch.no_grad():
                 for key, rows in (("q", H), ("k", H), ("v", H), ("ao", H), ("fi", FF), ("fo", H)):
                     getattr(self, key).weight.copy_(torch.from_numpy(wheel.dequantized(f"{p}.{key}.w", rows).copy()))
+                for key in ("aln", "oln"):
+                    getattr(self, key).weight.copy_(torch.from_numpy(wheel.f32(f"{p}.{key}.w").copy()))
                 for key in ("q", "k", "v", "ao", "fi", "fo", "aln", "oln"):
-                    if key in ("aln", "oln"):
-                        getattr(self, key).weight.copy_(torch.from_numpy(wheel.f32(f"{p}.{key}.w").copy()))
                     getattr(self, key).bias.copy_(torch.from_numpy(wheel.f32(f"{p}.{key}.b").copy()))
 
         def forward(self, x, bias):  # noqa: ANN001, ANN202
@@ -303,7 +303,8 @@ def main() -> int:
     parser.add_argument("--limit", type=int, help="train on at most this many rows (a quick trial)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--report", type=Path, default=Path("benchmarks/results/finetune_encoder.json"),
+    parser.add_argument("--report", type=Path,
+                        default=Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "finetune_encoder.json",
                         help="write the settings, the per-epoch dev figures, time and memory here (JSON)")
     args = parser.parse_args()
 

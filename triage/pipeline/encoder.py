@@ -48,6 +48,7 @@ __all__ = [
     "WheelModel",
     "cache_root",
     "ensure_model",
+    "file_sha256",
     "model_path",
     "read_tuned",
     "read_wheel_model",
@@ -276,8 +277,8 @@ def _file_hash(path: Path) -> str:
 _HASHES: dict[tuple[str, float, int], str] = {}
 
 
-def _cached_hash(path: Path) -> str:
-    """sha256 of a file, computed once per (path, mtime, size) in a process."""
+def file_sha256(path: Path) -> str:
+    """sha256 of a file (hex), computed once per (path, mtime, size) in a process."""
     st = path.stat()
     key = (str(path), st.st_mtime, st.st_size)
     if key not in _HASHES:
@@ -286,31 +287,29 @@ def _cached_hash(path: Path) -> str:
 
 
 def _wheel_hash(source: Path | None) -> str:
-    return _cached_hash(source or wheel_model_file())
+    return file_sha256(source or wheel_model_file())
 
 
-def read_tuned(path: Path) -> dict[str, np.ndarray]:
-    """The fine-tuned layers file (``training/finetune_encoder.py``): tensors by the wheel's names."""
+def _read_tuned_file(path: Path, tensors: bool) -> dict[str, np.ndarray | None]:
+    """The fine-tuned layers file's tensors by name (``tensors=False``: its index only)."""
     try:
         with np.load(path) as data:
-            return {name: data[name] for name in data.files}
+            return {name: data[name] if tensors else None for name in data.files}
     except FileNotFoundError:
         raise ConfigError(f"the fine-tuned encoder layers {path} are missing") from None
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read the fine-tuned encoder layers {path}: {exc}") from exc
+
+
+def read_tuned(path: Path) -> dict[str, np.ndarray]:
+    """The fine-tuned layers file (``training/finetune_encoder.py``): tensors by the wheel's names."""
+    return _read_tuned_file(path, tensors=True)  # type: ignore[return-value]
 
 
 def tuned_layers(path: Path) -> list[int]:
     """The encoder layers (1-based) a fine-tuned layers file replaces: ``l10.*`` is layer 11.
     Reads the file's index only, not its tensors."""
-    try:
-        with np.load(path) as data:
-            names = data.files
-    except FileNotFoundError:
-        raise ConfigError(f"the fine-tuned encoder layers {path} are missing") from None
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"cannot read the fine-tuned encoder layers {path}: {exc}") from exc
-    return sorted({int(name.split(".", 1)[0][1:]) + 1 for name in names})
+    return sorted({int(name.split(".", 1)[0][1:]) + 1 for name in _read_tuned_file(path, tensors=False)})
 
 
 def _tuned_hash(tuned: Path | None) -> str:
@@ -318,7 +317,7 @@ def _tuned_hash(tuned: Path | None) -> str:
         return ""
     if not tuned.is_file():
         raise ConfigError(f"the fine-tuned encoder layers {tuned} are missing")
-    return ":" + _cached_hash(tuned)[:16]
+    return ":" + file_sha256(tuned)[:16]
 
 
 def vectors_key(source: Path | None = None, tuned: Path | None = None) -> str:

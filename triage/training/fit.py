@@ -19,7 +19,6 @@ Used by ``training/build_default.py`` (the shipped model). Steps, all determinis
 
 from __future__ import annotations
 
-import hashlib
 import json
 import resource
 import shutil
@@ -160,9 +159,9 @@ TUNED_FILE = "encoder-tuned.npz"
 
 def tuned_summary(path: Path) -> dict[str, Any]:
     """What a model's card and metrics say of its fine-tuned layers: file, hash, layers (1-based)."""
-    from triage.pipeline.encoder import tuned_layers
+    from triage.pipeline.encoder import file_sha256, tuned_layers
 
-    return {"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "layers": tuned_layers(path)}
+    return {"file": path.name, "sha256": file_sha256(path), "layers": tuned_layers(path)}
 
 
 def shipped_tuned() -> str | None:
