@@ -32,7 +32,7 @@ ModelOpt = Annotated[
     Path | None, typer.Option("--model", help="Model directory (default: the shipped models/triage-default).")
 ]
 TierOpt = Annotated[
-    Tier, typer.Option("--tier", help="fast: n-gram models, ~3,000 comments/s per core. accurate: adds multilingual embeddings, ~18/s per core (benchmarks/results/pipeline.md).")
+    Tier, typer.Option("--tier", help="fast: n-gram models, 8,000-10,000 comments/s per core for a whole run. accurate: adds a multilingual encoder, 125-150/s per core (benchmarks/results/pipeline.md).")
 ]
 
 
