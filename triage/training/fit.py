@@ -19,6 +19,7 @@ Used by ``training/build_default.py`` (the shipped model). Steps, all determinis
 
 from __future__ import annotations
 
+import functools
 import json
 import resource
 import shutil
@@ -130,6 +131,11 @@ class TrainConfig:
     #: scale nearer to 1 (like the specialists: smaller gains are tuning noise).
     neutral_min_gain: float = 0.002
     embedding_weights: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7)
+    #: Blend weights of a tag or the urgency head within this much of the best on the in-domain dev
+    #: part (F1 / urgent recall; one row is worth 0.002-0.004 there) are a tie, broken by the tag's
+    #: public dev sets, else by nearness to 0.5: model 0.8.0's first build chose 0.7 for spam on a
+    #: 0.0002 gain, and the public spam sets lost up to 25 points of F1 (docs/model.md).
+    head_weight_min_gain: float = 0.005
     #: Encoder layers whose mean-pooled states the accurate tier's heads read, side by side
     #: (1-based; 12 is the sentence embedding). 6 + 12: +3.8 points over the last layer alone in
     #: linear probes on the corpus (benchmarks/results/encoder_layers.md), at no extra encoder cost.
@@ -275,8 +281,44 @@ def pick_neutral_scale(trials: dict[float, float], min_gain: float) -> float:
     >>> pick_neutral_scale({0.7: 0.7665, 0.8: 0.7654, 1.0: 0.7624}, 0.0)
     0.7
     """
+    return pick_near(trials, min_gain, 1.0)
+
+
+def pick_near(trials: dict[float, float], min_gain: float, default: float) -> float:
+    """The trial value nearest ``default`` whose score is within ``min_gain`` of the best (a
+    flat score says nothing about the choice; smaller gains are tuning noise).
+
+    >>> pick_near({0.5: 0.9766, 0.6: 0.9767, 0.7: 0.9766, 0.9: 0.9676}, 0.005, 0.5)
+    0.5
+    >>> pick_near({0.3: 0.80, 0.5: 0.81, 0.7: 0.83}, 0.005, 0.5)
+    0.7
+    """
     best = max(trials.values())
-    return min((sc for sc, v in trials.items() if v >= best - min_gain), key=lambda sc: (abs(sc - 1.0), -trials[sc]))
+    return min((k for k, v in trials.items() if v >= best - min_gain), key=lambda k: (abs(k - default), -trials[k]))
+
+
+def pick_blend_weight(scores: dict[float, float], min_gain: float,
+                      public: Callable[[float], float | None] | None = None) -> tuple[float, dict[float, float]]:
+    """The blend weight to keep from its in-domain dev ``scores``, and the public scores that
+    decided it (empty when they did not): weights within ``min_gain`` of the best are a tie,
+    broken by ``public(weight)`` when every tied weight has one, else by nearness to 0.5.
+
+    >>> corpus = {0.4: 0.9789, 0.5: 0.9789, 0.7: 0.9791, 0.9: 0.9697}
+    >>> pick_blend_weight(corpus, 0.005, {0.4: 0.949, 0.5: 0.929, 0.7: 0.882}.get)
+    (0.4, {0.4: 0.949, 0.5: 0.929, 0.7: 0.882})
+    >>> pick_blend_weight(corpus, 0.005)
+    (0.5, {})
+    >>> pick_blend_weight({0.3: 0.80, 0.5: 0.81, 0.7: 0.83}, 0.005, {0.3: 0.9, 0.5: 0.8, 0.7: 0.7}.get)
+    (0.7, {})
+    """
+    best = max(scores.values())
+    tied = [wt for wt, v in scores.items() if v >= best - min_gain]
+    if public is not None and len(tied) > 1:
+        found = {wt: public(wt) for wt in tied}
+        if all(v is not None for v in found.values()):
+            decided = {wt: float(v) for wt, v in found.items() if v is not None}
+            return max(tied, key=lambda wt: (decided[wt], -abs(wt - 0.5))), decided
+    return pick_near(scores, min_gain, 0.5), {}
 
 
 def public_weight(cfg: TrainConfig, e: Example) -> float:
@@ -431,9 +473,13 @@ def _sentiment_eval(probs: np.ndarray, dev: Sequence[Example]) -> dict[str, Any]
 
 
 def tune_head_weights(heads: dict[str, LinearHead], rows: Sequence[Any], X: Any, embeddings: Callable[..., Any],
-                      grid: Sequence[float], log: Callable[[str], None]) -> dict[str, float]:
+                      grid: Sequence[float], log: Callable[[str], None], min_gain: float = 0.0,
+                      public_score: Callable[[Tag, float], float | None] | None = None) -> dict[str, float]:
     """A blend weight per tag head and for the urgency head, chosen on the in-domain dev part
-    (tags: F1 at the best threshold; urgency: share of ``high`` rows ranked in the top 20%)."""
+    (tags: F1 at the best threshold; urgency: share of ``high`` rows ranked in the top 20%).
+    Weights within ``min_gain`` of the best score are a tie (smaller gains are tuning noise): a
+    tag's tie is broken by ``public_score(tag, weight)`` (its public dev sets, where it has
+    some), else the weight nearest 0.5 wins (:func:`pick_near`)."""
     if not rows:
         return {}
     E = embeddings(rows)[1]
@@ -447,11 +493,17 @@ def tune_head_weights(heads: dict[str, LinearHead], rows: Sequence[Any], X: Any,
         for wt in grid:
             p = (1 - wt) * pf + wt * pe
             scores[wt] = binary_metrics(y, p, best_threshold([(y, p)]))["f1"]
-        out[tag.value] = max(scores, key=lambda k: (scores[k], -abs(k - 0.5)))
+        log(f"  {tag.value} blend weight trials: " + ", ".join(f"{k}: {v:.4f}" for k, v in scores.items()))
+        out[tag.value], public = pick_blend_weight(
+            scores, min_gain, None if public_score is None else functools.partial(public_score, tag))
+        if public:
+            log(f"  {tag.value}: tie on the corpus broken by its public dev sets: "
+                + ", ".join(f"{k}: {v:.4f}" for k, v in public.items()))
     uf = urgency_probs(heads["fast.urgency"], urgency_features(X, [normalize(r.text) for r in rows]))
     ue = urgency_probs(heads["emb.urgency"], E)
     scores = {wt: urgency_eval((1 - wt) * uf + wt * ue, rows)["high_recall_top20"] for wt in grid}
-    out["urgency"] = max(scores, key=lambda k: (scores[k], -abs(k - 0.5)))
+    out["urgency"] = pick_near(scores, min_gain, 0.5)
+    log("  urgency blend weight trials: " + ", ".join(f"{k}: {v:.4f}" for k, v in scores.items()))
     log(f"per-head blend weights (in-domain dev): {out}")
     return out
 
@@ -527,7 +579,7 @@ def build_model(
     log: Callable[[str], None] = print,
     embed: bool = True,
     model_name: str = "triage-default",
-    model_version: str = "0.7.0",
+    model_version: str = "0.8.0",
 ) -> dict[str, Any]:
     """Train every head, tune thresholds on dev, write the model to ``out_dir``; returns metrics."""
     started = time.time()
@@ -542,7 +594,7 @@ def fit_model(
     log: Callable[[str], None] = print,
     embed: bool = True,
     model_name: str = "triage-default",
-    model_version: str = "0.7.0",
+    model_version: str = "0.8.0",
     *,
     started: float | None = None,
 ) -> dict[str, Any]:
@@ -744,6 +796,24 @@ def fit_model(
             multi[mname] = (sp_tags, smask)
         return out, multi
 
+    def public_tag_score(tag: Tag, wt: float) -> float | None:
+        """Mean F1 at each set's best threshold of the accurate tier's ``tag`` on its public dev
+        sets with blend weight ``wt`` (None without such sets): how well the blend ranks them."""
+        if tag not in TAG_TASKS:
+            return None
+        task, positive = TAG_TASKS[tag]
+        f1s = []
+        for name, rows in dev.get(task, {}).items():
+            if cfg.public_weights.get(f"{name}:{positive}", cfg.public_weights.get(name, 1.0)) == 0:
+                continue  # a set whose label means something else here (ViSpamReviews' spam)
+            mask, E = dev_embeddings(rows, dev_embedded[task][name])
+            if not mask.any():
+                continue
+            y = [e.label == positive for e, m in zip(rows, mask, strict=True) if m]
+            p = (1 - wt) * fast_tag(tag, dev_X[task][name], ("task", name))[mask] + wt * heads[f"emb.{tag.value}"].proba_of(E, "1")
+            f1s.append(binary_metrics(y, p, best_threshold([(y, p)]))["f1"])
+        return float(np.mean(f1s)) if f1s else None
+
     def selection_score(probs: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]) -> float:
         scores = []
         for name, (mask, p) in probs["sentiment"].items():
@@ -801,7 +871,8 @@ def fit_model(
             w = max(trials, key=trials.__getitem__)
             log("blend weight trials (mean dev sentiment macro-F1): " + ", ".join(f"{k}: {v:.4f}" for k, v in trials.items()))
             per_head = tune_head_weights(heads, multi_dev.get("domain-dev", []), multi_X.get("domain-dev"),
-                                         dev_embeddings, cfg.embedding_weights, log)
+                                         dev_embeddings, cfg.embedding_weights, log, cfg.head_weight_min_gain,
+                                         public_tag_score)
         probs, multi_probs = tier_probs(tier, w, per_head)
         if tier == "fast":  # one scale for both tiers, tuned on the default tier
             trials = {sc: neutral_score(probs, sc) for sc in cfg.neutral_scales}
