@@ -804,8 +804,8 @@ def fit_model(
         task, positive = TAG_TASKS[tag]
         f1s = []
         for name, rows in dev.get(task, {}).items():
-            if cfg.public_weights.get(f"{name}:{positive}", cfg.public_weights.get(name, 1.0)) == 0:
-                continue  # a set whose label means something else here (ViSpamReviews' spam)
+            if not any(public_weight(cfg, e) > 0 for e in rows if e.label == positive):
+                continue  # a set whose label means something else here (ViSpamReviews' spam: weight 0)
             mask, E = dev_embeddings(rows, dev_embedded[task][name])
             if not mask.any():
                 continue
