@@ -111,7 +111,7 @@ class ModelPlugin(WorkerPlugin):
                 path = Path(self.tmp, name)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
-            _PIPELINES[self.key] = load_pipeline(self.tmp)
+            _PIPELINES[self.key] = load_pipeline(self.tmp, cache_identity=self.key)
             _LOCKS[self.key] = threading.Lock()
             self.files = {}  # on disk and loaded: no second copy in the worker's memory
 

@@ -16,6 +16,7 @@ float operations in the same order (``tests/unit/test_one_comment.py`` compares 
 from __future__ import annotations
 
 import functools
+import logging
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,12 +31,14 @@ from triage.pipeline.abuse_cues import AbuseCues, cue_columns
 from triage.pipeline.embed import Embedder, check_layers
 from triage.pipeline.fastheads import FastHeads
 from triage.pipeline.features import Featurizer
-from triage.pipeline.heads import LinearHead, load_heads
+from triage.pipeline.heads import LinearHead, heads_from_arrays, read_head_arrays
 from triage.pipeline.langid import LanguageDetector
+from triage.pipeline.loadcache import LoadCache
 from triage.pipeline.ranking import QUEUES, RoutingPolicy, prioritize_arrays, reasons_of
 from triage.pipeline.scored import ScoredBatch
 from triage.pipeline.sentiment import calibrate_neutral, head_sentiment
 from triage.pipeline.tagging import calibrate
+from triage.pipeline.text import _native as text_native
 from triage.pipeline.text import fold, normalize
 from triage.pipeline.urgency_cues import UrgencyCues, load_cues
 from triage.types import Comment, Queue, Tag, Tier, TriageResult
@@ -52,6 +55,7 @@ __all__ = [
 #: Longer texts are scored on their first this-many characters (the raw text is kept as is).
 MAX_TEXT_CHARS = 5000
 
+log = logging.getLogger(__name__)
 _REQUIRED_FILES = ("pipeline.toml", "heads.npz", "heads.json", "fast/vocab.json", "fast/idf.npz")
 
 
@@ -168,11 +172,12 @@ class Pipeline:
             return self._remember(FastHeads(self.heads, self.featurizer.n_features, self.specialists))
         return cached[1]
 
-    def share_fast_heads(self) -> None:
+    def share_fast_heads(self, weights: np.ndarray | None = None) -> None:
         """Make the fast heads views into their stacked matrix, so the model's weights are in
         memory once (:meth:`load_pipeline` does it; the numbers do not change). The heads mapping
-        then carries its stack (``heads.stack``)."""
-        fast = self.fast_heads()
+        then carries its stack (``heads.stack``). ``weights``: that matrix as the load cache holds it."""
+        fast = self.fast_heads() if weights is None else self._remember(
+            FastHeads(self.heads, self.featurizer.n_features, self.specialists, weights))
         self.heads = _StackedHeads(fast.shared(self.heads))
         self.heads.stack = fast
 
@@ -375,11 +380,15 @@ def read_model_config(directory: Path) -> tuple[str, dict[str, Any]]:
     return f"{model.get('name', directory.name)}-{model.get('version', '0')}", config
 
 
-def load_pipeline(directory: str | Path | None = None) -> Pipeline:
+def load_pipeline(directory: str | Path | None = None, *, cache_identity: str | None = None) -> Pipeline:
     """Load a model directory (default: the shipped ``models/triage-default``).
 
     The loader never consults the model registry: entry points that follow the registry's active
-    model pass :func:`triage.training.registry.resolve_model_dir`'s answer.
+    model pass :func:`triage.training.registry.resolve_model_dir`'s answer. What loading builds
+    from the files (the heads' float32 weights, their stacked matrix, the featurizer's lookup
+    tables) is kept in the load cache (:mod:`triage.pipeline.loadcache`) and read from it next
+    time; ``cache_identity`` names the model's content when its files were just written (a Dask
+    worker's copy), else their paths, sizes and times do.
     """
     directory = Path(directory) if directory is not None else DEFAULT_MODEL_DIR
     name, config = read_model_config(directory)
@@ -387,7 +396,13 @@ def load_pipeline(directory: str | Path | None = None) -> Pipeline:
     langid_path = directory / langid.pop("model", "langid/lid.176.ftz")
     if not langid_path.is_file():
         raise ModelNotFoundError(f"language-ID model not found: {langid_path}")
-    heads = load_heads(directory)
+    cache, cached = _load_cache(directory, cache_identity)
+    if cached is not None:
+        head_arrays, head_meta, featurizer, stack = cached
+    else:
+        head_arrays, head_meta = read_head_arrays(directory)
+        featurizer, stack = Featurizer.load(directory / "fast"), None
+    heads = heads_from_arrays(head_arrays, head_meta)
     tiers = _tier_configs(config)
     needed = ["fast.urgency", *(f"fast.{t.value}" for t in Tag)]
     if Tier.ACCURATE in tiers:
@@ -406,7 +421,7 @@ def load_pipeline(directory: str | Path | None = None) -> Pipeline:
         name=name,
         directory=directory,
         detector=LanguageDetector(langid_path, **langid),
-        featurizer=Featurizer.load(directory / "fast"),
+        featurizer=featurizer,
         heads=heads,
         tiers=tiers,
         routing=RoutingPolicy.from_mapping(config.get("routing", {})),
@@ -415,8 +430,55 @@ def load_pipeline(directory: str | Path | None = None) -> Pipeline:
         embedding_layers=_embedding_layers(config),
         embedder=Embedder(tuned=_embedding_tuned(config, directory)),
     )
-    pipe.share_fast_heads()
+    pipe.share_fast_heads(stack)
+    if cache is not None and cached is None:
+        _store_cache(cache, head_arrays, head_meta, featurizer, pipe.fast_heads())
     return pipe
+
+
+_CACHED_FILES = ("pipeline.toml", "heads.npz", "heads.json", "fast/vocab.json", "fast/idf.npz")
+
+
+def _load_cache(
+    directory: Path, identity: str | None
+) -> tuple[LoadCache | None, tuple[dict[str, np.ndarray], dict[str, list[str]], Featurizer, np.ndarray] | None]:
+    """The model's load-cache entry, and what it holds when it holds a usable copy."""
+    if text_native is None:  # pragma: no cover - no compiler: nothing compiled to cache
+        return None, None
+    try:
+        cache = LoadCache("model", [directory / f for f in _CACHED_FILES], identity=identity)
+    except FileNotFoundError as exc:
+        raise ModelNotFoundError(f"{directory} is incomplete: {exc.filename} is missing") from exc
+    found = cache.read()
+    if found is None:
+        return cache, None
+    arrays, meta = found
+    try:
+        stack = arrays["stack"]
+        heads = {k.removeprefix("heads/"): a for k, a in arrays.items() if k.startswith("heads/")}
+        for head, (start, stop) in meta["stacked"].items():  # weights stored once, in the stack
+            heads[f"{head}.coef"] = stack[:, start:stop].T
+        feats = {k.removeprefix("featurizer/"): a for k, a in arrays.items() if k.startswith("featurizer/")}
+        featurizer = Featurizer.from_cache(feats, meta["featurizer"], directory / "fast")
+        return cache, (heads, meta["heads"], featurizer, stack)
+    except (KeyError, ValueError, TypeError) as exc:  # an entry of another layout: build it again
+        log.warning("load cache entry %s does not fit (%s); rebuilding it", cache.path, exc)
+        return cache, None
+
+
+def _store_cache(cache: LoadCache, head_arrays: Mapping[str, np.ndarray], head_meta: Mapping[str, list[str]],
+                 featurizer: Featurizer, fast: FastHeads) -> None:
+    state = featurizer.cache_state()
+    if state is None:  # pragma: no cover - no compiled featurizer
+        return
+    # a head exactly as wide as the features is a block of the stack's columns: stored once
+    stacked = {name: [cols.start, cols.stop] for name, cols in fast.columns.items()
+               if head_arrays[f"{name}.coef"].shape == (cols.stop - cols.start, fast.width)}
+    arrays = {f"heads/{k}": a for k, a in head_arrays.items()
+              if not (k.endswith(".coef") and k.removesuffix(".coef") in stacked)}
+    arrays.update({f"featurizer/{k}": a for k, a in state[0].items()})
+    arrays["stack"] = fast.weights
+    cache.write(arrays, {"heads": dict(head_meta), "stacked": stacked, "featurizer": state[1]})
 
 
 def _embedding_layers(config: Mapping[str, Any]) -> tuple[int, ...] | None:

@@ -49,7 +49,10 @@ class FastHeads:
         specialists: language -> weight of its polarity specialist (``[sentiment.specialists]``).
     """
 
-    def __init__(self, heads: Mapping[str, LinearHead], width: int, specialists: Mapping[str, float]) -> None:
+    def __init__(self, heads: Mapping[str, LinearHead], width: int, specialists: Mapping[str, float],
+                 weights: np.ndarray | None = None) -> None:
+        """``weights``: the stacked matrix as this made it before (the load cache's copy); used
+        when its shape is the one these heads make, else made again."""
         self.width = width
         #: (width, specialists) it was made for
         self.made_for = (width, tuple(specialists.items()))
@@ -77,9 +80,10 @@ class FastHeads:
             start += k
         # C order (width, outputs): what the product reads without a copy; one transposing copy of
         # the heads' rows stacked (half the time of filling each head's columns in turn)
-        weights = np.ascontiguousarray(
-            np.concatenate([np.asarray(heads[name].coef[:, :width], dtype=np.float32) for name in names]).T
-        )
+        if weights is None or weights.shape != (width, start) or weights.dtype != np.float32:
+            weights = np.ascontiguousarray(
+                np.concatenate([np.asarray(heads[name].coef[:, :width], dtype=np.float32) for name in names]).T
+            )
         self.weights = weights
         for name in names:
             head = heads[name]

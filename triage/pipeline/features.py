@@ -136,6 +136,18 @@ class _Fitted:
     _word_vocab: dict[str, int] | None = None
     _char_terms: list[str] | None = None
     _word_terms: list[str] | None = None
+    #: loaded from the load cache: where the terms are (read when asked for), and the word terms
+    #: "\0"-joined in UTF-8 when the cache held them
+    _terms_at: Path | None = None
+    _word_terms_blob: np.ndarray | None = None
+
+    def _read_terms(self) -> None:
+        """The terms of both blocks, read when a loaded-from-cache featurizer is asked for them."""
+        assert self._terms_at is not None
+        vocab = _read_vocab(self._terms_at)
+        if [len(vocab["char"]), len(vocab["word"])] != [len(self.char_idf), len(self.word_idf)]:
+            raise ValueError(f"{self._terms_at} changed since the model was loaded")
+        self._char_terms, self._word_terms = vocab["char"], vocab["word"]
 
     @property
     def char_vocab(self) -> dict[str, int]:
@@ -152,15 +164,23 @@ class _Fitted:
     @property
     def char_terms(self) -> list[str]:
         if self._char_terms is None:
-            assert self._char_vocab is not None
+            if self._char_vocab is None:
+                self._read_terms()
+                assert self._char_terms is not None
+                return self._char_terms
             self._char_terms = sorted(self._char_vocab, key=self._char_vocab.__getitem__)
         return self._char_terms
 
     @property
     def word_terms(self) -> list[str]:
         if self._word_terms is None:
-            assert self._word_vocab is not None
-            self._word_terms = sorted(self._word_vocab, key=self._word_vocab.__getitem__)
+            if self._word_terms_blob is not None:
+                self._word_terms = self._word_terms_blob.tobytes().decode("utf-8").split("\0")
+            elif self._word_vocab is None:
+                self._read_terms()
+            else:
+                self._word_terms = sorted(self._word_vocab, key=self._word_vocab.__getitem__)
+            assert self._word_terms is not None
         return self._word_terms
 
     def sizes(self) -> tuple[int, int]:
@@ -292,7 +312,12 @@ class Featurizer:
         return compiled
 
     def __getstate__(self) -> dict[str, object]:
-        return {k: v for k, v in self.__dict__.items() if k != "_compiled_cache"}
+        state = {k: v for k, v in self.__dict__.items() if k != "_compiled_cache"}
+        loaded = self._loaded
+        if loaded is not None and loaded._terms_at is not None:  # from the load cache: the terms travel
+            state["_loaded"] = _Fitted(np.array(loaded.char_idf), np.array(loaded.word_idf),
+                                       _char_terms=loaded.char_terms, _word_terms=loaded.word_terms)
+        return state
 
     def save(self, directory: Path) -> None:
         """Write ``vocab.json`` and ``idf.npz`` into ``directory``."""
@@ -316,6 +341,43 @@ class Featurizer:
         self._compiled()  # build the lookup tables now, not on the first comment (a repeated term raises)
         return self
 
+    def cache_state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]] | None:
+        """The compiled lookup tables and the word terms as arrays, for the load cache
+        (:mod:`triage.pipeline.loadcache`); None when there are none to store."""
+        compiled = self._compiled()
+        if compiled is None:
+            return None
+        arrays: dict[str, np.ndarray] = {}
+        meta: dict[str, Any] = {}
+        for name, vocab in (("char", compiled.char), ("word", compiled.word)):
+            packed, n_terms, pm, sm, chars, idf = vocab.state()
+            meta[name] = {"packed": bool(packed), "n_terms": n_terms}
+            for part, blob in (("pm", pm), ("sm", sm), ("chars", chars)):
+                arrays[f"{name}.{part}"] = np.frombuffer(blob, np.uint8)
+            arrays[f"{name}.idf"] = np.frombuffer(idf, np.float32)
+        terms = self.word_block()[1]
+        if not any("\0" in t for t in terms):  # else the terms are read from vocab.json when asked for
+            arrays["word.terms"] = np.frombuffer("\0".join(terms).encode("utf-8"), np.uint8)
+        return arrays, meta
+
+    @classmethod
+    def from_cache(cls, arrays: Mapping[str, np.ndarray], meta: Mapping[str, Any], directory: Path) -> Featurizer:
+        """A loaded featurizer from :meth:`cache_state`'s arrays (ValueError if they do not fit
+        together); the terms not stored are read from ``directory``'s ``vocab.json`` when asked for."""
+        self = cls()
+        vocabs = {}
+        for name in ("char", "word"):
+            m = meta[name]
+            vocabs[name] = _native.Vocab.from_state(
+                bool(m["packed"]), int(m["n_terms"]), arrays[f"{name}.pm"], arrays[f"{name}.sm"],
+                arrays[f"{name}.chars"], arrays[f"{name}.idf"],
+            )
+        blob = arrays.get("word.terms")
+        self._loaded = _Fitted(arrays["char.idf"], arrays["word.idf"], _terms_at=directory / "vocab.json",
+                               _word_terms_blob=None if blob is None else blob)
+        self.__dict__["_compiled_cache"] = _Compiled(self._loaded, self.cues, vocabs["char"], vocabs["word"])
+        return self
+
 
 def _read_vocab(path: Path) -> dict[str, list[str]]:
     """``vocab.json`` (two lists of terms: strings only, which orjson reads as json does, in
@@ -333,13 +395,16 @@ def _read_vocab(path: Path) -> dict[str, list[str]]:
 class _Compiled:
     """A fitted :class:`Featurizer`'s vocabularies and IDF weights as compiled lookup tables."""
 
-    def __init__(self, fitted: _Fitted, cues: CueMatcher) -> None:
+    def __init__(self, fitted: _Fitted, cues: CueMatcher, char: Any = None, word: Any = None) -> None:
+        """``char`` and ``word``: the tables, when the load cache had them built already."""
         self._of = (fitted, fitted._char_vocab, fitted._word_vocab, fitted.char_idf, fitted.word_idf)
-        # the dicts when scikit-learn made them, else the term lists as read (no dict built)
-        char = fitted._char_vocab if fitted._char_vocab is not None else fitted.char_terms
-        word = fitted._word_vocab if fitted._word_vocab is not None else fitted.word_terms
-        self.char = _native.Vocab(char, np.ascontiguousarray(fitted.char_idf), packed=True)
-        self.word = _native.Vocab(word, np.ascontiguousarray(fitted.word_idf), packed=False)
+        if char is None or word is None:
+            # the dicts when scikit-learn made them, else the term lists as read (no dict built)
+            char_terms = fitted._char_vocab if fitted._char_vocab is not None else fitted.char_terms
+            word_terms = fitted._word_vocab if fitted._word_vocab is not None else fitted.word_terms
+            char = _native.Vocab(char_terms, np.ascontiguousarray(fitted.char_idf), packed=True)
+            word = _native.Vocab(word_terms, np.ascontiguousarray(fitted.word_idf), packed=False)
+        self.char, self.word = char, word
         self.cues = cues.native(_CUE_TAGS)
         self.n_features = sum(fitted.sizes()) + len(CUE_FEATURES)
         self.log_tf = _log_tf(1024)

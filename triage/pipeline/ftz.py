@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from triage.pipeline.loadcache import LoadCache
 from triage.pipeline.text import _native
 
 __all__ = ["NativeFastText", "load"]
@@ -66,11 +67,23 @@ def load(path: Path) -> NativeFastText | None:
     compiled module is missing): the caller then loads it with the ``fasttext`` package."""
     if _native is None or not hasattr(_native, "FastText"):  # pragma: no cover - no compiler
         return None
+    cache = LoadCache("ftz", [Path(path)])
+    found = cache.read()  # the parsed arrays of an earlier load (triage.pipeline.loadcache)
+    if found is not None:
+        try:
+            return _build(*found)
+        except (KeyError, ValueError, TypeError):  # an entry of another layout: parse the file
+            pass
     data = Path(path).read_bytes()
     try:
-        return _parse(data)
+        parsed = _parse(data)
     except (struct.error, ValueError, IndexError):
         return None
+    if parsed is None:
+        return None
+    model = _build(*parsed)
+    cache.write(*parsed)
+    return model
 
 
 class _Reader:
@@ -88,7 +101,8 @@ class _Reader:
         return a
 
 
-def _parse(data: bytes) -> NativeFastText | None:
+def _parse(data: bytes) -> tuple[dict[str, np.ndarray], dict[str, Any]] | None:
+    """The model's arrays and sizes for :func:`_build`; None when it is not a kind read here."""
     r = _Reader(data)
     magic, version = r.take("ii")
     if magic != _MAGIC or version != _VERSION:
@@ -131,13 +145,32 @@ def _parse(data: bytes) -> NativeFastText | None:
     if n != dim or m != nlabels or r.pos != len(data_):
         return None
     left, right = _tree([counts[i] for i in range(nwords, size)]) if loss == _HS else (None, None)
+    empty = np.zeros(0, np.int32)
+    arrays = {
+        "entries": np.frombuffer(b"\0".join(entries), np.uint8),  # each was read up to a "\0"
+        "types": np.frombuffer(bytes(types), np.uint8),
+        "prune": prune if prune is not None else empty,
+        "rows": np.ascontiguousarray(rows, dtype=np.float32),
+        "out": np.ascontiguousarray(out, dtype=np.float32),
+        "left": left if left is not None else empty,
+        "right": right if right is not None else empty,
+    }
+    meta = {"nwords": nwords, "dim": dim, "minn": minn, "maxn": maxn, "bucket": bucket, "loss": loss,
+            "prune": -1 if prune_size < 0 else (0 if prune_size == 0 else 1)}
+    return arrays, meta
+
+
+def _build(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> NativeFastText:
+    """``_native.FastText`` from :func:`_parse`'s arrays (or the load cache's copy of them)."""
+    entries = arrays["entries"].tobytes().split(b"\0")
+    types = arrays["types"].tobytes()
+    if len(entries) != len(types):
+        raise ValueError("the entries and their types differ in number")
+    nwords = int(meta["nwords"])
     native = _native.FastText(
-        entries, bytes(types), nwords, dim, minn, maxn, bucket, loss,
-        -1 if prune_size < 0 else (0 if prune_size == 0 else 1),
-        prune if prune is not None else np.zeros(0, np.int32),
-        np.ascontiguousarray(rows, dtype=np.float32), np.ascontiguousarray(out, dtype=np.float32),
-        left if left is not None else np.zeros(0, np.int32),
-        right if right is not None else np.zeros(0, np.int32),
+        entries, types, nwords, int(meta["dim"]), int(meta["minn"]), int(meta["maxn"]), int(meta["bucket"]),
+        int(meta["loss"]), int(meta["prune"]), arrays["prune"], arrays["rows"], arrays["out"],
+        arrays["left"], arrays["right"],
     )
     labels = [e.decode("utf-8") for e in entries[nwords:]]
     return NativeFastText(native, labels)

@@ -19,7 +19,7 @@ import numpy as np
 if TYPE_CHECKING:
     import scipy.sparse as sp
 
-__all__ = ["LinearHead", "MLPHead", "load_heads", "save_heads"]
+__all__ = ["LinearHead", "MLPHead", "heads_from_arrays", "load_heads", "read_head_arrays", "save_heads"]
 
 
 @dataclass(frozen=True)
@@ -105,15 +105,29 @@ def save_heads(heads: Mapping[str, LinearHead], directory: Path) -> None:
 
 def load_heads(directory: Path) -> dict[str, LinearHead]:
     """Read the heads written by :func:`save_heads`."""
+    return heads_from_arrays(*read_head_arrays(directory))
+
+
+def read_head_arrays(directory: Path) -> tuple[dict[str, np.ndarray], dict[str, list[str]]]:
+    """``heads.npz``'s arrays as the heads hold them (weights widened to float32) and
+    ``heads.json``'s class names: what :func:`heads_from_arrays` builds the heads of (and what
+    the load cache stores)."""
     meta = json.loads((directory / "heads.json").read_text(encoding="utf-8"))
     with np.load(directory / "heads.npz") as data:
-        files = set(data.files)
-        heads: dict[str, LinearHead] = {}
-        for name, classes in meta.items():
-            coef, intercept = data[f"{name}.coef"].astype(np.float32), data[f"{name}.intercept"]
-            if f"{name}.hidden_w" in files:
-                heads[name] = MLPHead(tuple(classes), coef, intercept,
-                                      data[f"{name}.hidden_w"].astype(np.float32), data[f"{name}.hidden_b"])
-            else:
-                heads[name] = LinearHead(tuple(classes), coef, intercept)
-        return heads
+        arrays = {}
+        for key in data.files:
+            a = data[key]
+            arrays[key] = a.astype(np.float32) if key.endswith((".coef", ".hidden_w")) else a
+    return arrays, meta
+
+
+def heads_from_arrays(arrays: Mapping[str, np.ndarray], meta: Mapping[str, list[str]]) -> dict[str, LinearHead]:
+    """The heads named in ``meta`` (name -> class names) from :func:`read_head_arrays`'s arrays."""
+    heads: dict[str, LinearHead] = {}
+    for name, classes in meta.items():
+        coef, intercept = arrays[f"{name}.coef"], arrays[f"{name}.intercept"]
+        if f"{name}.hidden_w" in arrays:
+            heads[name] = MLPHead(tuple(classes), coef, intercept, arrays[f"{name}.hidden_w"], arrays[f"{name}.hidden_b"])
+        else:
+            heads[name] = LinearHead(tuple(classes), coef, intercept)
+    return heads
