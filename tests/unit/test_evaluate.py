@@ -32,3 +32,13 @@ def test_best_threshold_keeps_rows_to_avoid_under_their_limit() -> None:
 
 def test_best_threshold_with_an_impossible_limit_is_the_most_cautious() -> None:
     assert best_threshold([([True, False], [0.95, 0.1])], ([0.99], 0.0)) == 0.9
+
+
+def test_best_threshold_keeps_every_group_to_avoid_under_its_limit() -> None:
+    # fair complaints alone allow 0.45; praise near-misses (one of two at 0.5) push it past 0.5
+    groups = [([True, True, True, False, False, False], [0.9, 0.6, 0.42, 0.4, 0.1, 0.1])]
+    fair, near = [0.5, 0.45, 0.2, 0.1], [0.52, 0.1]
+    one = best_threshold(groups, [(fair, 0.25)])
+    both = best_threshold(groups, [(fair, 0.25), (near, 0.0)])
+    assert one == best_threshold(groups, (fair, 0.25))  # a single limit, as a pair or in a list
+    assert both > 0.52 >= one

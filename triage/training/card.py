@@ -136,12 +136,19 @@ def model_card(name: str, metrics: Mapping[str, Any], seeds: Mapping[str, int]) 
         "- Sentiment data are tweets, product/food/movie reviews and student feedback; the neutral",
         "  class is rare or missing in several languages (ro has no neutral training data at all).",
         "- Public tag data is thin outside en/vi (spam also ar; abuse in 12 languages): elsewhere the tags",
-        "  and urgency rest on the team's corpus (~570-1,660 comments per language) and cross-lingual cues.",
+        f"  and urgency rest on the team's corpus ({_corpus_sizes()} comments per language) and cross-lingual cues.",
         "- Abuse data follows each public set's own idea of offensive (often: any profanity); on brand",
         "  pages profanity in praise is not abuse, and the corpus teaches that only partly.",
         "- Sarcasm, code-mixing and dialects are weak spots, as for every model of this size.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _corpus_sizes() -> str:
+    """The smallest and largest number of the team's corpus's rows in one language ("664-1,921")."""
+    counts = [sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+              for path in sorted((REPO_ROOT / "datasets" / "domain").glob("*.jsonl"))]
+    return f"{min(counts):,}-{max(counts):,}" if counts else "no"
 
 
 #: The judgement figures in the card: (label, key in the benchmark's ``domain.<tier>.all``, kind)

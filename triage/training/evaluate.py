@@ -59,18 +59,22 @@ def binary_metrics(y_true: Sequence[bool], scores: Sequence[float], threshold: f
 
 def best_threshold(
     groups: Sequence[tuple[Sequence[bool], Sequence[float]]],
-    avoid: tuple[Sequence[float], float] | None = None,
+    avoid: tuple[Sequence[float], float] | Sequence[tuple[Sequence[float], float]] | None = None,
 ) -> float:
     """The threshold that maximises the mean F1 over several dev sets (each counts equally).
 
-    ``avoid = (scores, max_share)``: only thresholds that tag at most ``max_share`` of these
-    scores (rows that must not carry the tag, e.g. fair complaints for ``abuse``) are candidates;
-    when none is, the highest threshold of the grid.
+    ``avoid = (scores, max_share)``, or a list of them: only thresholds that tag at most
+    ``max_share`` of each group of scores (rows that must not carry the tag, e.g. fair complaints
+    and praise near-misses for ``abuse``) are candidates; when none is, the highest threshold of
+    the grid.
     """
     grid = np.round(np.arange(0.1, 0.91, 0.025), 3)
-    if avoid is not None:
-        scores, max_share = np.asarray(avoid[0], dtype=float), avoid[1]
-        allowed = [t for t in grid if not len(scores) or float(np.mean(scores >= t)) <= max_share]
+    single = isinstance(avoid, tuple) and len(avoid) == 2 and isinstance(avoid[1], float | int)
+    limits = [] if avoid is None else [avoid] if single else list(avoid)
+    if limits:
+        checks = [(np.asarray(scores, dtype=float), max_share) for scores, max_share in limits]
+        allowed = [t for t in grid
+                   if all(not len(sc) or float(np.mean(sc >= t)) <= share for sc, share in checks)]
         grid = np.array(allowed or [grid[-1]])
     means = [np.mean([binary_metrics(yt, s, float(t))["f1"] for yt, s in groups]) for t in grid]
     return float(grid[int(np.argmax(means))])
