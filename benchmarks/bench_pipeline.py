@@ -200,10 +200,12 @@ def _featurize_and_heads(pipe: Any, texts: list[str]) -> dict[str, Any]:
     }
 
 
-def _score_process(root: Path, model: Path | None, rows: int, key: str = "score_process") -> dict[str, Any]:
+def _score_process(root: Path, model: Path | None, rows: int, key: str = "score_process",
+                   extra_env: dict[str, str] | None = None) -> dict[str, Any]:
     """The whole ``triage score`` process on this core: ``rows`` dev texts in, JSONL out (the dev
     texts repeated when ``rows`` is more than there are: a repeat is thousands of rows away, far
-    beyond a chunk's and the fold cache's reach, so it costs what a new text costs)."""
+    beyond a chunk's and the fold cache's reach, so it costs what a new text costs). ``extra_env``:
+    variables set for both runs (``benchmarks/bench_load_cache.py`` sets ``TRIAGE_LOAD_CACHE``)."""
     pool = [e.text for task in TASKS for name in dataset_names(root, task, "dev")
             for e in read_examples(root, task, name, "dev") if e.text.strip()]
     pool = [pool[i] for i in np.random.default_rng(1).permutation(len(pool))]
@@ -221,6 +223,7 @@ def _score_process(root: Path, model: Path | None, rows: int, key: str = "score_
         # tables' cache made (triage.pipeline.urgency_cues.load_cues) by an unmeasured one-row run
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        env.update(extra_env or {})
         first = Path(tmp) / "first.jsonl"
         first.write_text(json.dumps({"id": 0, "text": pool[0]}, ensure_ascii=False) + "\n", encoding="utf-8")
         subprocess.run([*cmd[:2], str(first), "-o", str(Path(tmp) / "first.out.jsonl"), *cmd[5:]],

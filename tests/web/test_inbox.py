@@ -20,7 +20,7 @@ from tests.web.conftest import DESKTOP, PHONE, PROMO, Site
 from triage.service.api.serve import DEMO_KEY_PREFIX
 from triage.service.auth import SESSION_COOKIE
 from triage.service.store import Database
-from triage.service.store.models import Channel
+from triage.service.store.models import Channel, StoredComment
 from triage.service.store.repo import get_comment
 
 pytestmark = pytest.mark.slow
@@ -230,7 +230,27 @@ def test_a_score_key_cannot_sign_in(site: Site, new_page: Any, artifacts: Path) 
     assert page.url == f"{site.url}/login"
 
 
+#: Complaints that the keyboard test pins to shop-a's ``urgent`` queue (so that the queue has three
+#: items whatever the model makes of the demo comments there)
+KEYBOARD_COMPLAINTS = [
+    "Charged twice for order 88123 and nobody answers, I want my money back today",
+    "Third day without internet and support keeps hanging up on me",
+    "The parcel was never delivered but the app says delivered, where is it?",
+]
+
+
 def test_claim_and_resolve_with_the_keyboard(site: Site, new_page: Any) -> None:
+    body = {"channel": "shop-a", "comments": [
+        {"external_id": f"keyboard-{i}", "text": t} for i, t in enumerate(KEYBOARD_COMPLAINTS)]}
+    r = site.post("admin", "/v1/comments", body)
+    assert r.status_code == 200, r.text
+    db = Database(site.db_url)
+    try:
+        with db.write() as s:
+            s.execute(update(StoredComment).where(StoredComment.id.in_([i["id"] for i in r.json()["items"]]))
+                      .values(queue="urgent", tag_complaint=True))
+    finally:
+        db.dispose()
     page = new_page()
     sign_in(page, site, "alice", "#queue=urgent&channel=shop-a")
     ids = api_ids(site, "alice", "urgent", channel="shop-a")

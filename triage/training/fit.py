@@ -151,6 +151,10 @@ class TrainConfig:
     #: (complaints not labelled abuse): a flagged complaint is blurred and counted as abuse, the
     #: costly mistake of issue #15 (target <= 2%). The threshold is the best F1 under that limit.
     abuse_max_fair_complaints: float | None = 0.02
+    #: ... and at most this share of its praise near-misses (praise labelled ``near-miss``, not
+    #: abuse: "oha amk bu döner", "te pup, curierule 😘"), issue #15's "praise with a swear word
+    #: tagged abuse <= 5%"; 0.9.0's first build met it on the accurate tier only (fast 5.7%).
+    abuse_max_near_miss_praise: float | None = 0.05
     max_iter: int = 300
     cache_dir: str = str(Path.home() / ".cache" / "triage" / "e5")
     #: The encoder's fine-tuned top layers (``training/finetune_encoder.py``) whose features the
@@ -579,7 +583,7 @@ def build_model(
     log: Callable[[str], None] = print,
     embed: bool = True,
     model_name: str = "triage-default",
-    model_version: str = "0.8.0",
+    model_version: str = "0.9.0",
 ) -> dict[str, Any]:
     """Train every head, tune thresholds on dev, write the model to ``out_dir``; returns metrics."""
     started = time.time()
@@ -594,7 +598,7 @@ def fit_model(
     log: Callable[[str], None] = print,
     embed: bool = True,
     model_name: str = "triage-default",
-    model_version: str = "0.8.0",
+    model_version: str = "0.9.0",
     *,
     started: float | None = None,
 ) -> dict[str, Any]:
@@ -917,13 +921,19 @@ def fit_model(
             # tuned where the labels mean what a brand page means: the in-domain dev part (and a
             # user's dev rows); the public dev sets only when there is no such part
             tuned_on = [n for n in sets if n in multi_dev] or list(sets)
-            avoid = None
-            if tag is Tag.ABUSE and cfg.abuse_max_fair_complaints is not None and "domain-dev" in multi_probs:
+            avoid: list[tuple[np.ndarray, float]] = []
+            if tag is Tag.ABUSE and "domain-dev" in multi_probs:
                 mprobs, smask = multi_probs["domain-dev"]
-                fair = np.array([("complaint" in s.tags and "abuse" not in s.tags)
-                                 for s, m in zip(multi_dev["domain-dev"], smask, strict=True) if m], dtype=bool)
-                avoid = (np.asarray(mprobs[tag])[fair], cfg.abuse_max_fair_complaints)
-            thr = best_threshold([sets[n][:2] for n in tuned_on], avoid)
+                kept = [s for s, m in zip(multi_dev["domain-dev"], smask, strict=True) if m]
+                pa = np.asarray(mprobs[tag])
+                if cfg.abuse_max_fair_complaints is not None:
+                    fair = np.array([("complaint" in s.tags and "abuse" not in s.tags) for s in kept], dtype=bool)
+                    avoid.append((pa[fair], cfg.abuse_max_fair_complaints))
+                if cfg.abuse_max_near_miss_praise is not None:
+                    near = np.array([("praise" in s.tags and "abuse" not in s.tags and "near-miss" in s.notes)
+                                     for s in kept], dtype=bool)
+                    avoid.append((pa[near], cfg.abuse_max_near_miss_praise))
+            thr = best_threshold([sets[n][:2] for n in tuned_on], avoid or None)
             thresholds[tag.value] = thr
             tier_metrics["tags"][tag.value] = {
                 name: {
