@@ -11,7 +11,6 @@ cache written by the unmeasured first one). Writes ``benchmarks/results/load_cac
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -20,6 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import write_results  # noqa: E402
 from bench_pipeline import _score_process  # noqa: E402 - sets this process's one core first
 
 from triage.training.data import data_root  # noqa: E402
@@ -65,10 +65,7 @@ def main() -> int:
         f"Saved per process: {med['off'] - med['warm']:.2f} CPU s ({100 * (1 - med['warm'] / med['off']):.0f}% of the run).",
         "",
     ]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.with_suffix(".json").write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
-    args.out.with_suffix(".md").write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
+    write_results(args.out, res, lines)
     return 0
 
 

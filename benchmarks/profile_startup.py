@@ -34,6 +34,9 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import write_results  # noqa: E402
+
 OUT = REPO / "benchmarks" / "results" / "startup"
 
 # Each stage timed in a fresh interpreter: (name, setup code, timed code). The setup imports
@@ -139,10 +142,7 @@ def main() -> int:
         *(f"| {name} | {cells(row)} |" for name, row in res["stages_cpu_s"].items()),
         "",
     ]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.with_suffix(".json").write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
-    args.out.with_suffix(".md").write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
+    write_results(args.out, res, lines)
     return 0
 
 
