@@ -117,6 +117,15 @@ def test_an_entry_whose_tables_do_not_fit_is_refused_not_read_out_of_bounds(cach
     pipe = load_pipeline(model_dir)
     assert pipe.featurizer._loaded._terms_at is None  # built from the files
     assert _records(pipe, TEXTS[-6:]) == _records(uncached, TEXTS[-6:])
+    # ... and one that names a head whose weights it lacks (the entry just written again)
+    (entry,) = _entries(cache_dir)
+    manifest = json.loads((entry / "manifest.json").read_text())
+    manifest["meta"]["heads"]["fast.missing"] = ["0", "1"]
+    (entry / "manifest.json").write_text(json.dumps(manifest))
+    assert _records(load_pipeline(model_dir), TEXTS[-6:]) == _records(uncached, TEXTS[-6:])
+    repaired = load_pipeline(model_dir)  # the entry was replaced by a good one: read from it
+    assert repaired.featurizer._loaded._terms_at is not None
+    assert _records(repaired, TEXTS[-6:]) == _records(uncached, TEXTS[-6:])
 
 
 def test_off_and_unwritable_caches_only_cost_speed(model_dir, tmp_path, monkeypatch, uncached):

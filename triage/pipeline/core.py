@@ -398,11 +398,11 @@ def load_pipeline(directory: str | Path | None = None, *, cache_identity: str | 
         raise ModelNotFoundError(f"language-ID model not found: {langid_path}")
     cache, cached = _load_cache(directory, cache_identity)
     if cached is not None:
-        head_arrays, head_meta, featurizer, stack = cached
+        heads, featurizer, stack = cached
     else:
         head_arrays, head_meta = read_head_arrays(directory)
+        heads = heads_from_arrays(head_arrays, head_meta)
         featurizer, stack = Featurizer.load(directory / "fast"), None
-    heads = heads_from_arrays(head_arrays, head_meta)
     tiers = _tier_configs(config)
     needed = ["fast.urgency", *(f"fast.{t.value}" for t in Tag)]
     if Tier.ACCURATE in tiers:
@@ -441,8 +441,9 @@ _CACHED_FILES = ("pipeline.toml", "heads.npz", "heads.json", "fast/vocab.json", 
 
 def _load_cache(
     directory: Path, identity: str | None
-) -> tuple[LoadCache | None, tuple[dict[str, np.ndarray], dict[str, list[str]], Featurizer, np.ndarray] | None]:
-    """The model's load-cache entry, and what it holds when it holds a usable copy."""
+) -> tuple[LoadCache | None, tuple[dict[str, LinearHead], Featurizer, np.ndarray] | None]:
+    """The model's load-cache entry, and the heads, featurizer and stacked fast weights it holds
+    when it holds a usable copy."""
     if text_native is None:  # pragma: no cover - no compiler: nothing compiled to cache
         return None, None
     try:
@@ -460,9 +461,10 @@ def _load_cache(
             heads[f"{head}.coef"] = stack[:, start:stop].T
         feats = {k.removeprefix("featurizer/"): a for k, a in arrays.items() if k.startswith("featurizer/")}
         featurizer = Featurizer.from_cache(feats, meta["featurizer"], directory / "fast")
-        return cache, (heads, meta["heads"], featurizer, stack)
+        return cache, (heads_from_arrays(heads, meta["heads"]), featurizer, stack)
     except (KeyError, ValueError, TypeError) as exc:  # an entry of another layout: build it again
         log.warning("load cache entry %s does not fit (%s); rebuilding it", cache.path, exc)
+        cache.discard()
         return cache, None
 
 

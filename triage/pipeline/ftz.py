@@ -72,8 +72,8 @@ def load(path: Path) -> NativeFastText | None:
     if found is not None:
         try:
             return _build(*found)
-        except (KeyError, ValueError, TypeError):  # an entry of another layout: parse the file
-            pass
+        except (KeyError, ValueError, TypeError):  # an entry that does not fit: parse the file
+            cache.discard()
     data = Path(path).read_bytes()
     try:
         parsed = _parse(data)

@@ -103,8 +103,14 @@ class LoadCache:
             return None
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             log.warning("load cache entry %s is unreadable (%s); rebuilding it", self.path, exc)
-            shutil.rmtree(self.path, ignore_errors=True)  # so that write() can put a good one there
+            self.discard()
             return None
+
+    def discard(self) -> None:
+        """Remove this entry (one whose arrays did not fit together), so that :meth:`write` can
+        store a good one."""
+        if self.path is not None:
+            shutil.rmtree(self.path, ignore_errors=True)
 
     def write(self, arrays: Mapping[str, np.ndarray], meta: Mapping[str, Any]) -> bool:
         """Store ``arrays`` and the JSON-able ``meta`` as this entry (atomically); True if stored.
