@@ -5,8 +5,11 @@ missing or unwritable cache costs nothing but the speed."""
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -182,3 +185,22 @@ def test_language_id_read_from_the_cache_gives_the_same_probabilities(cache_dir,
     labels2, probs2 = second.predict(texts, k=3)
     assert labels1 == labels2 and all(np.array_equal(a, b) for a, b in zip(probs1, probs2, strict=True))
     assert second.get_labels() == first.get_labels()
+
+
+def test_processes_that_load_at_once_share_one_good_entry(cache_dir, model_dir, uncached):
+    # four fresh processes start on an empty cache together: each builds and tries to store the
+    # same entry; one folder results, and a fifth process reads it
+    code = ("import sys; from triage.pipeline.core import load_pipeline; "
+            "p = load_pipeline(sys.argv[1]); print(p.featurizer._loaded._terms_at is not None)")
+    env = {**os.environ, "TRIAGE_LOAD_CACHE": str(cache_dir)}
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(model_dir)], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    (entry,) = _entries(cache_dir)
+    assert not [p for p in cache_dir.iterdir() if p.name.startswith(".")]  # no half-written folder left
+    fifth = subprocess.run([sys.executable, "-c", code, str(model_dir)], env=env, capture_output=True, text=True,
+                           timeout=120, check=True)
+    assert fifth.stdout.strip() == "True"  # read from the entry
+    assert _records(load_pipeline(model_dir), TEXTS[-6:]) == _records(uncached, TEXTS[-6:])
