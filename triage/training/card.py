@@ -138,7 +138,9 @@ def model_card(name: str, metrics: Mapping[str, Any], seeds: Mapping[str, int]) 
         "- Public tag data is thin outside en/vi (spam also ar; abuse in 12 languages): elsewhere the tags",
         f"  and urgency rest on the team's corpus ({_corpus_sizes()} comments per language) and cross-lingual cues.",
         "- Abuse data follows each public set's own idea of offensive (often: any profanity); on brand",
-        "  pages profanity in praise is not abuse, and the corpus teaches that only partly.",
+        "  pages profanity in praise is not abuse, and the corpus teaches that only partly. The n-gram",
+        "  features do not know the language: \"lol\" alone (laughter in English, a vulgar word in",
+        "  Vietnamese, as ViHSD has it) gets P(abuse) above 0.8 and lands in the `abuse` queue.",
         "- Sarcasm, code-mixing and dialects are weak spots, as for every model of this size.",
     ]
     return "\n".join(lines) + "\n"
