@@ -139,8 +139,10 @@ def model_card(name: str, metrics: Mapping[str, Any], seeds: Mapping[str, int]) 
         f"  and urgency rest on the team's corpus ({_corpus_sizes()} comments per language) and cross-lingual cues.",
         "- Abuse data follows each public set's own idea of offensive (often: any profanity); on brand",
         "  pages profanity in praise is not abuse, and the corpus teaches that only partly. The n-gram",
-        "  features do not know the language: \"lol\" alone (laughter in English, a vulgar word in",
-        "  Vietnamese, as ViHSD has it) gets P(abuse) above 0.8 and lands in the `abuse` queue.",
+        "  features do not know the language: a word that is harmless in one language and vulgar in",
+        "  another (\"lol\": laughter in English, an obscenity in Vietnamese, as ViHSD has it) is scored",
+        "  by the data's commonest use; 0.9.0 sent a bare \"lol\" to `abuse`, 0.9.1's corpus has short",
+        "  reactions that undo it, and other such words can remain.",
         "- Sarcasm, code-mixing and dialects are weak spots, as for every model of this size.",
     ]
     return "\n".join(lines) + "\n"
