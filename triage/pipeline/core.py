@@ -436,9 +436,6 @@ def load_pipeline(directory: str | Path | None = None, *, cache_identity: str | 
     return pipe
 
 
-_CACHED_FILES = ("pipeline.toml", "heads.npz", "heads.json", "fast/vocab.json", "fast/idf.npz")
-
-
 def _load_cache(
     directory: Path, identity: str | None
 ) -> tuple[LoadCache | None, tuple[dict[str, LinearHead], Featurizer, np.ndarray] | None]:
@@ -446,10 +443,8 @@ def _load_cache(
     when it holds a usable copy."""
     if text_native is None:  # pragma: no cover - no compiler: nothing compiled to cache
         return None, None
-    try:
-        cache = LoadCache("model", [directory / f for f in _CACHED_FILES], identity=identity)
-    except FileNotFoundError as exc:
-        raise ModelNotFoundError(f"{directory} is incomplete: {exc.filename} is missing") from exc
+    # the files read_model_config has just checked are the ones the cached state is built from
+    cache = LoadCache("model", [directory / f for f in _REQUIRED_FILES], identity=identity)
     found = cache.read()
     if found is None:
         return cache, None
