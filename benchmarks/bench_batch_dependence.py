@@ -6,8 +6,10 @@ Two views, written to ``benchmarks/results/batch_dependence.{md,json}``:
   alone, both tiers: how far P(complaint) and P(urgent) move, and how many comments change queue
   or tags;
 * **the encoder graphs**: one text's pooled vector alone, in a batch with a row of the same length
-  (no padding), and in a batch padded to a longer row, for each ONNX graph in the encoder cache
-  (the int8 graphs quantize activations per batch tensor; the 4-bit graph quantizes weights only).
+  (no padding), and in a batch padded to a longer row, for the graphs built here: the int8 graph
+  as shipped (activations quantized per token since 0.10.0), the same layers quantized by
+  ``onnxruntime.quantization.quantize_dynamic`` as before 0.10.0 (one activation scale per batch
+  tensor), and the 4-bit graph (weights only).
 
     python benchmarks/bench_batch_dependence.py              # 600 dev rows (~2 min)
     python benchmarks/bench_batch_dependence.py --rows 200
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -27,7 +30,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import write_results  # noqa: E402
 
 from triage.pipeline.core import load_pipeline  # noqa: E402
-from triage.pipeline.encoder import cache_root as encoder_cache_dir  # noqa: E402
 from triage.training.domain import domain_examples  # noqa: E402
 from triage.types import Comment, Tier  # noqa: E402
 
@@ -50,7 +52,7 @@ def pipeline_view(pipe: Any, rows: list[Comment], tier: Tier) -> dict[str, Any]:
     }
 
 
-def graph_view(tokenizer: Any) -> dict[str, Any]:
+def graph_view(tokenizer: Any, tmp: str) -> dict[str, Any]:
     import onnxruntime as ort  # noqa: PLC0415 - the accurate tier's dependency
 
     first, longer = tokenizer.query_ids(TEXT), tokenizer.query_ids(LONGER)
@@ -64,16 +66,33 @@ def graph_view(tokenizer: Any) -> dict[str, Any]:
         return session.run([session.get_outputs()[0].name], {"input_ids": ids, "attention_mask": mask})[0][0]
 
     out = {}
-    for path in sorted(encoder_cache_dir().rglob("*.onnx")):
+    for name, path in built_graphs(Path(tmp)).items():
         session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
         alone = run(session, [first])
         res = {}
-        for name, batch in (("same_length", [first, first[::-1]]), ("padded", [first, longer])):
+        for kind, batch in (("same_length", [first, first[::-1]]), ("padded", [first, longer])):
             other = run(session, batch)
             cos = float(np.dot(alone.ravel(), other.ravel()) / np.linalg.norm(alone) / np.linalg.norm(other))
-            res[name] = {"max_abs_diff": float(np.abs(alone - other).max()), "cosine": cos}
-        out[path.name] = res
+            res[kind] = {"max_abs_diff": float(np.abs(alone - other).max()), "cosine": cos}
+        out[name] = res
     return out
+
+
+def built_graphs(folder: Path) -> dict[str, Path]:
+    """The encoder graphs compared, built into ``folder`` (a few seconds each)."""
+    import onnx  # noqa: PLC0415
+    from onnxruntime.quantization import QuantType, quantize_dynamic  # noqa: PLC0415
+
+    from triage.pipeline.encoder import read_wheel_model  # noqa: PLC0415
+    from triage.pipeline.encoder_build import build_encoder, encoder_graph  # noqa: PLC0415
+
+    graphs = {"int8, per token (shipped)": build_encoder(folder / "int8.onnx", "int8"),
+              "4-bit weights (q4)": build_encoder(folder / "q4.onnx", "q4")}
+    onnx.save(encoder_graph(read_wheel_model()), folder / "float.onnx")
+    quantize_dynamic(folder / "float.onnx", folder / "per-tensor.onnx", weight_type=QuantType.QInt8,
+                     per_channel=True, op_types_to_quantize=["MatMul"], extra_options={"MatMulConstBOnly": True})
+    graphs["int8, per batch tensor (quantize_dynamic, before 0.10.0)"] = folder / "per-tensor.onnx"
+    return graphs
 
 
 def main() -> int:
@@ -90,7 +109,8 @@ def main() -> int:
         if tier in pipe.tiers:
             res["pipeline"][tier.value] = pipeline_view(pipe, rows, tier)
     model = pipe.embedder._model if pipe.embedder._model is not None else pipe.embedder._load()
-    res["graphs"] = graph_view(model.tokenizer)
+    with tempfile.TemporaryDirectory() as tmp:
+        res["graphs"] = graph_view(model.tokenizer, tmp)
     lines = [
         "# A comment's answer and the comments scored beside it",
         "",

@@ -272,8 +272,8 @@ def quantize_per_token(model):  # noqa: ANN001, ANN201 - onnx.ModelProto in and 
         w_q = np.clip(np.round(w / w_scale), -127, 127).astype(np.int8)
         p = op.name
         if n_out not in out_shapes:
-            out_shapes[n_out] = node("Concat", [batch_length, const(f"q.out{n_out}", np.array([n_out], np.int64))],
-                                     f"q.shape{n_out}", axis=0)
+            width = const(f"q.out{n_out}", np.array([n_out], np.int64))
+            out_shapes[n_out] = node("Concat", [batch_length, width], f"q.shape{n_out}", axis=0)
         rows = node("Reshape", [x, const(f"{p}.rows", np.array([-1, n_in], np.int64))], f"{p}.x")
         peak = node("ReduceMax", [node("Abs", [rows], f"{p}.abs"), axis1], f"{p}.peak", keepdims=0)
         scale = node("Max", [node("Mul", [peak, inv127], f"{p}.s0"), tiny], f"{p}.scale")
