@@ -3,6 +3,8 @@ CLI command documents itself, and the public API is what ``__all__`` says."""
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 import re
 from pathlib import Path
@@ -43,3 +45,18 @@ def test_public_api_matches_all() -> None:
 
 def test_changelog_has_unreleased_section() -> None:
     assert "## [Unreleased]" in (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_readme_judgement_table_comes_from_the_benchmark_results() -> None:
+    """The README's in-domain table is what ``benchmarks/readme_judgement_table.py`` prints from
+    the last ``bench_judgement.py`` runs (a model change that forgets the README fails here)."""
+    spec = importlib.util.spec_from_file_location("readme_table", REPO / "benchmarks" / "readme_judgement_table.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    results = REPO / "benchmarks" / "results"
+    runs = [json.loads((results / name).read_text(encoding="utf-8"))["domain"]
+            for name in ("judgement.json", "judgement_test.json")]
+    expected = module.table(*runs)
+    readme = README.splitlines()
+    start = readme.index(expected[0])
+    assert readme[start : start + len(expected)] == expected
