@@ -17,7 +17,9 @@ In-domain (``datasets/domain``, the split chosen by ``--split``), per language a
   of them are complaints);
 * **happy in urgent**: comments labelled positive without a complaint that land in ``urgent``;
 * **sentiment macro-F1** of the shown label, **tag F1** per tag, **queue accuracy** against the
-  queue the labels call for (``docs/labelling.md``).
+  queue the labels call for (``docs/labelling.md``), what each queue holds (the share of it
+  whose labels call for it: what a moderator finds on opening it) and where each queue's comments
+  land (the share of the comments the labels put in it that reach it).
 
 Public dev sets: the shown sentiment label on every sentiment set (two-class review sets count a
 ``neutral`` answer as wrong, and the share shown neutral is reported), with the polarity figure
@@ -29,6 +31,7 @@ public tag sets. Results go to ``benchmarks/results/judgement.{md,json}`` (``--s
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import os
@@ -42,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from triage.pipeline.core import load_pipeline
-from triage.pipeline.ranking import DEFAULT_COSTS, expected_costs, queue_probabilities
+from triage.pipeline.ranking import RoutingPolicy, prioritize
 from triage.training.card import write_model_card
 from triage.training.data import TASKS, data_root, dataset_names, read_examples, sample
 from triage.training.domain import domain_examples, true_queue
@@ -82,6 +85,15 @@ def judgement(rows: list[Any], results: list[Any]) -> dict[str, Any]:
         "tags": {},
         "examples_real_in_spam": [rows[i].text[:100] for i in real_in_spam[:5]],
     }
+    # what a moderator finds on opening a queue: the share of it whose labels call for that queue
+    right = [true_queue(e.tags, e.priority) for e in rows]
+    out["queue_precision"] = {
+        q.value: (sum(right[i] == q.value for i in chosen) / len(chosen), len(chosen))
+        for q in Queue if (chosen := [i for i in range(n) if queue[i] == q.value])}
+    # and of the comments the labels put in a queue, the share that land there
+    out["queue_recall"] = {
+        q.value: (sum(queue[i] == q.value for i in wanted) / len(wanted), len(wanted))
+        for q in Queue if (wanted := [i for i in range(n) if right[i] == q.value])}
     # abuse near-misses (docs/labelling.md): harsh but fair complaints and profanity in praise
     fair = [i for i, e in enumerate(rows) if "complaint" in e.tags and "abuse" not in e.tags]
     fair_near = [i for i in fair if "near-miss" in rows[i].notes]
@@ -97,20 +109,18 @@ def judgement(rows: list[Any], results: list[Any]) -> dict[str, Any]:
     return out
 
 
-def cost_sensitivity(rows: list[Any], results: list[Any], needs_negative: float) -> list[dict[str, Any]]:
-    """The same scores routed with the cost of a false `urgent` multiplied: how the urgent queue
-    trades happy customers in it against urgent comments outside it (docs/model.md)."""
-    probs = [queue_probabilities(r.tags, r.urgency, r.sentiment.p_negative, needs_negative) for r in results]
+def cost_sensitivity(rows: list[Any], results: list[Any], policy: RoutingPolicy) -> list[dict[str, Any]]:
+    """The same scores routed by the model's own policy with the cost of a false `urgent`
+    multiplied: how the urgent queue trades happy customers in it against urgent comments outside
+    it (docs/model.md). At x1 the queues are the ones users get."""
     happy = [i for i, e in enumerate(rows) if e.sentiment == "positive" and "complaint" not in e.tags]
     high = [i for i, e in enumerate(rows) if e.priority == "high"]
     out = []
     for k in (1.0, 1.6, 2.4, 3.2):
-        costs = {q: dict(row) for q, row in DEFAULT_COSTS.items()}
-        costs[Queue.URGENT] = {t: (c if t is Queue.URGENT else c * k) for t, c in DEFAULT_COSTS[Queue.URGENT].items()}
-        queue = []
-        for p in probs:
-            c = expected_costs(p, costs)
-            queue.append(min(c, key=lambda q, c=c: (c[q], list(Queue).index(q))).value)
+        costs = {q: dict(row) for q, row in policy.costs.items()}
+        costs[Queue.URGENT] = {t: (c if t is Queue.URGENT else c * k) for t, c in policy.costs[Queue.URGENT].items()}
+        scaled = dataclasses.replace(policy, costs=costs)
+        queue = [prioritize(r.sentiment, r.tags, r.urgency, scaled).queue.value for r in results]
         out.append({"false_urgent_cost_x": k,
                     "happy_in_urgent": sum(queue[i] == "urgent" for i in happy) / max(1, len(happy)),
                     "high_in_urgent_queue": sum(queue[i] == "urgent" for i in high) / max(1, len(high)),
@@ -127,7 +137,7 @@ def in_domain(pipe: Any, tier: Tier, split: str, exclude: frozenset[str] = froze
     for i, e in enumerate(rows):
         by_lang[e.lang].append(i)
     out = {"all": judgement(rows, results)}
-    out["all"]["cost_sensitivity"] = cost_sensitivity(rows, results, pipe.routing.complaint_needs_negative)
+    out["all"]["cost_sensitivity"] = cost_sensitivity(rows, results, pipe.routing)
     for lang, idx in sorted(by_lang.items()):
         out[lang] = judgement([rows[i] for i in idx], [results[i] for i in idx])
     return out
@@ -215,6 +225,12 @@ def markdown(res: dict[str, Any]) -> str:
                               f"high in the urgent queue {_pct(c['high_in_urgent_queue'])}, urgent share "
                               f"{_pct(c['urgent_queue_share'])}" for c in dom["all"]["cost_sensitivity"])]
         a = dom["all"]
+        if "queue_precision" in a:
+            lines += ["", "What each queue holds (share of it whose labels call for that queue, of n): "
+                      + "; ".join(f"`{q}` {_pct(v)} of {k}" for q, (v, k) in a["queue_precision"].items())]
+        if "queue_recall" in a:
+            lines += ["", "Where each queue's comments land (share of the comments the labels put in it that reach it, "
+                      "of n): " + "; ".join(f"`{q}` {_pct(v)} of {k}" for q, (v, k) in a["queue_recall"].items())]
         lines += ["", f"Abuse near-misses: fair complaints tagged abuse {_pct(a['fair_complaints_tagged_abuse'])} "
                   f"(of the harsh ones marked near-miss: {_pct(a['near_miss_complaints_tagged_abuse'])}); praise "
                   f"with a swear word (near-miss) tagged abuse {_pct(a['near_miss_praise_tagged_abuse'])}."]

@@ -29,7 +29,7 @@ import numpy as np
 
 from triage import Comment
 from triage.pipeline import load_pipeline
-from triage.pipeline.ranking import expected_costs, queue_probabilities
+from triage.pipeline.ranking import prioritize
 from triage.training.domain import domain_examples, true_queue
 from triage.types import Queue, Tier
 
@@ -58,11 +58,11 @@ class Scored:
     def route(self, pipe: Any, gate: float, factor: Any = None) -> dict[str, float]:
         """Queues of the same scores with this gate (and P(complaint) scaled by ``factor(r)``)."""
         costs = pipe.routing.costs
+        policy = replace(pipe.routing, complaint_needs_negative=gate)  # its queues_follow_tags too
         chosen = []
         for r in self.results:
             tags = r.tags if factor is None else replace(r.tags, complaint=r.tags.complaint * factor(r))
-            ec = expected_costs(queue_probabilities(tags, r.urgency, r.sentiment.p_negative, gate), costs)
-            chosen.append(min(ec, key=lambda q, ec=ec: (ec[q], list(Queue).index(q))))
+            chosen.append(prioritize(r.sentiment, tags, r.urgency, policy).queue)
         pairs = list(zip(chosen, self.right, strict=True))
         return {
             "happy_in_urgent": float(np.mean([chosen[i] is Queue.URGENT for i in self.happy])),

@@ -55,6 +55,13 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> str:
         for key, label in (("fair_complaints_tagged_abuse", "fair complaints tagged abuse"),
                            ("near_miss_praise_tagged_abuse", "praise with a swear word tagged abuse")):
             out.append(f"| {label} | {_fmt('happy_in_urgent', b['all'].get(key))} | {_fmt('happy_in_urgent', a['all'].get(key))} |")
+        for key, label in (("queue_precision", "queue: share the labels put there (of n)"),
+                           ("queue_recall", "comments: share that reach that queue (of n)")):
+            for queue in ("urgent", "questions", "praise", "abuse", "spam", "other"):
+                held = [run["all"].get(key, {}).get(queue) for run in (b, a)]
+                if any(held):
+                    out.append(f"| `{queue}` {label} | "
+                               + " | ".join("–" if h is None else f"{100 * h[0]:.1f}% ({h[1]})" for h in held) + " |")
         core = [lang for lang in CORE if lang in a]
         out.append("| abuse F1, " + " / ".join(core) + " | "
                    + " / ".join(_fmt("", b[lang]["tags"].get("abuse")) for lang in core) + " | "

@@ -37,6 +37,8 @@ ROWS: list[tuple[str, str, Callable[[dict[str, Any]], str]]] = [
     ("happy customers in `urgent`", "≤ 3%", lambda a: pct(a["happy_in_urgent"])),
     ("share of comments in `urgent` (labels: ~37%)", "", lambda a: pct(a["urgent_queue_share"])),
     ("queue accuracy (the queue the labels call for)", "", lambda a: f"{a['queue_accuracy']:.3f}"),
+    ("the `questions` queue: share of it the labels put there", "",
+     lambda a: pct(a["queue_precision"]["questions"][0])),
     ("sentiment macro-F1 (shown label)", "≥ 0.80", lambda a: f"{a['sentiment_macro_f1']:.3f}"),
     *[(f"{tag} F1", "≥ 0.85", tag_f1(tag)) for tag in TAGS],
     ("fair complaints tagged abuse (#15)", "≤ 2%", lambda a: pct(a["fair_complaints_tagged_abuse"])),

@@ -148,18 +148,27 @@ def test_empty_batch(pipeline: Pipeline) -> None:
 @given(
     st.lists(st.floats(0, 1), min_size=11, max_size=11),
     st.sampled_from([RoutingPolicy(), RoutingPolicy(complaint_needs_negative=0.0),
+                     RoutingPolicy(queues_follow_tags=False),
                      RoutingPolicy.from_mapping({"costs": {"spam": {"other": 0}, "other": {"spam": 0}}})]),
+    st.lists(st.sampled_from([0.0, 0.3, 0.5, 0.575, 1.0]), min_size=5, max_size=5),
 )
-def test_prioritize_arrays_is_prioritize_row_by_row(values: list[float], policy: RoutingPolicy) -> None:
+def test_prioritize_arrays_is_prioritize_row_by_row(values: list[float], policy: RoutingPolicy,
+                                                    cuts: list[float]) -> None:
     neg, neu, q, c, s, p, a, hi, no = values[:9]
     sent = SentimentScores(neg, neu, 1.0 - neg)
-    tags = TagScores(q, c, s, p, a, ())
+    probs = {Tag.QUESTION: q, Tag.COMPLAINT: c, Tag.SPAM: s, Tag.PRAISE: p, Tag.ABUSE: a}
+    thresholds = {tag.value: cut for tag, cut in zip(probs, cuts, strict=True)}
+    tags = TagScores(q, c, s, p, a, tuple(t for t, v in probs.items() if v >= thresholds[t.value]))
     urg = Urgency(hi, no, values[9])
     want = prioritize(sent, tags, urg, policy)
     value, queue = prioritize_arrays(np.array([neg]), {"question": np.array([q]), "complaint": np.array([c]),
                                      "spam": np.array([s]), "praise": np.array([p]), "abuse": np.array([a])},
-                                     np.array([[hi, no, values[9]]]), policy)
+                                     np.array([[hi, no, values[9]]]), policy, thresholds)
     assert (int(value[0]), QUEUES[queue[0]]) == (want.value, want.queue)
+    batch_value, batch_queue = prioritize_arrays(  # the batch path (two rows) gives the same answer
+        np.array([neg, neg]), {t.value: np.array([v, v]) for t, v in probs.items()},
+        np.array([[hi, no, values[9]]] * 2), policy, thresholds)
+    assert (int(batch_value[1]), QUEUES[batch_queue[1]]) == (want.value, want.queue)
 
 
 def test_equal_costs_go_to_the_first_queue() -> None:

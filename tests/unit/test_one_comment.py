@@ -93,6 +93,7 @@ def test_language_of_one_text_is_its_language_in_a_batch(pipeline: Pipeline, sec
 @given(
     st.lists(st.lists(st.floats(0, 1), min_size=9, max_size=9), min_size=2, max_size=6),
     st.sampled_from([RoutingPolicy(), RoutingPolicy(complaint_needs_negative=0.0), RoutingPolicy(spam_cap=3.5),
+                     RoutingPolicy(queues_follow_tags=False),
                      RoutingPolicy.from_mapping({"costs": {"spam": {"other": 0}, "other": {"spam": 0}}})]),
 )
 def test_priority_of_one_row_is_its_priority_in_a_batch(rows: list[list[float]], policy: RoutingPolicy) -> None:
@@ -102,9 +103,10 @@ def test_priority_of_one_row_is_its_priority_in_a_batch(rows: list[list[float]],
     def arrays(t: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
         return t[:, 0], {name: t[:, 1 + j] for j, name in enumerate(names)}, t[:, 6:9]
 
-    value, queue = prioritize_arrays(*arrays(table), policy)
+    thresholds = dict(zip(names, (0.375, 0.4, 0.525, 0.35, 0.525), strict=True))
+    value, queue = prioritize_arrays(*arrays(table), policy, thresholds)
     for i in range(len(table)):
-        v, q = prioritize_arrays(*arrays(table[i:i + 1]), policy)
+        v, q = prioritize_arrays(*arrays(table[i:i + 1]), policy, thresholds)
         assert (v.dtype, q.dtype) == (value.dtype, queue.dtype)
         assert (int(v[0]), int(q[0])) == (int(value[i]), int(queue[i]))
 

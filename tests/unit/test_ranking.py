@@ -106,3 +106,27 @@ def test_complaint_needs_negative_must_be_a_probability() -> None:
     with pytest.raises(ConfigError, match="complaint_needs_negative"):
         RoutingPolicy.from_mapping({"complaint_needs_negative": 1.5})
     assert "complaint_needs_negative = 0.5" in RoutingPolicy().to_toml()
+
+
+def test_a_queue_for_a_tag_takes_only_comments_with_that_tag_shown() -> None:
+    # "bad": some urgency, a question probability under its threshold. The questions queue is
+    # cheaper than other when the comment turns out urgent, but a moderator who opens the
+    # questions queue expects questions: it goes where its tags allow
+    unsure = tags(q=0.45, c=0.3, p=0.3, thr=0.5)
+    assert Tag.QUESTION not in unsure.tags
+    assert prioritize(NEG, unsure, Urgency(0.2, 0.5, 0.3), P).queue in (Queue.URGENT, Queue.OTHER)
+    old = RoutingPolicy(queues_follow_tags=False)
+    assert prioritize(NEG, unsure, Urgency(0.2, 0.5, 0.3), old).queue is Queue.QUESTIONS
+    # the same probabilities with the question shown (a lower threshold): the questions queue
+    shown = tags(q=0.45, c=0.3, p=0.3, thr=0.4)
+    assert prioritize(NEG, shown, Urgency(0.2, 0.5, 0.3), P).queue is Queue.QUESTIONS
+    # bulk-delete spam only for a comment whose spam tag is shown, however likely
+    assert prioritize(NEU, tags(s=0.995, thr=0.999), LOW, P).queue is not Queue.SPAM
+
+
+def test_queues_follow_tags_is_written_and_old_models_keep_their_routing() -> None:
+    assert "queues_follow_tags = true" in P.to_toml()
+    assert RoutingPolicy.from_mapping({"queues_follow_tags": True}).queues_follow_tags
+    assert not RoutingPolicy.from_mapping({}).queues_follow_tags  # a [routing] table from before 0.10.1
+    with pytest.raises(ConfigError, match="true or false"):
+        RoutingPolicy.from_mapping({"queues_follow_tags": 1})

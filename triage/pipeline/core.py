@@ -119,7 +119,8 @@ class Pipeline:
         sent, tags, urg = self._probabilities(X, clean, tier, [g.lang for g in languages])
         sent = calibrate_neutral(sent, self.neutral_scale)
         tag_table = np.column_stack([tags[tag] for tag in Tag])
-        priority, queue = prioritize_arrays(sent[:, 0], {t.value: tags[t] for t in Tag}, urg, self.routing)
+        priority, queue = prioritize_arrays(sent[:, 0], {t.value: tags[t] for t in Tag}, urg, self.routing,
+                                            _threshold_names(config))
         columns = [urg[:, 0], tags[Tag.SPAM], tags[Tag.COMPLAINT], tags[Tag.ABUSE], tags[Tag.QUESTION],
                    tags[Tag.PRAISE], sent[:, 0]]
         reason_min = self.routing.reason_min
@@ -216,6 +217,11 @@ class _StackedHeads(dict):  # type: ignore[type-arg]
     """A model's heads whose fast ones are views into ``stack`` (:meth:`Pipeline.share_fast_heads`)."""
 
     stack: FastHeads
+
+
+def _threshold_names(config: TierConfig) -> dict[str, float]:
+    """The tier's tag thresholds by tag name: what the queues that follow tags read."""
+    return {tag.value: threshold for tag, threshold in config.thresholds.items()}
 
 
 def _calibration_arrays(config: TierConfig) -> tuple[tuple[Tag, ...], np.ndarray, np.ndarray]:
