@@ -23,3 +23,12 @@ def test_the_card_reports_the_benchmark_of_its_model(tmp_path: Path) -> None:
 def test_figures_of_another_model_are_left_out(tmp_path: Path) -> None:
     _result(tmp_path / "judgement.json", "triage-default-0.2.0", 0.2)
     assert judgement_lines("triage-default-9.9.9", tmp_path) == []
+
+
+def test_the_corpus_size_in_the_card_is_what_the_model_was_trained_on() -> None:
+    # a card refreshed after the corpus grew must not count rows its model never saw
+    from triage.training.card import model_card
+
+    metrics = {"tiers": {"fast": {"sentiment": {}, "tags": {}}}}
+    card = model_card("triage-test", metrics, {"en": 1558, "ro": 1559, "de": 588})
+    assert "rest on the team's corpus (588-1,559 comments per language)" in card
