@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from triage.pipeline.core import load_pipeline
-from triage.pipeline.ranking import RoutingPolicy, prioritize
+from triage.pipeline.ranking import GATED, RoutingPolicy, prioritize
 from triage.training.card import write_model_card
 from triage.training.data import TASKS, data_root, dataset_names, read_examples, sample
 from triage.training.domain import domain_examples, true_queue
@@ -66,6 +66,7 @@ def judgement(rows: list[Any], results: list[Any]) -> dict[str, Any]:
     top = set(order[: math.ceil(0.2 * n)].tolist())
     high = [i for i, e in enumerate(rows) if e.priority == "high"]
     queue = [r.priority.queue.value for r in results]
+    right = [true_queue(e.tags, e.priority) for e in rows]  # the queue the labels call for
     real = [i for i, e in enumerate(rows) if "spam" not in e.tags]
     real_in_spam = [i for i in real if queue[i] == "spam"]
     happy = [i for i, e in enumerate(rows) if e.sentiment == "positive" and "complaint" not in e.tags]
@@ -81,12 +82,11 @@ def judgement(rows: list[Any], results: list[Any]) -> dict[str, Any]:
         "urgent_queue_share": queue.count("urgent") / n if n else 0.0,
         "sentiment_macro_f1": classification_metrics(
             [e.sentiment for e in rows], [r.sentiment.label.value for r in results], LABELS)["macro_f1"],
-        "queue_accuracy": float(np.mean([queue[i] == true_queue(e.tags, e.priority) for i, e in enumerate(rows)])),
+        "queue_accuracy": float(np.mean([queue[i] == right[i] for i in range(n)])),
         "tags": {},
         "examples_real_in_spam": [rows[i].text[:100] for i in real_in_spam[:5]],
     }
     # what a moderator finds on opening a queue: the share of it whose labels call for that queue
-    right = [true_queue(e.tags, e.priority) for e in rows]
     out["queue_precision"] = {
         q.value: (sum(right[i] == q.value for i in chosen) / len(chosen), len(chosen))
         for q in Queue if (chosen := [i for i in range(n) if queue[i] == q.value])}
@@ -94,6 +94,12 @@ def judgement(rows: list[Any], results: list[Any]) -> dict[str, Any]:
     out["queue_recall"] = {
         q.value: (sum(queue[i] == q.value for i in wanted) / len(wanted), len(wanted))
         for q in Queue if (wanted := [i for i in range(n) if right[i] == q.value])}
+    # comments in a tag's queue without that tag shown (none with [routing] queues_follow_tags),
+    # and how many of them the labels put there
+    out["queue_without_tag"] = {
+        q.value: (len(untagged), sum(right[i] == q.value for i in untagged))
+        for q, tag in GATED.items()
+        if (untagged := [i for i in range(n) if queue[i] == q.value and Tag(tag) not in results[i].tags.tags])}
     # abuse near-misses (docs/labelling.md): harsh but fair complaints and profanity in praise
     fair = [i for i, e in enumerate(rows) if "complaint" in e.tags and "abuse" not in e.tags]
     fair_near = [i for i in fair if "near-miss" in rows[i].notes]
@@ -228,6 +234,9 @@ def markdown(res: dict[str, Any]) -> str:
         if "queue_precision" in a:
             lines += ["", "What each queue holds (share of it whose labels call for that queue, of n): "
                       + "; ".join(f"`{q}` {_pct(v)} of {k}" for q, (v, k) in a["queue_precision"].items())]
+        if a.get("queue_without_tag"):
+            lines += ["", "Comments in a tag's queue without that tag shown (of them, the labels put there): "
+                      + "; ".join(f"`{q}` {k} ({r})" for q, (k, r) in a["queue_without_tag"].items())]
         if "queue_recall" in a:
             lines += ["", "Where each queue's comments land (share of the comments the labels put in it that reach it, "
                       "of n): " + "; ".join(f"`{q}` {_pct(v)} of {k}" for q, (v, k) in a["queue_recall"].items())]

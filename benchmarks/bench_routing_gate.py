@@ -10,7 +10,10 @@ A second table tries gates the model does not have (docs/model.md, "Where the ju
 with the model's own ``complaint_needs_negative``: the complaint evidence scaled by
 ``(1 - P(praise))**k`` ("praise k"), or by ``min(1, (1 - P(low)) / t)`` with the urgency head's
 P(low) ("not-low t"). A third table scales P(positive) before the label is chosen (a prior shift)
-and counts positive comments shown as negative and the other way round.
+and counts positive comments shown as negative and the other way round. A fourth routes the same
+scores with and without ``queues_follow_tags`` and a grid of two costs of a false ``urgent``
+(``[routing.costs.urgent]`` praise and other), on each half of the dev split (a hash of the text)
+and on the whole of it: how model 0.10.1's routing was chosen (docs/model.md).
 
     python benchmarks/bench_routing_gate.py            # writes benchmarks/results/routing_gate.md/json
 """
@@ -18,6 +21,7 @@ and counts positive comments shown as negative and the other way round.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import time
@@ -57,18 +61,24 @@ class Scored:
 
     def route(self, pipe: Any, gate: float, factor: Any = None) -> dict[str, float]:
         """Queues of the same scores with this gate (and P(complaint) scaled by ``factor(r)``)."""
-        costs = pipe.routing.costs
         policy = replace(pipe.routing, complaint_needs_negative=gate)  # its queues_follow_tags too
+        return self.route_policy(policy, factor)
+
+    def route_policy(self, policy: Any, factor: Any = None, subset: set[int] | None = None) -> dict[str, float]:
+        """The figures of the same scores routed by ``policy`` (on the rows of ``subset``, or all)."""
         chosen = []
         for r in self.results:
             tags = r.tags if factor is None else replace(r.tags, complaint=r.tags.complaint * factor(r))
             chosen.append(prioritize(r.sentiment, tags, r.urgency, policy).queue)
-        pairs = list(zip(chosen, self.right, strict=True))
+        keep = range(len(chosen)) if subset is None else sorted(subset)
+        happy = [i for i in self.happy if subset is None or i in subset]
+        high = [i for i in self.high if subset is None or i in subset]
         return {
-            "happy_in_urgent": float(np.mean([chosen[i] is Queue.URGENT for i in self.happy])),
-            "high_in_urgent": float(np.mean([chosen[i] is Queue.URGENT for i in self.high])),
-            "queue_accuracy": float(np.mean([c is t for c, t in pairs])),
-            "mean_cost": float(np.mean([costs[c][t] for c, t in pairs])),
+            "happy_in_urgent": float(np.mean([chosen[i] is Queue.URGENT for i in happy])),
+            "high_in_urgent": float(np.mean([chosen[i] is Queue.URGENT for i in high])),
+            "high_in_urgent_n": sum(chosen[i] is Queue.URGENT for i in high),
+            "queue_accuracy": float(np.mean([chosen[i] is self.right[i] for i in keep])),
+            "mean_cost": float(np.mean([policy.costs[chosen[i]][self.right[i]] for i in keep])),
         }
 
 
@@ -90,6 +100,33 @@ def variants(pipe: Any, scored: Scored) -> list[dict[str, Any]]:
     out = []
     for name, factor in VARIANTS:
         out.append({"variant": name, **scored.route(pipe, gate, factor)})
+    return out
+
+
+#: [routing.costs.urgent] praise and other tried by :func:`cost_grid`
+GRID_PRAISE = (10, 11, 12, 13, 14, 15, 16)
+GRID_OTHER = (8, 9, 10, 11, 12)
+
+
+def cost_grid(pipe: Any, scored: Scored) -> list[dict[str, Any]]:
+    """The same scores routed as model 0.10.0 did (``queues_follow_tags`` off, 10 and 8) and with it on, with
+    each pair of the grid, on both halves of the dev split and on all of it."""
+    halves = [{i for i, e in enumerate(scored.rows)
+               if int(hashlib.md5(e.text.encode("utf-8")).hexdigest(), 16) % 2 == h} for h in (0, 1)]
+
+    def with_costs(follow: bool, praise: float, other: float) -> Any:
+        costs = {q: dict(row) for q, row in pipe.routing.costs.items()}
+        costs[Queue.URGENT] |= {Queue.PRAISE: float(praise), Queue.OTHER: float(other)}
+        return replace(pipe.routing, queues_follow_tags=follow, costs=costs)
+
+    settings = [(False, 10, 8)]  # model 0.10.0's routing
+    settings += [(True, a, b) for a in GRID_PRAISE for b in GRID_OTHER]
+    out = []
+    for follow, a, b in settings:
+        policy = with_costs(follow, a, b)
+        out.append({"queues_follow_tags": follow, "urgent_praise": a, "urgent_other": b,
+                    "all": scored.route_policy(policy),
+                    "halves": [scored.route_policy(policy, subset=h) for h in halves]})
     return out
 
 
@@ -127,12 +164,13 @@ def main() -> None:
     pipe = load_pipeline(args.model) if args.model else load_pipeline()
     res = {"model": pipe.name, "model_gate": pipe.routing.complaint_needs_negative,
            "date": time.strftime("%Y-%m-%d %H:%M"), "load": list(os.getloadavg()),
-           "tiers": {}, "variants": {}, "positive_scale": {}}
+           "tiers": {}, "variants": {}, "positive_scale": {}, "cost_grid": {}}
     for t in args.tiers.split(","):
         scored = Scored.of(pipe, Tier(t))
         res["tiers"][t] = sweep(pipe, scored)
         res["variants"][t] = variants(pipe, scored)
         res["positive_scale"][t] = positive_scale(scored)
+        res["cost_grid"][t] = cost_grid(pipe, scored)
     lines = ["# Routing gate: complaint evidence needs a negative comment (in-domain dev split)", "",
              f"`python benchmarks/bench_routing_gate.py`; model `{res['model']}` (its gate: "
              f"{res['model_gate']}); {res['date']}.", "",
@@ -156,6 +194,17 @@ def main() -> None:
                      f"their median P(positive) {ps['median_p_positive_of_them']:.2f}, P(negative) "
                      f"{ps['median_p_negative_of_them']:.2f}." for tier, ps in res["positive_scale"].items()
                      if ps["median_p_positive_of_them"] is not None]
+    lines += ["", "Queues that follow the tags and two costs of a false `urgent` (praise right, other right): "
+              "happy in urgent / high in the urgent queue (n) / queue accuracy, whole dev split | half 0 | half 1. "
+              "The first row of each tier is model 0.10.0's routing (tags not followed, 10 and 8).", "",
+              "| tier | follow tags | praise | other | all | half 0 | half 1 |", "|---|---|---|---|---|---|---|"]
+
+    def cell(m: dict[str, Any]) -> str:
+        return f"{m['happy_in_urgent']:.1%} / {m['high_in_urgent']:.1%} ({m['high_in_urgent_n']}) / {m['queue_accuracy']:.3f}"
+
+    for tier, grid in res["cost_grid"].items():
+        lines += [f"| {tier} | {'on' if g['queues_follow_tags'] else 'off'} | {g['urgent_praise']:g} | {g['urgent_other']:g} "
+                  f"| {cell(g['all'])} | {cell(g['halves'][0])} | {cell(g['halves'][1])} |" for g in grid]
     Path(args.out + ".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     Path(args.out + ".json").write_text(json.dumps(res, indent=1), encoding="utf-8")
     print("\n".join(lines))

@@ -62,6 +62,11 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> str:
                 if any(held):
                     out.append(f"| `{queue}` {label} | "
                                + " | ".join("–" if h is None else f"{100 * h[0]:.1f}% ({h[1]})" for h in held) + " |")
+        for queue in ("questions", "praise", "abuse", "spam"):
+            held = [run["all"].get("queue_without_tag", {}).get(queue, (0, 0)) for run in (b, a)]
+            if all("queue_without_tag" in run["all"] for run in (b, a)):  # runs from before it: no row
+                out.append(f"| `{queue}` queue: comments without the tag (of them, right there) | "
+                           + " | ".join(f"{k} ({r})" for k, r in held) + " |")
         core = [lang for lang in CORE if lang in a]
         out.append("| abuse F1, " + " / ".join(core) + " | "
                    + " / ".join(_fmt("", b[lang]["tags"].get("abuse")) for lang in core) + " | "
