@@ -4,6 +4,7 @@
     python benchmarks/bench_judgement.py --tiers fast       # fast tier only (a minute)
     python benchmarks/bench_judgement.py --split test       # the in-domain test split: once, for the note
     python benchmarks/bench_judgement.py --split test --new-since f42834e   # only rows added since then
+    python benchmarks/bench_judgement.py --rows-at d7d53c4 --model M --out DIR  # only rows that existed then
     python benchmarks/bench_judgement.py --help
 
 Every figure is computed from what a user gets (``Pipeline.score_batch`` with the model's own
@@ -134,10 +135,12 @@ def cost_sensitivity(rows: list[Any], results: list[Any], policy: RoutingPolicy)
     return out
 
 
-def in_domain(pipe: Any, tier: Tier, split: str, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
-    rows = [e for e in domain_examples(parts=(split,)) if e.text not in exclude]
+def in_domain(pipe: Any, tier: Tier, split: str, exclude: frozenset[str] = frozenset(),
+              only: frozenset[str] | None = None) -> dict[str, Any]:
+    rows = [e for e in domain_examples(parts=(split,))
+            if e.text not in exclude and (only is None or e.text in only)]
     if not rows:
-        raise SystemExit(f"no in-domain {split} rows left to score (every row existed at --new-since)")
+        raise SystemExit(f"no in-domain {split} rows left to score (--new-since / --rows-at leave none)")
     results = pipe.score_batch([Comment(e.text) for e in rows], tier)
     by_lang: dict[str, list[int]] = defaultdict(list)
     for i, e in enumerate(rows):
@@ -156,7 +159,7 @@ def corpus_texts_at(rev: str) -> frozenset[str]:
         names = subprocess.run(["git", "ls-tree", "--name-only", f"{rev}:datasets/domain"], cwd=root,
                                check=True, capture_output=True, text=True).stdout.split()
     except (OSError, subprocess.CalledProcessError) as exc:
-        raise SystemExit(f"--new-since {rev}: cannot read datasets/domain at that revision ({exc})") from exc
+        raise SystemExit(f"{rev}: cannot read datasets/domain at that revision ({exc})") from exc
     texts: set[str] = set()
     for name in names:
         if name.endswith(".jsonl"):
@@ -275,8 +278,13 @@ def main() -> None:
     parser.add_argument("--new-since", metavar="REV",
                         help="in-domain rows added to the corpus after git revision REV only (e.g. a batch "
                              "nobody has scored yet); writes judgement[_test]_new.*; implies --skip-public")
+    parser.add_argument("--rows-at", metavar="REV",
+                        help="in-domain rows that were in the corpus at git revision REV only (compare a "
+                             "model built then with a later one on rows neither trained on a paraphrase "
+                             "of); implies --skip-public")
     args = parser.parse_args()
     exclude = corpus_texts_at(args.new_since) if args.new_since else frozenset()
+    only = corpus_texts_at(args.rows_at) if args.rows_at else None
     pipe = load_pipeline(args.model)
     tiers = [Tier(t) for t in args.tiers.split(",") if Tier(t) in pipe.tiers]
     res: dict[str, Any] = {
@@ -286,22 +294,25 @@ def main() -> None:
     }
     for tier in tiers:
         t = time.time()
-        res["domain"][tier.value] = in_domain(pipe, tier, args.split, exclude)
+        res["domain"][tier.value] = in_domain(pipe, tier, args.split, exclude, only)
         print(f"{tier.value}: in-domain {args.split} in {time.time() - t:.0f}s", file=sys.stderr)
-        if not args.skip_public and not args.new_since and args.split == "dev":
+        if not args.skip_public and not args.new_since and not args.rows_at and args.split == "dev":
             t = time.time()
             cap = args.accurate_public_cap if tier is Tier.ACCURATE else args.public_cap
             res["public"][tier.value] = public(pipe, tier, data_root(args.data), cap)
             print(f"{tier.value}: public dev in {time.time() - t:.0f}s", file=sys.stderr)
-    stem = ("judgement" if args.split == "dev" else "judgement_test") + ("_new" if args.new_since else "")
+    stem = (("judgement" if args.split == "dev" else "judgement_test") + ("_new" if args.new_since else "")
+            + ("_at" if args.rows_at else ""))
     if args.new_since:
         res["new_since"] = args.new_since
+    if args.rows_at:
+        res["rows_at"] = args.rows_at
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"{stem}.json").write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
     md = markdown(res)
     (args.out / f"{stem}.md").write_text(md, encoding="utf-8")
     print(md)
-    if args.out.resolve() == RESULTS.resolve() and not args.new_since:  # the card shows the figures of its own model
+    if args.out.resolve() == RESULTS.resolve() and not args.new_since and not args.rows_at:  # the card shows the figures of its own model
         refresh_model_card(pipe.directory, pipe.name)
 
 
