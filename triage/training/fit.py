@@ -583,7 +583,7 @@ def build_model(
     log: Callable[[str], None] = print,
     embed: bool = True,
     model_name: str = "triage-default",
-    model_version: str = "0.10.1",
+    model_version: str = "0.11.0",
 ) -> dict[str, Any]:
     """Train every head, tune thresholds on dev, write the model to ``out_dir``; returns metrics."""
     started = time.time()
@@ -598,7 +598,7 @@ def fit_model(
     log: Callable[[str], None] = print,
     embed: bool = True,
     model_name: str = "triage-default",
-    model_version: str = "0.10.1",
+    model_version: str = "0.11.0",
     *,
     started: float | None = None,
 ) -> dict[str, Any]:
