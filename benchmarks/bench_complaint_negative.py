@@ -28,6 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import write_results  # noqa: E402
+from _shown import shown_label_score  # noqa: E402
 
 from triage.pipeline.core import load_pipeline  # noqa: E402
 from triage.training.data import data_root, dataset_names, read_examples, sample  # noqa: E402
@@ -57,18 +58,6 @@ def decode(sentiment: np.ndarray, p_complaint: np.ndarray, threshold: float
     label2[clash & (both >= alone)] = 0
     shown2[clash & (both < alone)] = False
     return label, shown, label2, shown2
-
-
-def sentiment_metric(name: str, classes: int, rows: list[Any], label: np.ndarray) -> float:
-    y, shown = [e.label for e in rows], [LABELS[k] for k in label]
-    if classes == 2:
-        return classification_metrics(y, shown, list(LABELS))["accuracy"]
-    if name == "umsab_xlm-t":  # the mean over its languages, as everywhere
-        langs = sorted({e.lang for e in rows})
-        return float(np.mean([classification_metrics(
-            [y[i] for i, e in enumerate(rows) if e.lang == lang],
-            [shown[i] for i, e in enumerate(rows) if e.lang == lang], list(LABELS))["macro_f1"] for lang in langs]))
-    return classification_metrics(y, shown, list(LABELS))["macro_f1"]
 
 
 def main() -> None:
@@ -104,7 +93,9 @@ def main() -> None:
                 pb = pipe.score_arrays([Comment(e.text) for e in rows], tier)
                 label, shown, label2, shown2 = decode(pb.sentiment, pb.tags[:, COMPLAINT], pb.thresholds[Tag.COMPLAINT])
                 if task == "sentiment":
-                    before, after = (sentiment_metric(name, classes, rows, lab) for lab in (label, label2))
+                    y, langs = [e.label for e in rows], [e.lang for e in rows]
+                    before, after = (shown_label_score(name, classes, y, [LABELS[k] for k in lab], langs)
+                                     for lab in (label, label2))
                 else:
                     y = [e.label == "complaint" for e in rows]
                     before, after = (binary_metrics(y, s.astype(float).tolist(), 0.5)["f1"] for s in (shown, shown2))

@@ -45,7 +45,10 @@ from typing import Any
 
 import numpy as np
 
-from triage.pipeline.core import load_pipeline
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _shown import PER_LANGUAGE, lang_mean_macro_f1  # noqa: E402
+
+from triage.pipeline.core import load_pipeline  # noqa: E402
 from triage.pipeline.ranking import GATED, RoutingPolicy, prioritize
 from triage.training.card import write_model_card
 from triage.training.data import TASKS, data_root, dataset_names, read_examples, sample
@@ -192,12 +195,8 @@ def public(pipe: Any, tier: Tier, root: Path, cap: int | None) -> dict[str, Any]
                 else:
                     rec["metric"] = "macro-F1"
                     rec["shown"] = classification_metrics(y, shown, list(LABELS))["macro_f1"]
-                if name == "umsab_xlm-t":
-                    langs = sorted({e.lang for e in rows})
-                    rec["lang_mean"] = float(np.mean([
-                        classification_metrics([y[i] for i, e in enumerate(rows) if e.lang == lang],
-                                               [shown[i] for i, e in enumerate(rows) if e.lang == lang],
-                                               list(LABELS))["macro_f1"] for lang in langs]))
+                if name == PER_LANGUAGE:
+                    rec["lang_mean"] = lang_mean_macro_f1(y, shown, [e.lang for e in rows])
                 out["sentiment"][name] = rec
             else:
                 tag = Tag(task)

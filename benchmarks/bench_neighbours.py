@@ -37,6 +37,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import write_results  # noqa: E402
+from _shown import shown_label_score  # noqa: E402
 
 from triage.pipeline.core import MAX_TEXT_CHARS, load_pipeline  # noqa: E402
 from triage.pipeline.text import fold, normalize  # noqa: E402
@@ -166,16 +167,7 @@ def main() -> None:
             for a in WEIGHTS:
                 if task == "sentiment":
                     shown = [LABELS[k] for k in ((1 - a) * pb.sentiment + a * v[:, :3]).argmax(1)]
-                    if len(classes) == 2:
-                        rec[f"{a:g}"] = classification_metrics(y, shown, list(LABELS))["accuracy"]
-                    elif name == "umsab_xlm-t":  # the mean over its languages, as everywhere
-                        langs = sorted({e.lang for e in rows})
-                        rec[f"{a:g}"] = float(np.mean([classification_metrics(
-                            [y[i] for i, e in enumerate(rows) if e.lang == lang],
-                            [shown[i] for i, e in enumerate(rows) if e.lang == lang], list(LABELS))["macro_f1"]
-                            for lang in langs]))
-                    else:
-                        rec[f"{a:g}"] = classification_metrics(y, shown, list(LABELS))["macro_f1"]
+                    rec[f"{a:g}"] = shown_label_score(name, len(classes), y, shown, [e.lang for e in rows])
                 else:
                     j = TAGS.index(task)
                     p = (1 - a) * pb.tags[:, j] + a * v[:, 3 + j]

@@ -18,17 +18,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 from sklearn.metrics import cohen_kappa_score
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from triage.errors import InputFormatError
+from triage.training.domain import DOMAIN_DIR, read_rows, true_queue
 
-from triage.errors import InputFormatError  # noqa: E402
-from triage.training.domain import DOMAIN_DIR, read_rows, true_queue  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 AGREEMENT_DIR = DOMAIN_DIR / "agreement"
 RESULTS = ROOT / "benchmarks" / "results" / "label_agreement.md"
