@@ -5,6 +5,7 @@
     python benchmarks/bench_judgement.py --split test       # the in-domain test split: once, for the note
     python benchmarks/bench_judgement.py --split test --new-since f42834e   # only rows added since then
     python benchmarks/bench_judgement.py --rows-at d7d53c4 --model M --out DIR  # only rows that existed then
+    python benchmarks/bench_judgement.py --exclude benchmarks/data/quoted_dev_b10.jsonl --model M --out DIR
     python benchmarks/bench_judgement.py --help
 
 Every figure is computed from what a user gets (``Pipeline.score_batch`` with the model's own
@@ -281,8 +282,14 @@ def main() -> None:
                         help="in-domain rows that were in the corpus at git revision REV only (compare a "
                              "model built then with a later one on rows neither trained on a paraphrase "
                              "of); implies --skip-public")
+    parser.add_argument("--exclude", type=Path, metavar="JSONL",
+                        help="leave out the in-domain rows whose text is in this file (one JSON object with "
+                             "a text per line: e.g. dev rows a writers' brief quoted); implies --skip-public")
     args = parser.parse_args()
     exclude = corpus_texts_at(args.new_since) if args.new_since else frozenset()
+    left_out = frozenset(json.loads(line)["text"] for line in args.exclude.read_text(encoding="utf-8").splitlines()
+                         if line.strip()) if args.exclude else frozenset()
+    exclude |= left_out
     only = corpus_texts_at(args.rows_at) if args.rows_at else None
     pipe = load_pipeline(args.model)
     tiers = [Tier(t) for t in args.tiers.split(",") if Tier(t) in pipe.tiers]
@@ -295,23 +302,25 @@ def main() -> None:
         t = time.time()
         res["domain"][tier.value] = in_domain(pipe, tier, args.split, exclude, only)
         print(f"{tier.value}: in-domain {args.split} in {time.time() - t:.0f}s", file=sys.stderr)
-        if not args.skip_public and not args.new_since and not args.rows_at and args.split == "dev":
+        if not args.skip_public and not (args.new_since or args.rows_at or args.exclude) and args.split == "dev":
             t = time.time()
             cap = args.accurate_public_cap if tier is Tier.ACCURATE else args.public_cap
             res["public"][tier.value] = public(pipe, tier, data_root(args.data), cap)
             print(f"{tier.value}: public dev in {time.time() - t:.0f}s", file=sys.stderr)
     stem = (("judgement" if args.split == "dev" else "judgement_test") + ("_new" if args.new_since else "")
-            + ("_at" if args.rows_at else ""))
+            + ("_at" if args.rows_at else "") + ("_excl" if args.exclude else ""))
     if args.new_since:
         res["new_since"] = args.new_since
     if args.rows_at:
         res["rows_at"] = args.rows_at
+    if args.exclude:
+        res["excluded"] = {"file": str(args.exclude), "texts": len(left_out)}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"{stem}.json").write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
     md = markdown(res)
     (args.out / f"{stem}.md").write_text(md, encoding="utf-8")
     print(md)
-    if args.out.resolve() == RESULTS.resolve() and not args.new_since and not args.rows_at:  # the card shows the figures of its own model
+    if args.out.resolve() == RESULTS.resolve() and not (args.new_since or args.rows_at or args.exclude):  # the card shows the figures of its own model
         refresh_model_card(pipe.directory, pipe.name)
 
 
