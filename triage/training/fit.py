@@ -134,7 +134,9 @@ class TrainConfig:
     #: Blend weights of a tag or the urgency head within this much of the best on the in-domain dev
     #: part (F1 / urgent recall; one row is worth 0.002-0.004 there) are a tie, broken by the tag's
     #: public dev sets, else by nearness to 0.5: model 0.8.0's first build chose 0.7 for spam on a
-    #: 0.0002 gain, and the public spam sets lost up to 25 points of F1 (docs/model.md).
+    #: 0.0002 gain, and the public spam sets lost up to 25 points of F1 (docs/model.md). The
+    #: sentiment blend weight, chosen on the mean over every sentiment dev set, ties within the
+    #: same margin, broken by the in-domain dev part's sentiment.
     head_weight_min_gain: float = 0.005
     #: Encoder layers whose mean-pooled states the accurate tier's heads read, side by side
     #: (1-based; 12 is the sentence embedding). 6 + 12: +3.8 points over the last layer alone in
@@ -303,9 +305,11 @@ def pick_near(trials: dict[float, float], min_gain: float, default: float) -> fl
 
 def pick_blend_weight(scores: dict[float, float], min_gain: float,
                       public: Callable[[float], float | None] | None = None) -> tuple[float, dict[float, float]]:
-    """The blend weight to keep from its in-domain dev ``scores``, and the public scores that
-    decided it (empty when they did not): weights within ``min_gain`` of the best are a tie,
-    broken by ``public(weight)`` when every tied weight has one, else by nearness to 0.5.
+    """The blend weight to keep from its dev ``scores``, and the tie-break scores that decided it
+    (empty when they did not): weights within ``min_gain`` of the best are a tie, broken by
+    ``public(weight)`` when every tied weight has one, else by nearness to 0.5. (The tag heads are
+    scored on the in-domain dev part and broken by their public sets; the sentiment heads the
+    other way round.)
 
     >>> corpus = {0.4: 0.9789, 0.5: 0.9789, 0.7: 0.9791, 0.9: 0.9697}
     >>> pick_blend_weight(corpus, 0.005, {0.4: 0.949, 0.5: 0.929, 0.7: 0.882}.get)
@@ -583,7 +587,7 @@ def build_model(
     log: Callable[[str], None] = print,
     embed: bool = True,
     model_name: str = "triage-default",
-    model_version: str = "0.11.0",
+    model_version: str = "0.12.0",
 ) -> dict[str, Any]:
     """Train every head, tune thresholds on dev, write the model to ``out_dir``; returns metrics."""
     started = time.time()
@@ -598,7 +602,7 @@ def fit_model(
     log: Callable[[str], None] = print,
     embed: bool = True,
     model_name: str = "triage-default",
-    model_version: str = "0.11.0",
+    model_version: str = "0.12.0",
     *,
     started: float | None = None,
 ) -> dict[str, Any]:
@@ -828,6 +832,16 @@ def fit_model(
             scores.append(r["macro_f1"])
         return float(np.mean(scores))
 
+    def in_domain_sentiment(probs: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]) -> float | None:
+        """Mean sentiment macro-F1 over the brand-page dev parts (the corpus's, a user's); None without."""
+        scores = []
+        for name in ("domain-dev", "user-dev"):
+            if name in probs["sentiment"]:
+                mask, p = probs["sentiment"][name]
+                rows = [e for e, m in zip(dev["sentiment"][name], mask, strict=True) if m]
+                scores.append(_sentiment_eval(p, rows)["macro_f1"])
+        return float(np.mean(scores)) if scores else None
+
     # the specialists' weights: per language, the best mean dev score over the sets it touches
     specialists: dict[str, float] = {}
     pooled = {n: head_sentiment(heads, "fast", dev_X["sentiment"][n]) for n in dev["sentiment"]}
@@ -871,9 +885,18 @@ def fit_model(
         w = 0.0
         per_head: dict[str, float] = {}
         if tier == "accurate":
-            trials = {wt: selection_score(tier_probs("accurate", wt)[0]) for wt in cfg.embedding_weights}
-            w = max(trials, key=trials.__getitem__)
+            trial_probs = {wt: tier_probs("accurate", wt)[0] for wt in cfg.embedding_weights}
+            trials = {wt: selection_score(p) for wt, p in trial_probs.items()}
             log("blend weight trials (mean dev sentiment macro-F1): " + ", ".join(f"{k}: {v:.4f}" for k, v in trials.items()))
+            # within head_weight_min_gain of the best mean is a tie, broken by the in-domain dev
+            # part's sentiment (model 0.12.0's candidate: 0.3 won on a 0.002 gain, and in-domain
+            # sentiment fell 0.853 -> 0.845; 0.4 would have given 0.859, docs/model.md)
+            w, in_domain = pick_blend_weight(trials, cfg.head_weight_min_gain,
+                                             lambda wt, tp=trial_probs: in_domain_sentiment(tp[wt]))
+            if in_domain:
+                log("  tie broken by the in-domain dev sentiment: "
+                    + ", ".join(f"{k}: {v:.4f}" for k, v in in_domain.items()))
+            log(f"accurate sentiment blend weight: {w}")
             per_head = tune_head_weights(heads, multi_dev.get("domain-dev", []), multi_X.get("domain-dev"),
                                          dev_embeddings, cfg.embedding_weights, log, cfg.head_weight_min_gain,
                                          public_tag_score)
