@@ -284,6 +284,12 @@ LID_EDGES = [
     "ok ok", "hahaha super", "hahax", "hah", "ahh ok", "aa", "RT ok ok", "RT @x: #MasterChefBR", "www.x.ro",
     "1" * 1000 + " only letters after the first thousand characters",
     "Where is my order " * 60 + " RT http://x.co @someone #late",
+    # mentions, "RT" and hashtags are stripped in compiled code unless an e-mail may be there
+    "@bob mersi mult", "@bob", "@bob @ana", "@_ ok", "@ hello there", "@@bob salut", "x@bob salut",
+    "ana.pop@mail salut", "a+b@c salut", "a-@b salut", "@bob@ana salut", "@123 salut", "@😀 salut",
+    "İstanbul @Bob RT", "RTRT salut", "xRT salut", "RT_ salut", "RT:salut", "salut RT", "RT", "RT @x",
+    "#tag", "#tag #tag2", "#a#b salut", "salut#tag", "#1 salut", "# salut", "#MasterChefBR 🔥 @x",
+    "@ana #promo RT ce mai faci", "cảm ơn @shop #freeship", "مرسی @علی #تخفیف",
 ]
 
 

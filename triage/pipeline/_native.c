@@ -597,13 +597,63 @@ static int only_shared(PyObject *shared, const Py_UCS4 *t, Py_ssize_t n)
     return 1;
 }
 
-#define LID_PYTHON (-2) /* a URL, mention, hashtag or "RT" may be there: langid.py does the row */
+#define LID_PYTHON (-2) /* an e-mail may be there: langid.py does the row */
 #define LID_UND (-1)    /* nothing to tell a language by (no letters, shared words only) */
+
+/* The langid._strip_social() of a text without URLs whose every '@' follows a character that is
+ * not [\w.+-] (so _EMAIL cannot match, and _MENTION's lookbehind holds at every '@'):
+ *   u = _MENTION.sub(" ", t);  letters = any alpha in u (text.has_letters' test);
+ *   v = _RETWEET.sub(" ", u);  w = _HASHTAG.sub(" ", v), kept when w has a letter, else v.
+ * Each sub reads its lookbehind and \b on its own input, as re.sub does. Writes the result into
+ * a (a->len) and returns 0, or -1 on a memory error; b is scratch. */
+static int social_strip(const Py_UCS4 *t, Py_ssize_t n, Buf *a, Buf *b, int *letters)
+{
+    if (buf_reserve(a, n + 2) < 0 || buf_reserve(b, n + 2) < 0) return -1;
+    Py_UCS4 *u = a->p, *v = b->p;
+    Py_ssize_t nu = 0, nv = 0, i = 0;
+    int alpha = 0;
+    while (i < n) { /* (?<!\w)@\w+ */
+        if (t[i] == '@' && (i == 0 || !is_word(t[i - 1])) && i + 1 < n && is_word(t[i + 1])) {
+            for (i++; i < n && is_word(t[i]); i++) {}
+            u[nu++] = ' ';
+            continue;
+        }
+        if (!alpha && (cclass(t[i]) & C_ALPHA)) alpha = 1;
+        u[nu++] = t[i++];
+    }
+    *letters = alpha;
+    for (i = 0; i < nu;) { /* \bRT\b */
+        if (u[i] == 'R' && i + 1 < nu && u[i + 1] == 'T' && (i == 0 || !is_word(u[i - 1]))
+            && (i + 2 == nu || !is_word(u[i + 2]))) {
+            v[nv++] = ' ';
+            i += 2;
+            continue;
+        }
+        v[nv++] = u[i++];
+    }
+    Py_ssize_t nw = 0; /* (?<!\w)#\w+ into u (free again), kept only if a letter is left */
+    int left = 0;
+    for (i = 0; i < nv;) {
+        if (v[i] == '#' && (i == 0 || !is_word(v[i - 1])) && i + 1 < nv && is_word(v[i + 1])) {
+            for (i++; i < nv && is_word(v[i]); i++) {}
+            u[nw++] = ' ';
+            continue;
+        }
+        if (!left && (cclass(v[i]) & C_ALPHA)) left = 1;
+        u[nw++] = v[i++];
+    }
+    if (left) a->len = nw;
+    else {
+        memcpy(u, v, (size_t)nv * sizeof(Py_UCS4));
+        a->len = nv;
+    }
+    return 0;
+}
 
 /* lid_views(texts, shared_words, max_input, max_chars, script_chars) -> (prepared, codes)
  * langid.LanguageDetector.detect's per-text rules for a whole batch: for each text its
  * prepare()-d view (or None) and a code: the dominant_script index of the view, LID_UND, or
- * LID_PYTHON for the few texts whose URL/mention/hashtag/RT handling stays in Python. */
+ * LID_PYTHON for the few texts with an e-mail-like "x@", which langid.py reads. */
 static PyObject *py_lid_views(PyObject *Py_UNUSED(mod), PyObject *args)
 {
     PyObject *texts, *shared;
@@ -614,8 +664,9 @@ static PyObject *py_lid_views(PyObject *Py_UNUSED(mod), PyObject *args)
     Py_ssize_t n = PyList_GET_SIZE(texts);
     PyObject *prepared = PyList_New(n), *codes = PyBytes_FromStringAndSize(NULL, n);
     PyObject *dotted_i = PyUnicode_FromOrdinal(0x0130), *plain_i = PyUnicode_FromOrdinal('i');
-    Buf b = {0};
-    if (!prepared || !codes || !dotted_i || !plain_i) goto fail;
+    PyObject *space = PyUnicode_FromOrdinal(' ');
+    Buf b = {0}, sa = {0}, sb = {0}, sb2 = {0};
+    if (!prepared || !codes || !dotted_i || !plain_i || !space) goto fail;
     char *code = PyBytes_AS_STRING(codes);
     for (Py_ssize_t r = 0; r < n; r++) {
         Py_INCREF(Py_None);
@@ -630,31 +681,68 @@ static PyObject *py_lid_views(PyObject *Py_UNUSED(mod), PyObject *args)
         if (len > max_input) len = max_input;
         int kind = PyUnicode_KIND(text);
         const void *d = PyUnicode_DATA(text);
-        int python = 0, letters = 0, dot = 0;
-        Py_UCS4 prev = 0;
+        int slash = 0, dot = 0;
         for (Py_ssize_t i = 0; i < len; i++) {
             Py_UCS4 c = PyUnicode_READ(kind, d, i);
-            if (c == '/' || c == '@' || c == '#' || (c == 'T' && prev == 'R')) python = 1;
+            if (c == '/') slash = 1;
             else if (c == '.') dot = 1;
-            else if (!letters && (cclass(c) & C_ALPHA)) letters = 1;
-            prev = c;
         }
         PyObject *head = NULL;
-        if (!python && dot) {
+        if (slash || dot) { /* prepare()'s URL step: _URL.sub(" ", text) when one may be there */
             head = PyUnicode_Substring(text, 0, len);
             if (!head) goto fail;
-            PyObject *hint = py_url_hint(NULL, head);
-            if (!hint) {
-                Py_DECREF(head);
-                goto fail;
+            int url = slash;
+            if (!url) {
+                PyObject *hint = py_url_hint(NULL, head);
+                if (!hint) {
+                    Py_DECREF(head);
+                    goto fail;
+                }
+                url = hint == Py_True;
+                Py_DECREF(hint);
             }
-            python = hint == Py_True;
-            Py_DECREF(hint);
+            if (url) {
+                PyObject *call = PyTuple_Pack(2, head, space);
+                PyObject *sub = call ? py_url_sub(NULL, call) : NULL;
+                Py_XDECREF(call);
+                Py_DECREF(head);
+                if (!sub) goto fail;
+                head = sub;
+            }
+        }
+        /* the URL-free text: letters, and mentions / "RT" / hashtags to strip; an '@' after
+         * [\w.+-] may belong to an e-mail, and those texts stay in Python */
+        int python = 0, letters = 0, social = 0;
+        int hkind = head ? PyUnicode_KIND(head) : kind;
+        const void *hd = head ? PyUnicode_DATA(head) : d;
+        Py_ssize_t hlen = head ? PyUnicode_GET_LENGTH(head) : len;
+        Py_UCS4 prev = 0;
+        for (Py_ssize_t i = 0; i < hlen; i++) {
+            Py_UCS4 c = PyUnicode_READ(hkind, hd, i);
+            if (c == '@') {
+                if (i && (is_word(prev) || prev == '.' || prev == '+' || prev == '-')) python = 1;
+                social = 1;
+            }
+            else if (c == '#' || (c == 'T' && prev == 'R')) social = 1;
+            if (!letters && (cclass(c) & C_ALPHA)) letters = 1;
+            prev = c;
         }
         if (python) {
             Py_XDECREF(head);
             code[r] = LID_PYTHON;
             continue;
+        }
+        if (social) { /* mentions, "RT", hashtags: _strip_social here */
+            if (!head && !(head = PyUnicode_Substring(text, 0, len))) goto fail;
+            int kept = 0;
+            if (buf_load(&sb, head) < 0 || social_strip(sb.p, sb.len, &sa, &sb2, &kept) < 0) {
+                Py_DECREF(head);
+                goto fail;
+            }
+            Py_DECREF(head);
+            letters = kept;
+            head = letters ? PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, sa.p, sa.len) : NULL;
+            if (letters && !head) goto fail;
         }
         if (!letters) {
             Py_XDECREF(head);
@@ -690,18 +778,26 @@ static PyObject *py_lid_views(PyObject *Py_UNUSED(mod), PyObject *args)
         }
     }
     buf_free(&b);
+    buf_free(&sa);
+    buf_free(&sb);
+    buf_free(&sb2);
     Py_DECREF(dotted_i);
     Py_DECREF(plain_i);
+    Py_DECREF(space);
     PyObject *res = PyTuple_Pack(2, prepared, codes);
     Py_DECREF(prepared);
     Py_DECREF(codes);
     return res;
 fail:
     buf_free(&b);
+    buf_free(&sa);
+    buf_free(&sb);
+    buf_free(&sb2);
     Py_XDECREF(prepared);
     Py_XDECREF(codes);
     Py_XDECREF(dotted_i);
     Py_XDECREF(plain_i);
+    Py_XDECREF(space);
     return NULL;
 }
 

@@ -427,7 +427,8 @@ class LanguageDetector:
         ``und``, and a score in [0, 1].
 
         The whole batch goes through the ``und`` rules at once (:func:`_views`: one compiled pass,
-        Python only for the texts with a URL, mention, hashtag or "RT"), then both models.
+        URLs, mentions, "RT" and hashtags included; Python only for a text with an ``@`` right after
+        a word character, ``.``, ``+`` or ``-``, where an e-mail may be), then both models.
         """
         views, codes = _views(texts)
         if len(texts) == 1:  # one comment (an API request): the same numbers with less glue
@@ -572,7 +573,7 @@ def _views(texts: Sequence[str]) -> tuple[list[str | None], NDArray[np.int8]]:
     else:
         views, raw_codes = _native.lid_views(list(texts), SHARED_WORDS, MAX_INPUT_CHARS, MAX_CHARS, _SCRIPT_CHARS)
         codes = np.frombuffer(raw_codes, dtype=np.int8).copy()
-    for i in np.flatnonzero(codes == _LID_PYTHON).tolist():  # a URL, mention, hashtag or "RT"
+    for i in np.flatnonzero(codes == _LID_PYTHON).tolist():  # an "@" that may be an e-mail's
         codes[i], views[i] = _view(texts[i])
     return views, codes
 
