@@ -8,16 +8,12 @@ trained on, and the corpus's test part is never read.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
+from tests.scripts import load_script
 from tests.training.helpers import write_shared_sets
 from triage.training.data import seed_examples
 from triage.training.domain import domain_examples
 from triage.training.fit import TrainConfig
 
-REPO = Path(__file__).resolve().parents[2]
 SETS = {
     "sentiment/three": [("en", "negative", "awful, I hate it"), ("en", "neutral", "the shop opens at nine"),
                         ("en", "positive", "great, I love it")],
@@ -28,11 +24,7 @@ SETS = {
 
 
 def _module():
-    spec = importlib.util.spec_from_file_location("finetune_encoder", REPO / "training" / "finetune_encoder.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return load_script("training/finetune_encoder.py")
 
 
 def test_fine_tuning_rows_keep_each_label_where_it_means_ours(tmp_path) -> None:

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.scripts import load_script
 
 
 def _module():
-    spec = importlib.util.spec_from_file_location("leak_check", REPO / "training" / "leak_check.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclass looks its module up
-    spec.loader.exec_module(module)
-    return module
+    return load_script("training/leak_check.py")
 
 
 #: topic -> a direction; a text's vector is the sum of its topics' directions plus a little of its own
