@@ -1,0 +1,39 @@
+"""benchmarks/bench_paired.py: its fast figures are the evaluation module's, and "worse" knows
+which way each figure points."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.scripts import load_script
+from triage.training.evaluate import binary_metrics, classification_metrics
+
+paired = load_script("benchmarks/bench_paired.py")
+LABELS = ("negative", "neutral", "positive")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)), min_size=1, max_size=60))
+def test_macro_f1_equals_classification_metrics(pairs: list[tuple[int, int]]) -> None:
+    y = np.array([a for a, _ in pairs])
+    p = np.array([b for _, b in pairs])
+    expected = classification_metrics([LABELS[i] for i in y], [LABELS[i] for i in p], LABELS)["macro_f1"]
+    assert abs(paired.macro_f1(y, p) - expected) < 1e-12
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.booleans()), min_size=1, max_size=60))
+def test_f1_equals_binary_metrics(pairs: list[tuple[bool, bool]]) -> None:
+    y = np.array([a for a, _ in pairs])
+    p = np.array([b for _, b in pairs])
+    assert abs(paired.f1(y, p) - binary_metrics(y, p.astype(float), 0.5)["f1"]) < 1e-12
+
+
+def test_worse_means_lower_unless_lower_is_better() -> None:
+    deltas = np.array([-0.02, -0.01, 0.01, 0.03])
+    assert paired.summary("queue_accuracy", 0.8, 0.81, deltas, lower_better=False)["p_worse"] == 0.5
+    falling = paired.summary("happy_in_urgent", 0.10, 0.08, np.array([-0.03, -0.02, -0.01, 0.01]), lower_better=True)
+    assert falling["p_worse"] == 0.25
+    assert falling["delta"] == -0.02
