@@ -455,7 +455,7 @@ def _stage_log() -> Iterator[Callable[[str], None]]:
 def train(
     data: Annotated[list[str], typer.Option("--data", help="Labelled CSV/JSONL/Parquet file; repeat, or list several.")],
     out: Annotated[Path, typer.Option("--out", help="Model directory to write (in the registry to activate it).")],
-    base: Annotated[str, typer.Option(help="default: the shared datasets + the brand-page corpus + your rows (6-20 min on 2 cores, see README). none: the corpus + your rows (1-2 min).")] = "default",
+    base: Annotated[str, typer.Option(help="default: the shared datasets + the brand-page corpus + your rows (6-20 min on 2 cores, see README). none: the corpus + your rows (under a minute).")] = "default",
     text_field: Annotated[str, typer.Option(help="Column with the comment text.")] = "text",
     sentiment_field: Annotated[str, typer.Option(help="Column with negative|neutral|positive.")] = "sentiment",
     tags_field: Annotated[str, typer.Option(help="Column with the tags (list or |-joined).")] = "tags",
