@@ -55,15 +55,17 @@ is ignored, as in the urgency cues.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from triage.pipeline.text import _native, fold
 from triage.pipeline.urgency_cues import UrgencyCues, _s
 
-__all__ = ["ABUSE_CUES", "CATEGORIES", "FEATURE_NAMES", "AbuseCues", "deobfuscate"]
+__all__ = ["ABUSE_CUES", "CATEGORIES", "FEATURE_NAMES", "AbuseCues", "deobfuscate"]  # noqa: F822 (module __getattr__)
 
 CATEGORIES: tuple[str, ...] = ("insult", "slur", "violence", "sexual", "profanity")
 _ABUSIVE = (0, 1, 2, 3)
@@ -695,10 +697,18 @@ def _plain_unmask(word: str) -> str:
 #: kind -> language -> cues in the view texts are matched in (:meth:`AbuseCues.view`: leet read
 #: as letters, then :func:`~triage.pipeline.text.fold`), so an Arabizi cue ("yel3an") is read the
 #: way a text is
-ABUSE_CUES: dict[str, dict[str, tuple[str, ...]]] = {
-    cat: {lang: tuple(dict.fromkeys(fold(_deobfuscate(c, _plain_unmask)) for c in cues)) for lang, cues in by_lang.items()}
-    for cat, by_lang in _WRITTEN.items()
-}
+@functools.cache
+def _abuse_cues() -> dict[str, dict[str, tuple[str, ...]]]:
+    return {cat: {lang: tuple(dict.fromkeys(fold(_deobfuscate(c, _plain_unmask)) for c in cues))
+                  for lang, cues in by_lang.items()}
+            for cat, by_lang in _WRITTEN.items()}
+
+
+def __getattr__(name: str) -> Any:
+    """``ABUSE_CUES`` is made on first use (PEP 562), like ``urgency_cues.URGENCY_CUES``."""
+    if name == "ABUSE_CUES":
+        return _abuse_cues()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class AbuseCues(UrgencyCues):
@@ -714,7 +724,12 @@ class AbuseCues(UrgencyCues):
     kind = "abuse"
     _filter = (_PROFANITY, _ABUSIVE)  # _scan's rule, for the compiled scan
 
-    def __init__(self, cues: Mapping[str, Mapping[str, Sequence[str]]] = ABUSE_CUES) -> None:
+    @staticmethod
+    def _default_cues() -> Mapping[str, Mapping[str, Sequence[str]]]:
+        return _abuse_cues()
+
+    def __init__(self, cues: Mapping[str, Mapping[str, Sequence[str]]] | None = None) -> None:
+        """``cues``: kind -> language -> cues (default :data:`ABUSE_CUES`)."""
         super().__init__(cues)
         # one-word Latin cues by first letter, for reading a masked word ("f*ck")
         self._latin: dict[str, list[str]] = {}

@@ -64,6 +64,7 @@ per second of wall-clock time, 135,000-150,000 per second of process CPU time
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import os
@@ -79,8 +80,8 @@ import numpy as np
 
 from triage.pipeline.text import _native, fold
 
-__all__ = ["CATEGORIES", "FEATURE_NAMES", "URGENCY_CUES", "UrgencyCues", "cue_cache_dir",
-           "load_cues", "match_tokens"]
+# URGENCY_CUES comes from the module's __getattr__ (made on first use)
+__all__ = ["CATEGORIES", "FEATURE_NAMES", "URGENCY_CUES", "UrgencyCues", "cue_cache_dir", "load_cues", "match_tokens"]  # noqa: F822
 
 CATEGORIES: tuple[str, ...] = (
     "money", "lost", "outage", "safety", "fraud", "threat", "waiting", "anger",
@@ -1351,10 +1352,18 @@ _WRITTEN: dict[str, dict[str, tuple[str, ...]]] = {
 
 #: category -> language -> cues, in the form the matcher reads: each written cue through
 #: :func:`~triage.pipeline.text.fold` (lower case, numbers as ``0``, Arabic letters unified).
-URGENCY_CUES: dict[str, dict[str, tuple[str, ...]]] = {
-    cat: {lang: tuple(dict.fromkeys(fold(c) for c in cues)) for lang, cues in by_lang.items()}
-    for cat, by_lang in _WRITTEN.items()
-}
+@functools.cache
+def _urgency_cues() -> dict[str, dict[str, tuple[str, ...]]]:
+    return {cat: {lang: tuple(dict.fromkeys(fold(c) for c in cues)) for lang, cues in by_lang.items()}
+            for cat, by_lang in _WRITTEN.items()}
+
+
+def __getattr__(name: str) -> Any:
+    """``URGENCY_CUES`` is made on first use (PEP 562): folding its ~5,000 cues is only needed
+    to build the tables, which a process finds in the cue cache (:func:`load_cues`)."""
+    if name == "URGENCY_CUES":
+        return _urgency_cues()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # --------------------------------------------------------------------------------------------
 # Match view: what cues and texts are compared in.
@@ -1528,7 +1537,14 @@ class UrgencyCues:
     categories: tuple[str, ...] = CATEGORIES
     kind = "urgency"
 
-    def __init__(self, cues: Mapping[str, Mapping[str, Sequence[str]]] = URGENCY_CUES) -> None:
+    @staticmethod
+    def _default_cues() -> Mapping[str, Mapping[str, Sequence[str]]]:
+        return _urgency_cues()
+
+    def __init__(self, cues: Mapping[str, Mapping[str, Sequence[str]]] | None = None) -> None:
+        """``cues``: category -> language -> cues (default :data:`URGENCY_CUES`)."""
+        if cues is None:
+            cues = self._default_cues()
         unknown = set(cues) - set(self.categories)
         if unknown:
             raise ValueError(f"unknown {self.kind} categories: {sorted(unknown)}")
