@@ -12,6 +12,10 @@ so two things are measured here:
 1. **Dev rows by their nearest train row.** Each dev row's highest cosine to a train row over
    character 3-5-gram TF-IDF (model-free; ``fold``-ed text), in bands; the shipped model's shown
    sentiment macro-F1 and each tag's F1 (the tags users see) per band and tier.
+   The same split by ``triage.training.leakage`` (``training/leak_check.py``'s measures): dev
+   rows with a train row they retell, by character cosine ≥ 0.5 in the same language or e5
+   ratio margin ≥ 1.02 in any language, against those without one: the figures on the second
+   group are the in-domain figures least lifted by the team's own phrasing.
 2. **A k-nearest-neighbour vote** over the train rows' accurate-tier vectors (layers 6 and 12 of
    the shipped encoder, each half L2-normalised; k = 25, weights softmax(cosine / 0.02)) blended
    into the accurate tier's probabilities at weight ``a``: in-domain dev (sentiment macro-F1 of
@@ -44,6 +48,7 @@ from triage.pipeline.text import fold, normalize  # noqa: E402
 from triage.training.data import TASKS, data_root, dataset_names, read_examples, sample  # noqa: E402
 from triage.training.domain import domain_examples  # noqa: E402
 from triage.training.evaluate import binary_metrics, classification_metrics  # noqa: E402
+from triage.training.leakage import is_leak, nearest  # noqa: E402
 from triage.types import Comment, Tag, Tier  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -134,6 +139,14 @@ def main() -> None:
         res["bands"][tier.value] = {
             f"{lo:g}-{min(hi, 1):g}": domain_figures(dev, sb.sentiment, sb.tags, thresholds, (near >= lo) & (near < hi))
             for lo, hi in BANDS} | {"all": domain_figures(dev, sb.sentiment, sb.tags, thresholds)}
+    found = nearest([(e.text, e.lang) for e in dev], [(e.text, e.lang) for e in train])
+    retold = np.array([is_leak(f) for f in found])
+    res["retold"] = {"rows": int(retold.sum()), "by_char": int(sum(f.char >= 0.5 for f in found)),
+                     "by_e5_only": int(sum(is_leak(f) and f.char < 0.5 for f in found))}
+    for tier, (sb, thresholds) in scored.items():
+        res["retold"][tier.value] = {
+            "with a train retelling": domain_figures(dev, sb.sentiment, sb.tags, thresholds, retold),
+            "without one": domain_figures(dev, sb.sentiment, sb.tags, thresholds, ~retold)}
     print(f"bands in {time.time() - t0:.0f}s", file=sys.stderr)
 
     # 2. a nearest-neighbour vote as an accurate-tier head
@@ -188,6 +201,18 @@ def markdown(res: dict[str, Any]) -> list[str]:
                   "|---|---|---|" + "---|" * len(TAGS)]
         for band, fig in bands.items():
             lines.append(f"| {band} | {fig['n']} | {fig['sentiment']:.3f} | "
+                         + " | ".join(f"{fig[t]:.3f}" for t in TAGS) + " |")
+        lines.append("")
+    r = res["retold"]
+    lines += ["## Dev rows that retell a train row, in any language (`triage.training.leakage`)", "",
+              f"{r['rows']} of {res['dev_rows']} dev rows have a train row they retell: {r['by_char']} by character "
+              f"3-5-gram cosine ≥ 0.5, {r['by_e5_only']} more by the e5 ratio margin ≥ 1.02 alone (most of "
+              "them in another language or other words).", ""]
+    for tier in ("fast", "accurate"):
+        lines += [f"{tier} tier:", "", "| dev rows | n | sentiment | " + " | ".join(TAGS) + " |",
+                  "|---|---|---|" + "---|" * len(TAGS)]
+        for group, fig in r[tier].items():
+            lines.append(f"| {group} | {fig['n']} | {fig['sentiment']:.3f} | "
                          + " | ".join(f"{fig[t]:.3f}" for t in TAGS) + " |")
         lines.append("")
     lines += ["## A nearest-neighbour vote over the corpus blended into the accurate tier (weight a)", "",

@@ -1,4 +1,5 @@
-"""training/leak_check.py: new corpus rows that retell a dev or test row are found before they land in train."""
+"""triage.training.leakage and training/leak_check.py: new corpus rows that retell a dev or test row
+are found before they land in train."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import numpy as np
 
 from tests.scripts import load_script
+from triage.training.leakage import is_leak, nearest
 
 
 def _module():
@@ -42,33 +44,30 @@ HELD = [
 
 
 def test_a_retelling_in_another_language_and_a_near_copy_are_leaks() -> None:
-    lc = _module()
     new = [("bravo, week four still no refund", "en"),         # the French row retold in English
            ("the pizza came cold and late!!", "en"),             # a near copy
            ("love the new store layout", "en")]                  # unrelated
-    found = lc.nearest(new, HELD, embed=fake_embed)
+    found = nearest(new, HELD, embed=fake_embed)
     assert found[0].e5_text == HELD[0][0]
-    assert lc.is_leak(found[0])
+    assert is_leak(found[0])
     assert found[1].char > 0.8
     assert found[1].char_text == HELD[1][0]
-    assert lc.is_leak(found[1])
-    assert not lc.is_leak(found[2])
+    assert is_leak(found[1])
+    assert not is_leak(found[2])
     assert found[2].e5 < found[0].e5
 
 
 def test_character_similarity_stays_within_a_language() -> None:
-    lc = _module()
-    found = lc.nearest([("best cake in town", "ro")], HELD, embed=fake_embed)
+    found = nearest([("best cake in town", "ro")], HELD, embed=fake_embed)
     assert found[0].char == 0.0  # no Romanian held rows: nothing to compare characters with
 
 
 def test_rows_close_to_a_quoted_example_are_leaks_with_a_lower_line() -> None:
-    lc = _module()
     new = [("bravo, week four still no refund", "en"), ("wifi in the room keeps dropping", "en")]
-    found = lc.nearest(new, HELD, quoted=[HELD[0][0]], embed=fake_embed)
+    found = nearest(new, HELD, quoted=[HELD[0][0]], embed=fake_embed)
     assert found[0].quoted_text == HELD[0][0]
     assert found[0].quoted > 1.0
-    assert lc.is_leak(found[0], char_line=2, e5_line=9)  # the quoted line alone decides
+    assert is_leak(found[0], char_line=2, e5_line=9)  # the quoted line alone decides
     assert found[1].quoted < found[0].quoted
 
 
