@@ -7,9 +7,10 @@ resampling the rows alone would give?
 
 A model choice reads differences of a few tenths of a point on ~2,400 in-domain dev rows and on
 public dev sets of 60-3,000 rows, where one row moves a figure by 0.05-1.5 points. This scores
-the in-domain dev split (both tiers) and every public dev set (the fast tier, whole sets) with
-both models, then resamples the rows with replacement ``--boot`` times, the same rows for both
-models (a paired bootstrap, Efron & Tibshirani 1993, ch. 16), and reports for each figure the
+the in-domain dev split (both tiers) and every public dev set (the fast tier, whole sets; with
+``--accurate-public-cap N`` also the accurate tier on N rows of each) with both models, then
+resamples the rows with replacement ``--boot`` times, the same rows for both models (a paired
+bootstrap, Efron & Tibshirani 1993, ch. 16), and reports for each figure the
 difference after - before, its 90% interval (5th to 95th percentile of the resampled
 differences) and the share of resamples in which ``after`` is worse. The figures are
 ``bench_judgement.py``'s, as users see them: queue accuracy, happy customers in ``urgent``,
@@ -36,7 +37,7 @@ from _results import write_results  # noqa: E402
 from _shown import LABELS, PER_LANGUAGE  # noqa: E402
 
 from triage.pipeline.core import load_pipeline  # noqa: E402
-from triage.training.data import TASKS, data_root, dataset_names, read_examples  # noqa: E402
+from triage.training.data import TASKS, data_root, dataset_names, read_examples, sample  # noqa: E402
 from triage.training.domain import domain_examples, true_queue  # noqa: E402
 from triage.types import Comment, Tag, Tier  # noqa: E402
 
@@ -91,16 +92,20 @@ class Domain:
         return out
 
 
-def public_sets(pipe_b: Any, pipe_a: Any, root: Path) -> dict[str, tuple[Any, ...]]:
-    """name -> (kind, y, before, after, langs) on the fast tier, whole dev sets."""
+def public_sets(pipe_b: Any, pipe_a: Any, root: Path, tier: Tier = Tier.FAST,
+                cap: int | None = None) -> dict[str, tuple[Any, ...]]:
+    """name -> (kind, y, before, after, langs) on ``tier``: whole dev sets, or ``bench_judgement``'s
+    deterministic hash sample of ``cap`` rows each."""
     out: dict[str, tuple[Any, ...]] = {}
     for task in TASKS:
         for name in dataset_names(root, task, "dev"):
             rows = list(read_examples(root, task, name, "dev"))
+            classes = len({e.label for e in rows})  # of the whole set, also when a sample is scored
+            if cap:
+                rows = sample(rows, cap)
             comments = [Comment(e.text) for e in rows]
-            rb, ra = pipe_b.score_batch(comments, Tier.FAST), pipe_a.score_batch(comments, Tier.FAST)
+            rb, ra = pipe_b.score_batch(comments, tier), pipe_a.score_batch(comments, tier)
             if task == "sentiment":
-                classes = len({e.label for e in rows})
                 y = np.array([LABELS.index(e.label) for e in rows])
                 pb = np.array([LABELS.index(r.sentiment.label.value) for r in rb])
                 pa = np.array([LABELS.index(r.sentiment.label.value) for r in ra])
@@ -140,6 +145,8 @@ def main() -> None:
     parser.add_argument("--exclude", type=Path, help="JSONL of in-domain texts to leave out (bench_judgement.py --exclude)")
     parser.add_argument("--boot", type=int, default=1000, help="bootstrap resamples (default: %(default)s)")
     parser.add_argument("--skip-public", action="store_true", help="in-domain rows only")
+    parser.add_argument("--accurate-public-cap", type=int, default=0, metavar="N",
+                        help="also the accurate tier on a hash sample of N rows per public dev set (default: off)")
     parser.add_argument("--data", help="shared datasets folder (default: $TRIAGE_DATA or ../shared/datasets)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results",
                         help="folder for paired.md/json (default: %(default)s)")
@@ -165,8 +172,11 @@ def main() -> None:
         res["domain"][tier.value] = [
             summary(k, fb[k], fa[k], np.array([a[k] - b[k] for b, a in boot]), k in LOWER_IS_BETTER) for k in fb]
         print(f"{tier.value}: in-domain done", file=sys.stderr)
-    if not args.skip_public:
-        for name, (kind, y, pb, pa, langs) in public_sets(pipe_b, pipe_a, data_root(args.data)).items():
+    runs = [] if args.skip_public else [(Tier.FAST, None)]
+    if not args.skip_public and args.accurate_public_cap and Tier.ACCURATE in pipe_b.tiers and Tier.ACCURATE in pipe_a.tiers:
+        runs.append((Tier.ACCURATE, args.accurate_public_cap))
+    for tier, cap in runs:
+        for name, (kind, y, pb, pa, langs) in public_sets(pipe_b, pipe_a, data_root(args.data), tier, cap).items():
             n = len(y)
             deltas = []
             for _ in range(args.boot):
@@ -174,8 +184,8 @@ def main() -> None:
                 sl = None if langs is None else langs[s]
                 deltas.append(set_figure(kind, y[s], pa[s], sl) - set_figure(kind, y[s], pb[s], sl))
             rec = summary(name, set_figure(kind, y, pb, langs), set_figure(kind, y, pa, langs), np.array(deltas), False)
-            res["public"].append({**rec, "n": n, "metric": kind})
-        print("public dev sets done", file=sys.stderr)
+            res["public"].append({**rec, "n": n, "metric": kind, "tier": tier.value})
+        print(f"{tier.value}: public dev sets done", file=sys.stderr)
 
     def row(r: dict[str, Any]) -> str:
         return (f"| {r['figure']} | {r['before']:.3f} | {r['after']:.3f} | {100 * r['delta']:+.1f} "
@@ -189,10 +199,13 @@ def main() -> None:
     for tier, recs in res["domain"].items():
         lines += [f"## In-domain dev, {tier} tier", "", "| figure | before | after | difference | 90% interval | worse |",
                   "|---|---|---|---|---|---|", *map(row, recs), ""]
-    if res["public"]:
-        lines += ["## Public dev sets, fast tier (whole sets)", "",
+    for tier, title in (("fast", "fast tier (whole sets)"), ("accurate", "accurate tier (a hash sample per set)")):
+        recs = [r for r in res["public"] if r["tier"] == tier]
+        if not recs:
+            continue
+        lines += [f"## Public dev sets, {title}", "",
                   "| set | n | metric | before | after | difference | 90% interval | worse |", "|---|---|---|---|---|---|---|---|"]
-        for r in sorted(res["public"], key=lambda r: r["delta"]):
+        for r in sorted(recs, key=lambda r: r["delta"]):
             lines.append(f"| {r['figure']} | {r['n']} | {r['metric']} | {r['before']:.3f} | {r['after']:.3f} | "
                          f"{100 * r['delta']:+.1f} | {100 * r['low']:+.1f} to {100 * r['high']:+.1f} | "
                          f"{100 * r['p_worse']:.0f}% |")
