@@ -200,15 +200,20 @@ def _featurize_and_heads(pipe: Any, texts: list[str]) -> dict[str, Any]:
     }
 
 
+def dev_like_texts(root: Path) -> list[str]:
+    """Every public dev text (all tasks), in a fixed shuffled order: the speed figures' input."""
+    pool = [e.text for task in TASKS for name in dataset_names(root, task, "dev")
+            for e in read_examples(root, task, name, "dev") if e.text.strip()]
+    return [pool[i] for i in np.random.default_rng(1).permutation(len(pool))]
+
+
 def _score_process(root: Path, model: Path | None, rows: int, key: str = "score_process",
                    extra_env: dict[str, str] | None = None) -> dict[str, Any]:
     """The whole ``triage score`` process on this core: ``rows`` dev texts in, JSONL out (the dev
     texts repeated when ``rows`` is more than there are: a repeat is thousands of rows away, far
     beyond a chunk's and the fold cache's reach, so it costs what a new text costs). ``extra_env``:
     variables set for both runs (``benchmarks/bench_load_cache.py`` sets ``TRIAGE_LOAD_CACHE``)."""
-    pool = [e.text for task in TASKS for name in dataset_names(root, task, "dev")
-            for e in read_examples(root, task, name, "dev") if e.text.strip()]
-    pool = [pool[i] for i in np.random.default_rng(1).permutation(len(pool))]
+    pool = dev_like_texts(root)
     with tempfile.TemporaryDirectory() as tmp:
         src, dst = Path(tmp) / "comments.jsonl", Path(tmp) / "scored.jsonl"
         with src.open("w", encoding="utf-8") as fh:
