@@ -157,7 +157,11 @@ class TrainConfig:
     #: abuse: "oha amk bu döner", "te pup, curierule 😘"), issue #15's "praise with a swear word
     #: tagged abuse <= 5%"; 0.9.0's first build met it on the accurate tier only (fast 5.7%).
     abuse_max_near_miss_praise: float | None = 0.05
-    max_iter: int = 300
+    #: L-BFGS iterations of the fast tier's logistic regressions: enough for every head to converge
+    #: (the three-class sentiment head, the slowest, takes about 340 on the 146,000 sentiment rows).
+    #: At 300 it stopped short, and where it stopped moved public dev sets by up to 1.4 points
+    #: from one build to the next (benchmarks/results/model_0.12.0_choice.md).
+    max_iter: int = 1000
     cache_dir: str = str(Path.home() / ".cache" / "triage" / "e5")
     #: The encoder's fine-tuned top layers (``training/finetune_encoder.py``) whose features the
     #: accurate tier's heads learn from; the model gets a copy (``[embedding] tuned``). Default:
