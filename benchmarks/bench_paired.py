@@ -3,6 +3,7 @@ resampling the rows alone would give?
 
     python benchmarks/bench_paired.py --after /tmp/m12c                     # against the shipped model
     python benchmarks/bench_paired.py --before A --after B --exclude FILE --boot 2000
+    python benchmarks/bench_paired.py --after B --rows-at REV --skip-public   # dev rows that existed at REV
     python benchmarks/bench_paired.py --help
 
 A model choice reads differences of a few tenths of a point on ~2,400 in-domain dev rows and on
@@ -35,6 +36,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import write_results  # noqa: E402
 from _shown import LABELS, PER_LANGUAGE  # noqa: E402
+from bench_judgement import corpus_texts_at  # noqa: E402
 
 from triage.pipeline.core import load_pipeline  # noqa: E402
 from triage.training.data import TASKS, data_root, dataset_names, read_examples, sample  # noqa: E402
@@ -143,6 +145,8 @@ def main() -> None:
     parser.add_argument("--before", help="model directory (default: the shipped model)")
     parser.add_argument("--after", required=True, help="model directory")
     parser.add_argument("--exclude", type=Path, help="JSONL of in-domain texts to leave out (bench_judgement.py --exclude)")
+    parser.add_argument("--rows-at", metavar="REV",
+                        help="in-domain rows that were in the corpus at git revision REV only (bench_judgement.py --rows-at)")
     parser.add_argument("--boot", type=int, default=1000, help="bootstrap resamples (default: %(default)s)")
     parser.add_argument("--skip-public", action="store_true", help="in-domain rows only")
     parser.add_argument("--accurate-public-cap", type=int, default=0, metavar="N",
@@ -155,7 +159,10 @@ def main() -> None:
     left_out = set()
     if args.exclude:
         left_out = {json.loads(line)["text"] for line in args.exclude.read_text(encoding="utf-8").splitlines() if line.strip()}
-    rows = [e for e in domain_examples(parts=("dev",)) if e.text not in left_out]
+    only = corpus_texts_at(args.rows_at) if args.rows_at else None
+    rows = [e for e in domain_examples(parts=("dev",)) if e.text not in left_out and (only is None or e.text in only)]
+    if not rows:
+        raise SystemExit("no in-domain dev rows left to compare (--exclude / --rows-at leave none)")
     rng = np.random.default_rng(0)
     samples = [rng.integers(0, len(rows), len(rows)) for _ in range(args.boot)]
     res: dict[str, Any] = {"command": "python benchmarks/bench_paired.py " + " ".join(sys.argv[1:]),
