@@ -28,7 +28,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,7 @@ from triage.pipeline.sentiment import calibrate_neutral, head_sentiment, special
 from triage.pipeline.tagging import calibrate
 from triage.pipeline.text import normalize
 from triage.training.card import write_model_card
+from triage.training.names import mask_names
 from triage.training.data import (
     DEFAULT_MODEL_DIR,
     TASKS,
@@ -157,6 +158,10 @@ class TrainConfig:
     #: abuse: "oha amk bu döner", "te pup, curierule 😘"), issue #15's "praise with a swear word
     #: tagged abuse <= 5%"; 0.9.0's first build met it on the accurate tier only (fast 5.7%).
     abuse_max_near_miss_praise: float | None = 0.05
+    #: Take people's first names out of the corpus's and a user's training rows
+    #: (:mod:`triage.training.names`): with the corpus's weight, one abusive row naming a Priya made
+    #: "Priya" an abuse feature. Dev rows and what users send are scored as written.
+    mask_names: bool = True
     #: L-BFGS iterations of the fast tier's logistic regressions: enough for every head to converge
     #: (the three-class sentiment head, the slowest, takes about 340 on the 146,000 sentiment rows).
     #: At 300 it stopped short, and where it stopped moved public dev sets by up to 1.4 points
@@ -351,6 +356,14 @@ def share_weight(share: float, others: float, n: int) -> float:
     return share / (1 - share) * others / n
 
 
+def _training_rows(rows: Sequence[Any], cfg: TrainConfig) -> list[Any]:
+    """Multi-label or user rows as the heads learn from them: first names taken out
+    (``cfg.mask_names``). Call it after rows are split into train and dev (the split hashes the text)."""
+    if not cfg.mask_names:
+        return list(rows)
+    return [replace(r, text=masked) if (masked := mask_names(r.text)) != r.text else r for r in rows]
+
+
 def _binary_head(X: Any, y: np.ndarray, w: np.ndarray, c: float, max_iter: int) -> LinearHead:
     labels = np.where(y == 1, "1", "0")
     return LinearHead.from_estimator(_lr(c, max_iter).fit(X, labels, sample_weight=w))
@@ -410,7 +423,8 @@ class _EmbeddingPlan:
 def embedding_texts(data: TrainingData, cfg: TrainConfig | None = None) -> list[str]:
     """Every text a training run on ``data`` embeds for the accurate tier (to fill the cache ahead)."""
     cfg = cfg or TrainConfig()
-    tag_train = {tag: _tag_train(data.root, tag, data.seed_train, cfg, data.user_tag_train) for tag in Tag}
+    seed_train, user_tag_train = _training_rows(data.seed_train, cfg), _training_rows(data.user_tag_train, cfg)
+    tag_train = {tag: _tag_train(data.root, tag, seed_train, cfg, user_tag_train) for tag in Tag}
     multi_dev = ({"domain-dev": data.seed_dev} if data.seed_dev else {}) | ({"user-dev": data.user_tag_dev} if data.user_tag_dev else {})
     return _EmbeddingPlan.of(data.sent_train, tag_train, data.dev, multi_dev, cfg).texts
 
@@ -615,12 +629,13 @@ def fit_model(
     started = time.time() if started is None else started
     root = data.root
     seeds = data.seeds
-    seed_train = data.seed_train
+    seed_train = _training_rows(data.seed_train, cfg)
+    user_tag_train = _training_rows(data.user_tag_train, cfg)
     seed_dev = data.seed_dev
     dev = {task: dict(sets) for task, sets in data.dev.items()}
     # sentiment rows: public (weights by the audit), the team's corpus (domain_share), a user's (user_share)
     public_sent = [e for e in data.sent_train if e.source != "user"]
-    user_sent = [e for e in data.sent_train if e.source == "user"]
+    user_sent = _training_rows([e for e in data.sent_train if e.source == "user"], cfg)
     domain_sent = [Example(s.id, s.text, s.lang, s.sentiment, "domain", "sentiment") for s in seed_train if s.sentiment]
     sent_train = public_sent + domain_sent + user_sent
     w_public = [public_weight(cfg, e) for e in public_sent]
@@ -637,7 +652,7 @@ def fit_model(
             hint="add labelled sentiment rows, or train on top of the shipped datasets (--base default)",
         )
     three_class = {e.source for e in sent_train if e.label == "neutral"}
-    tag_train = {tag: _tag_train(root, tag, seed_train, cfg, data.user_tag_train) for tag in Tag}
+    tag_train = {tag: _tag_train(root, tag, seed_train, cfg, user_tag_train) for tag in Tag}
     #: multi-label dev sets: name -> rows with all four tags annotated
     multi_dev = ({"domain-dev": seed_dev} if seed_dev else {}) | ({"user-dev": data.user_tag_dev} if data.user_tag_dev else {})
     log(f"data: {len(sent_train)} sentiment, " + ", ".join(f"{t.value} {len(d.texts)}" for t, d in tag_train.items())
@@ -683,7 +698,7 @@ def fit_model(
         return LinearHead.from_estimator(est)
 
     corpus_urg = [s for s in seed_train if s.priority in PRIORITY_LABELS]
-    user_urg = [u for u in data.user_tag_train if u.priority in PRIORITY_LABELS]
+    user_urg = [u for u in user_tag_train if u.priority in PRIORITY_LABELS]
     urgency_rows = corpus_urg + user_urg
     if len({s.priority for s in urgency_rows}) < 3:
         raise ConfigError(

@@ -1,0 +1,106 @@
+"""Does a first name alone make a comment abusive? Names put in front of praise and untagged comments.
+
+    python benchmarks/bench_names.py                          # the shipped model
+    python benchmarks/bench_names.py --model A --model B      # side by side
+    python benchmarks/bench_names.py --help
+
+A customer who thanks a member of staff by name ("Priya, thank you!") must not be blurred as
+abusive because a corpus row that insulted a Priya taught the model her name. This takes the
+in-domain dev comments labelled praise or with no tag (never abuse), at most ``--rows`` of them,
+and scores each as written and with a first name put in front ("<name> <comment>"), for two
+lists of names:
+
+* **listed**: names on ``triage.training.names.GIVEN_NAMES``, the list the build takes out of
+  the corpus's training rows (``TrainConfig.mask_names``);
+* **not listed**: names that are not on it (the mask cannot help with them; what a name the
+  model never learned from the corpus does).
+
+For each model, tier and list: the mean change of P(abuse), its 95th percentile, and the share of
+(comment, name) pairs that gain the abuse tag (shown at the tier's threshold) though the comment
+as written did not have it, with the names that moved P(abuse) most. Dev split only. Writes
+``--out``/names.{md,json}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import write_results  # noqa: E402
+
+from triage.pipeline.core import load_pipeline  # noqa: E402
+from triage.training.domain import domain_examples  # noqa: E402
+from triage.training.names import GIVEN_NAMES  # noqa: E402
+from triage.types import Comment, Tag, Tier  # noqa: E402
+
+#: On GIVEN_NAMES: one or two from each language's list.
+LISTED = ("Priya", "Rodrigo", "Ana", "Ionuț", "Andrei", "Maria", "Ahmed", "Fatma", "Reza", "Sara", "John",
+          "Kevin", "Ivan", "Mehmet", "Budi", "Lucas", "Giulia", "Pierre", "Hans", "Carlos", "Omar",
+          "Emma", "Rahul", "Olga", "Marco", "Chloe", "Jürgen", "Léa", "Elif", "Tony")
+#: Not on it: real first names of the same languages that the mask leaves in.
+NOT_LISTED = ("Bianca", "Kofi", "Yusuf", "Leila", "Tiago", "Oana", "Bich", "Thao", "Huong", "Mihnea",
+              "Dorin", "Samira", "Farid", "Babak", "Shirin", "Dwayne", "Seun", "Arturo", "Ignacio",
+              "Loïc", "Gaëlle", "Torsten", "Wiebke", "Ilaria", "Gennaro", "Heitor", "Sakshi", "Tanvir",
+              "Bagus", "Yevgeny")
+
+
+def probe(pipe: Any, tier: Tier, texts: list[str], names: tuple[str, ...]) -> dict[str, Any]:
+    base = pipe.score_batch([Comment(t) for t in texts], tier)
+    p0 = np.array([r.tags.abuse for r in base])
+    shown0 = np.array([Tag.ABUSE in r.tags.tags for r in base])
+    deltas, gained, per_name = [], 0, {}
+    for name in names:
+        res = pipe.score_batch([Comment(f"{name} {t}") for t in texts], tier)
+        p = np.array([r.tags.abuse for r in res])
+        shown = np.array([Tag.ABUSE in r.tags.tags for r in res])
+        deltas.append(p - p0)
+        gained += int((shown & ~shown0).sum())
+        per_name[name] = float((p - p0).mean())
+    d = np.concatenate(deltas)
+    return {"pairs": int(d.size), "mean_delta": float(d.mean()), "p95_delta": float(np.percentile(d, 95)),
+            "gained_abuse_tag": gained, "gained_share": gained / d.size,
+            "worst_names": sorted(per_name.items(), key=lambda kv: -kv[1])[:5]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", action="append", help="model directory (repeat; default: the shipped model)")
+    parser.add_argument("--rows", type=int, default=300, help="dev comments per probe (default: %(default)s)")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results",
+                        help="folder for names.md/json (default: %(default)s)")
+    args = parser.parse_args()
+    assert set(LISTED) <= GIVEN_NAMES and not set(NOT_LISTED) & GIVEN_NAMES
+    rows = [e for e in domain_examples(parts=("dev",)) if "abuse" not in e.tags and ("praise" in e.tags or not e.tags)]
+    texts = [e.text for e in rows][: args.rows]
+    res: dict[str, Any] = {"command": "python benchmarks/bench_names.py " + " ".join(sys.argv[1:]),
+                           "date": time.strftime("%Y-%m-%d %H:%M"), "comments": len(texts), "models": []}
+    lines = ["# A first name in front of a comment: does it become abusive?", ""]
+    table = ["| model | tier | names | pairs | mean ΔP(abuse) | 95th pct | gained the abuse tag | names that moved it most |",
+             "|---|---|---|---|---|---|---|---|"]
+    for model in args.model or [None]:
+        pipe = load_pipeline(model)
+        for tier in (Tier.FAST, Tier.ACCURATE):
+            if tier not in pipe.tiers:
+                continue
+            for label, names in (("listed", LISTED), ("not listed", NOT_LISTED)):
+                r = probe(pipe, tier, texts, names)
+                res["models"].append({"model": pipe.name, "tier": tier.value, "names": label, **r})
+                worst = ", ".join(f"{n} {d:+.3f}" for n, d in r["worst_names"][:3])
+                table.append(f"| `{pipe.name}` | {tier.value} | {label} | {r['pairs']} | {r['mean_delta']:+.3f} | "
+                             f"{r['p95_delta']:+.3f} | {100 * r['gained_share']:.2f}% ({r['gained_abuse_tag']}) | {worst} |")
+            print(f"{pipe.name} {tier.value}: done", file=sys.stderr)
+    lines += [f"`{res['command']}`; {res['date']}; {len(texts)} in-domain dev comments labelled praise or "
+              f"untagged, each with {len(LISTED)} names on the build's list and {len(NOT_LISTED)} not on it "
+              "put in front (\"<name> <comment>\"). \"Gained the abuse tag\": pairs tagged abuse whose comment "
+              "as written was not.", "", *table, ""]
+    write_results(args.out / "names", res, lines)
+
+
+if __name__ == "__main__":
+    main()
