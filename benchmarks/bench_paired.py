@@ -18,7 +18,9 @@ differences) and the share of resamples in which ``after`` is worse. The figures
 urgent recall in the top 20%, sentiment macro-F1 of the shown label, each tag's F1 at the
 tier's threshold; public sets: the shown label's accuracy (two-class sets) or macro-F1 (UMSAB:
 the mean over its languages), a tag set's F1. Dev splits only (the test part is read once, at
-the end). Writes ``--out``/paired.{md,json}.
+the end). Each public set also shows how many of its rows changed their shown label (or tag)
+between the models: a large difference on a small set can rest on a handful of rows. Writes
+``--out``/paired.{md,json}.
 """
 
 from __future__ import annotations
@@ -191,7 +193,8 @@ def main() -> None:
                 sl = None if langs is None else langs[s]
                 deltas.append(set_figure(kind, y[s], pa[s], sl) - set_figure(kind, y[s], pb[s], sl))
             rec = summary(name, set_figure(kind, y, pb, langs), set_figure(kind, y, pa, langs), np.array(deltas), False)
-            res["public"].append({**rec, "n": n, "metric": kind, "tier": tier.value})
+            # how many rows the difference rests on: rows whose shown label (or tag) differs
+            res["public"].append({**rec, "n": n, "metric": kind, "tier": tier.value, "changed": int(np.sum(pb != pa))})
         print(f"{tier.value}: public dev sets done", file=sys.stderr)
 
     def row(r: dict[str, Any]) -> str:
@@ -211,11 +214,12 @@ def main() -> None:
         if not recs:
             continue
         lines += [f"## Public dev sets, {title}", "",
-                  "| set | n | metric | before | after | difference | 90% interval | worse |", "|---|---|---|---|---|---|---|---|"]
+                  "| set | n | metric | before | after | difference | 90% interval | worse | rows changed |",
+                  "|---|---|---|---|---|---|---|---|---|"]
         for r in sorted(recs, key=lambda r: r["delta"]):
             lines.append(f"| {r['figure']} | {r['n']} | {r['metric']} | {r['before']:.3f} | {r['after']:.3f} | "
                          f"{100 * r['delta']:+.1f} | {100 * r['low']:+.1f} to {100 * r['high']:+.1f} | "
-                         f"{100 * r['p_worse']:.0f}% |")
+                         f"{100 * r['p_worse']:.0f}% | {r['changed']} |")
         lines.append("")
     write_results(args.out / "paired", res, lines)
 
