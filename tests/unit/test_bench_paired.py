@@ -37,3 +37,15 @@ def test_worse_means_lower_unless_lower_is_better() -> None:
     falling = paired.summary("happy_in_urgent", 0.10, 0.08, np.array([-0.03, -0.02, -0.01, 0.01]), lower_better=True)
     assert falling["p_worse"] == 0.25
     assert falling["delta"] == -0.02
+
+
+def test_task_means_average_the_sets_resample_by_resample() -> None:
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(-0.02, 0.01, 500), rng.normal(0.01, 0.03, 500)
+    [one] = paired.task_means([("abuse", 0.7, 0.68, a)])
+    assert one == {**paired.summary("abuse", 0.7, 0.68, a, False), "sets": 1}
+    [both, other] = paired.task_means([("abuse", 0.7, 0.68, a), ("spam", 0.9, 0.9, b), ("abuse", 0.5, 0.53, b)])
+    assert (both["figure"], both["sets"], other["figure"]) == ("abuse", 2, "spam")
+    assert abs(both["delta"] - 0.005) < 1e-9  # (-0.02 + 0.03) / 2
+    # the interval is the mean's, narrower than either set's alone when they vary independently
+    assert both["high"] - both["low"] < paired.summary("abuse", 0.5, 0.53, b, False)["high"] - paired.summary("abuse", 0.5, 0.53, b, False)["low"]
