@@ -4,8 +4,8 @@ The corpus carries most of each tag head's training weight (``TrainConfig.domain
 so one corpus row is worth about fifty public rows. A first name that its writer put in one
 abusive row ("Your manager Priya is a lying witch") then becomes an abuse feature, and a
 customer who thanks a Priya gets her comment blurred: model 0.11.0's fast tier tags abuse on
-0.37% of praise and untagged dev comments once a first name is put in front of them, and a build
-with the eleventh batch on 1.07% ("Rodrigo não bagunce as ideias": P(abuse) 0.19 -> 0.70;
+0.40% of praise and untagged dev comments once a first name is put in front of them, and a build
+with the eleventh batch on 0.87% ("Rodrigo não bagunce as ideias": P(abuse) 0.19 -> 0.70;
 ``benchmarks/bench_names.py``). A name says nothing about a comment's sentiment, tags or
 urgency, so :func:`mask_names` takes the names out of the corpus's (and a user's) training rows;
 dev and test rows, and what users send, are scored as written.
