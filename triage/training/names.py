@@ -1,7 +1,7 @@
 """People's first names in the team's corpus rows, taken out before training.
 
 The corpus carries most of each tag head's training weight (``TrainConfig.domain_share_tags``),
-so one corpus row is worth about fifty public rows. A first name that its writer put in one
+so in the abuse head one corpus row weighs about fifty public rows. A first name that its writer put in one
 abusive row ("Your manager Priya is a lying witch") then becomes an abuse feature, and a
 customer who thanks a Priya gets her comment blurred: model 0.11.0's fast tier tags abuse on
 0.40% of praise and untagged dev comments once a first name is put in front of them, and a build
