@@ -1,9 +1,9 @@
 """People's first names in the team's corpus rows, taken out before training.
 
 The corpus carries most of each tag head's training weight (``TrainConfig.domain_share_tags``),
-so in the abuse head one corpus row weighs about fifty public rows. A first name that its writer put in one
-abusive row ("Your manager Priya is a lying witch") then becomes an abuse feature, and a
-customer who thanks a Priya gets her comment blurred: model 0.11.0's fast tier tags abuse on
+so in the abuse head one corpus row weighs about fifty public rows. A first name that its writer
+put in one abusive row ("Your manager Priya is a lying witch") then becomes an abuse feature, and
+a customer who thanks a Priya gets her comment blurred: model 0.11.0's fast tier tags abuse on
 0.40% of praise and untagged dev comments once a first name is put in front of them, and a build
 with the eleventh batch on 0.87% ("Rodrigo não bagunce as ideias": P(abuse) 0.19 -> 0.70;
 ``benchmarks/bench_names.py``). A name says nothing about a comment's sentiment, tags or
@@ -12,10 +12,11 @@ dev and test rows, and what users send, are scored as written.
 
 The list holds common given names written in Latin or Cyrillic letters, matched as whole words
 with their capital letter ("Priya", not "priya"), and leaves out names that are also everyday
-words in a supported language (Mai and Dan in Romanian, Lan, Minh and Hoa in Vietnamese, Ben and Can
-in Turkish, Putri and Dewi in Indonesian, Hope and Grace in English...), which a capital at the start of a sentence would catch. Names in
-Arabic, Persian and Devanagari script are not listed: written without capitals, too many of them
-are ordinary words (سعيد "happy", كريم "generous", امید "hope").
+words in a supported language (Mai and Dan in Romanian, Lan, Minh and Hoa in Vietnamese, Ben
+and Can in Turkish, Putri and Dewi in Indonesian, Hope and Grace in English...), which a capital
+at the start of a sentence would catch. Names in Arabic, Persian and Devanagari script are not
+listed: written without capitals, too many of them are ordinary words (سعيد "happy", كريم
+"generous", امید "hope").
 """
 
 from __future__ import annotations
@@ -59,8 +60,14 @@ _NAMES_BY_LANGUAGE: dict[str, str] = {
 #: Common given names (Latin and Cyrillic letters, with their capital), every supported language.
 GIVEN_NAMES: frozenset[str] = frozenset(n for names in _NAMES_BY_LANGUAGE.values() for n in names.split())
 
-_PATTERN = re.compile(r"(?<![\w@#])(?:" + "|".join(sorted(map(re.escape, GIVEN_NAMES), key=len, reverse=True))
-                      + r")(?![\w])")
+
+def _pattern(names: Iterable[str]) -> re.Pattern[str]:
+    """Any of ``names`` as a whole word, not inside a @mention or #hashtag (longest first)."""
+    alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    return re.compile(r"(?<![\w@#])(?:" + alternatives + r")(?![\w])")
+
+
+_PATTERN = _pattern(GIVEN_NAMES)
 
 
 def mask_names(text: str, names: Iterable[str] | None = None) -> str:
@@ -75,8 +82,7 @@ def mask_names(text: str, names: Iterable[str] | None = None) -> str:
     >>> mask_names("Ich weiß, wo du wohnst, Jürgen. Obrigada, Jorge!")
     'Ich weiß, wo du wohnst. Obrigada!'
     """
-    pattern = _PATTERN if names is None else re.compile(
-        r"(?<![\w@#])(?:" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")(?![\w])")
+    pattern = _PATTERN if names is None else _pattern(names)
     masked = pattern.sub("", text)
     if masked == text:
         return text
