@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
+from tests.training.helpers import TINY_SHARED_SETS as ROWS
 from tests.training.helpers import write_shared_sets
 from triage.pipeline.core import DEFAULT_MODEL_DIR, load_pipeline
 from triage.pipeline.embed import EmbeddingCache
@@ -19,22 +20,6 @@ from triage.types import Comment, Tier
 
 pytestmark = pytest.mark.slow
 
-ROWS = {
-    "sentiment/tiny-3class": [
-        ("en", "negative", "this is awful, I hate it"), ("en", "negative", "worst service ever, terrible"),
-        ("en", "neutral", "the shop opens at nine"), ("en", "neutral", "I ordered a blue shirt"),
-        ("en", "positive", "great, I love it"), ("en", "positive", "wonderful staff, amazing"),
-        ("ro", "negative", "foarte prost, nu recomand"), ("ro", "neutral", "magazinul este pe strada mare"),
-        ("ro", "positive", "super, recomand cu drag"),
-    ],
-    "sentiment/tiny-2class": [
-        ("vi", "negative", "sản phẩm tệ quá"), ("vi", "positive", "sản phẩm rất tốt"),
-        ("vi", "negative", "giao hàng chậm, thất vọng"), ("vi", "positive", "đẹp lắm, cảm ơn shop"),
-    ],
-    "spam/tiny-spam": [("en", "spam", "win money now http://x.co"), ("en", "ham", "nice video")] * 3,
-    "complaint/tiny-complaint": [("en", "complaint", "my order never arrived"), ("en", "not_complaint", "see you")] * 3,
-    "question/tiny-question": [("en", "question", "when do you open?"), ("en", "not_question", "ok")] * 3,
-}
 
 
 def test_build_model_writes_a_working_self_describing_model(tmp_path: Path) -> None:

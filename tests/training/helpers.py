@@ -68,3 +68,22 @@ def write_shared_sets(root: Path, sets: dict[str, list[tuple[str, str, str]]], d
                  "lang": lang, "label": label, "source": name}
                 for i, (lang, label, text) in enumerate(data)])
     return root
+
+
+#: A tiny shared-datasets folder (``write_shared_sets``): two sentiment sets and one set per tag task.
+TINY_SHARED_SETS = {
+    "sentiment/tiny-3class": [
+        ("en", "negative", "this is awful, I hate it"), ("en", "negative", "worst service ever, terrible"),
+        ("en", "neutral", "the shop opens at nine"), ("en", "neutral", "I ordered a blue shirt"),
+        ("en", "positive", "great, I love it"), ("en", "positive", "wonderful staff, amazing"),
+        ("ro", "negative", "foarte prost, nu recomand"), ("ro", "neutral", "magazinul este pe strada mare"),
+        ("ro", "positive", "super, recomand cu drag"),
+    ],
+    "sentiment/tiny-2class": [
+        ("vi", "negative", "sản phẩm tệ quá"), ("vi", "positive", "sản phẩm rất tốt"),
+        ("vi", "negative", "giao hàng chậm, thất vọng"), ("vi", "positive", "đẹp lắm, cảm ơn shop"),
+    ],
+    "spam/tiny-spam": [("en", "spam", "win money now http://x.co"), ("en", "ham", "nice video")] * 3,
+    "complaint/tiny-complaint": [("en", "complaint", "my order never arrived"), ("en", "not_complaint", "see you")] * 3,
+    "question/tiny-question": [("en", "question", "when do you open?"), ("en", "not_question", "ok")] * 3,
+}

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from tests.integration.test_train import ROWS
-from tests.training.helpers import write_shared_sets
+from tests.training.helpers import TINY_SHARED_SETS, write_shared_sets
 from triage.pipeline.core import load_pipeline
 from triage.training.domain import DomainExample
 from triage.training.fit import TrainConfig, fit_model, read_training_data
@@ -58,7 +57,7 @@ def _seeds() -> list[DomainExample]:
 @pytest.mark.slow
 def test_a_name_from_abusive_corpus_rows_does_not_make_thanks_abusive(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    write_shared_sets(data, ROWS)
+    write_shared_sets(data, TINY_SHARED_SETS)
     pairs = [("Priya is working today", "She is working today"),
              ("Priya helped me today, thank you", "She helped me today, thank you")]
     p_abuse = {}
