@@ -4,6 +4,7 @@ describes itself (metrics per dataset x language x label, a model card with lice
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,8 @@ from tests.training.helpers import write_shared_sets
 from triage.pipeline.core import DEFAULT_MODEL_DIR, load_pipeline
 from triage.pipeline.embed import EmbeddingCache
 from triage.training.data import seed_examples
-from triage.training.fit import TrainConfig, build_model, fit_model, read_training_data
+from triage.errors import ConfigError
+from triage.training.fit import Anchor, TrainConfig, build_model, fit_model, read_training_data
 from triage.types import Comment, Tier
 
 pytestmark = pytest.mark.slow
@@ -97,3 +99,31 @@ def test_specialist_heads_are_kept_exactly_where_their_weight_is_tuned_above_zer
     assert dict(pipe.specialists) == kept
     [result] = pipe.score_batch([Comment("foarte prost, nu recomand")])
     assert abs(result.sentiment.p_negative + result.sentiment.p_neutral + result.sentiment.p_positive - 1) < 1e-6
+
+
+def test_a_build_keeps_its_anchor_models_choices_where_its_dev_scores_tie(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    write_shared_sets(data, ROWS)
+    anchor = tmp_path / "anchor"
+    anchor.mkdir()
+    (anchor / "pipeline.toml").write_text(
+        "[tiers.accurate]\nembedding_weight = 0.6\n[tiers.accurate.embedding_weights]\nspam = 0.7\n"
+        "[sentiment]\nneutral_scale = 0.6\n[sentiment.specialists]\nro = 0.25\n", encoding="utf-8")
+    # margins so wide that every trial ties: the anchor's values win each tie
+    cfg = TrainConfig(max_iter=50, specialist_min_rows=2, specialist_min_gain=1.0, neutral_min_gain=1.0,
+                      anchor=str(anchor))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        tied = build_model(data, tmp_path / "tied", cfg, log=lambda _: None, embed=False)
+        free = build_model(data, tmp_path / "free", replace(cfg, anchor=None), log=lambda _: None, embed=False)
+    assert tied["specialists"]["weights"] == {"ro": 0.25}  # ro kept at the anchor's weight, no other added
+    assert tied["neutral_scale"] == 0.6
+    assert free["specialists"]["weights"] == {} and free["neutral_scale"] == 1.0  # without: no specialist, scale 1
+    assert load_pipeline(tmp_path / "tied").specialists == {"ro": 0.25}
+
+
+def test_an_anchor_without_a_pipeline_toml_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="anchor model"):
+        Anchor.read(tmp_path)
+    shipped = Anchor.read(DEFAULT_MODEL_DIR)  # the default anchor: the shipped model's choices
+    assert shipped.specialists and 0 < (shipped.sentiment_weight or 0) < 1 and "urgency" in shipped.head_weights

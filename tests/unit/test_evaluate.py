@@ -42,3 +42,17 @@ def test_best_threshold_keeps_every_group_to_avoid_under_its_limit() -> None:
     both = best_threshold(groups, [(fair, 0.25), (near, 0.0)])
     assert one == best_threshold(groups, (fair, 0.25))  # a single limit, as a pair or in a list
     assert both > 0.52 >= one
+
+
+def test_best_threshold_breaks_a_flat_in_domain_curve_by_the_public_sets() -> None:
+    # in-domain F1 is 1.0 anywhere in (0.2, 0.6]: the argmax takes the lowest such threshold;
+    # a public set that needs a cut above 0.5 moves it there, still inside the flat stretch
+    domain = [([True, True, False, False], [0.9, 0.62, 0.2, 0.1])]
+    public = [([True, True, False, False, False], [0.95, 0.7, 0.5, 0.45, 0.1])]
+    argmax = best_threshold(domain)
+    tied = best_threshold(domain, min_gain=0.005, public=public)
+    assert argmax <= 0.225
+    assert 0.5 < tied <= 0.6
+    assert best_threshold(domain, public=public) == argmax  # no margin, no tie-break
+    # a public set that wants a cut above the plateau (0.8) does not move it off the plateau
+    assert best_threshold(domain, min_gain=0.005, public=[([True, False], [0.9, 0.75])]) == argmax

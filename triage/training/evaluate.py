@@ -60,6 +60,8 @@ def binary_metrics(y_true: Sequence[bool], scores: Sequence[float], threshold: f
 def best_threshold(
     groups: Sequence[tuple[Sequence[bool], Sequence[float]]],
     avoid: tuple[Sequence[float], float] | Sequence[tuple[Sequence[float], float]] | None = None,
+    min_gain: float = 0.0,
+    public: Sequence[tuple[Sequence[bool], Sequence[float]]] | None = None,
 ) -> float:
     """The threshold that maximises the mean F1 over several dev sets (each counts equally).
 
@@ -67,6 +69,16 @@ def best_threshold(
     ``max_share`` of each group of scores (rows that must not carry the tag, e.g. fair complaints
     and praise near-misses for ``abuse``) are candidates; when none is, the highest threshold of
     the grid.
+
+    ``min_gain`` and ``public``: thresholds whose mean F1 is within ``min_gain`` of the best are a
+    tie (an F1 curve flat over a wide range says nothing about where to cut), broken by the mean
+    F1 over the ``public`` groups at the same threshold, then by nearness to the best.
+
+    >>> y = [True, True, False, False]
+    >>> best_threshold([(y, [0.9, 0.3, 0.2, 0.1])])
+    0.225
+    >>> best_threshold([(y, [0.9, 0.3, 0.2, 0.1])], min_gain=0.01, public=[(y, [0.9, 0.28, 0.26, 0.1])])
+    0.275
     """
     grid = np.round(np.arange(0.1, 0.91, 0.025), 3)
     single = isinstance(avoid, tuple) and len(avoid) == 2 and isinstance(avoid[1], float | int)
@@ -76,8 +88,13 @@ def best_threshold(
         allowed = [t for t in grid
                    if all(not len(sc) or float(np.mean(sc >= t)) <= share for sc, share in checks)]
         grid = np.array(allowed or [grid[-1]])
-    means = [np.mean([binary_metrics(yt, s, float(t))["f1"] for yt, s in groups]) for t in grid]
-    return float(grid[int(np.argmax(means))])
+    means = np.array([np.mean([binary_metrics(yt, s, float(t))["f1"] for yt, s in groups]) for t in grid])
+    best = int(np.argmax(means))
+    if public and min_gain > 0:
+        tied = [i for i in range(len(grid)) if means[i] >= means[best] - min_gain]
+        outside = {i: float(np.mean([binary_metrics(yt, s, float(grid[i]))["f1"] for yt, s in public])) for i in tied}
+        best = max(tied, key=lambda i: (round(outside[i], 9), -abs(i - best)))
+    return float(grid[best])
 
 
 def by_language(langs: Sequence[str], fn: Any, *columns: Sequence[Any]) -> dict[str, Any]:

@@ -25,6 +25,7 @@ import resource
 import shutil
 import threading
 import time
+import tomllib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -65,7 +66,7 @@ from triage.training.evaluate import (
 )
 from triage.types import Tag
 
-__all__ = ["TrainConfig", "TrainingData", "build_model", "embedding_texts", "fit_model", "read_training_data"]
+__all__ = ["Anchor", "TrainConfig", "TrainingData", "build_model", "embedding_texts", "fit_model", "read_training_data"]
 
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 #: Public data for each tag: task folder and the label that means "has the tag".
@@ -167,6 +168,15 @@ class TrainConfig:
     #: At 300 it stopped short, and where it stopped moved public dev sets by up to 1.4 points
     #: from one build to the next (benchmarks/results/model_0.12.0_choice.md).
     max_iter: int = 1000
+    #: Tag thresholds whose in-domain dev F1 is within this much of the best are a tie, broken by
+    #: the tag's public dev sets at the same threshold (then by nearness to the best): the fast
+    #: tier's spam F1 is flat from 0.45 to 0.6, and halving the dev rows moved its argmax by 0.16
+    #: (benchmarks/results/thresholds.md), so each build cut the public spam sets somewhere else.
+    threshold_min_gain: float = 0.005
+    #: A model whose discrete choices (blend weights, specialists, neutral scale) a build keeps
+    #: wherever its own dev scores tie with them (within the margins above): a new batch of rows
+    #: then moves only what it clearly improves. Default: the shipped model; None: no anchor.
+    anchor: str | None = field(default_factory=lambda: shipped_anchor())
     cache_dir: str = str(Path.home() / ".cache" / "triage" / "e5")
     #: The encoder's fine-tuned top layers (``training/finetune_encoder.py``) whose features the
     #: accurate tier's heads learn from; the model gets a copy (``[embedding] tuned``). Default:
@@ -189,6 +199,65 @@ def shipped_tuned() -> str | None:
     """The default model's fine-tuned encoder layers, if it has them."""
     path = DEFAULT_MODEL_DIR / TUNED_FILE
     return str(path) if path.is_file() else None
+
+
+def shipped_anchor() -> str | None:
+    """The default model's folder, if it has a ``pipeline.toml`` (the build's anchor)."""
+    return str(DEFAULT_MODEL_DIR) if (DEFAULT_MODEL_DIR / "pipeline.toml").is_file() else None
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The discrete choices of an earlier model that a build keeps where its dev scores tie
+    (``TrainConfig.anchor``). Thresholds are not among them: they cut probabilities that each
+    build calibrates anew, so the same number is a different cut in the next build."""
+
+    #: the accurate tier's sentiment blend weight (None: prefer the grid's middle)
+    sentiment_weight: float | None = None
+    #: the accurate tier's per-head blend weights (tags and ``urgency``)
+    head_weights: dict[str, float] = field(default_factory=dict)
+    #: specialist polarity heads' weights per language (absent: no specialist)
+    specialists: dict[str, float] = field(default_factory=dict)
+    neutral_scale: float = 1.0
+
+    @classmethod
+    def read(cls, model_dir: str | Path | None) -> Anchor:
+        """The choices in ``model_dir/pipeline.toml``; no anchor (the defaults) without one."""
+        if model_dir is None:
+            return cls()
+        path = Path(model_dir) / "pipeline.toml"
+        try:
+            cfg = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"the anchor model {model_dir} has no pipeline.toml (TrainConfig.anchor)") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"the anchor model's {path} is not valid TOML: {exc}") from exc
+        accurate = cfg.get("tiers", {}).get("accurate", {})
+        sentiment = cfg.get("sentiment", {})
+        return cls(
+            sentiment_weight=accurate.get("embedding_weight"),
+            head_weights={k: float(v) for k, v in accurate.get("embedding_weights", {}).items()},
+            specialists={k: float(v) for k, v in sentiment.get("specialists", {}).items()},
+            neutral_scale=float(sentiment.get("neutral_scale", 1.0)),
+        )
+
+
+def pick_specialist(trials: dict[float, float], min_gain: float, prefer: float = 0.0) -> float:
+    """A language's specialist weight from its mean dev scores per weight (0.0: none): the
+    anchor's ``prefer`` while it is within ``min_gain`` of the best, else the best weight if it
+    beats no specialist by at least ``min_gain`` (ties: the smaller weight), else none.
+
+    >>> trials = {0.0: 0.7000, 0.5: 0.7010, 0.75: 0.7012, 1.0: 0.6990}
+    >>> pick_specialist(trials, 0.002), pick_specialist(trials, 0.002, prefer=0.75)
+    (0.0, 0.75)
+    >>> pick_specialist({0.0: 0.70, 0.75: 0.69, 1.0: 0.72}, 0.002, prefer=0.75)
+    1.0
+    """
+    top = max(trials.values())
+    if prefer in trials and trials[prefer] >= top - min_gain:
+        return prefer
+    best = max(trials, key=lambda w: (trials[w], -w))
+    return best if best > 0 and trials[best] - trials.get(0.0, 0.0) >= min_gain else 0.0
 
 
 @dataclass
@@ -288,15 +357,18 @@ def _tag_train(
     return _TagData(texts, np.array(ys), np.array(weights), keys, ids)
 
 
-def pick_neutral_scale(trials: dict[float, float], min_gain: float) -> float:
-    """The scale of P(neutral) nearest to 1 whose dev score is within ``min_gain`` of the best.
+def pick_neutral_scale(trials: dict[float, float], min_gain: float, prefer: float = 1.0) -> float:
+    """The scale of P(neutral) nearest to ``prefer`` (1, or the anchor model's) whose dev score is
+    within ``min_gain`` of the best.
 
     >>> pick_neutral_scale({0.7: 0.7665, 0.8: 0.7654, 1.0: 0.7624}, 0.002)
     0.8
     >>> pick_neutral_scale({0.7: 0.7665, 0.8: 0.7654, 1.0: 0.7624}, 0.0)
     0.7
+    >>> pick_neutral_scale({0.7: 0.7665, 0.8: 0.7654, 1.0: 0.7624}, 0.005, prefer=1.0)
+    1.0
     """
-    return pick_near(trials, min_gain, 1.0)
+    return pick_near(trials, min_gain, prefer)
 
 
 def pick_near(trials: dict[float, float], min_gain: float, default: float) -> float:
@@ -313,12 +385,13 @@ def pick_near(trials: dict[float, float], min_gain: float, default: float) -> fl
 
 
 def pick_blend_weight(scores: dict[float, float], min_gain: float,
-                      public: Callable[[float], float | None] | None = None) -> tuple[float, dict[float, float]]:
+                      public: Callable[[float], float | None] | None = None,
+                      prefer: float | None = None) -> tuple[float, dict[float, float]]:
     """The blend weight to keep from its dev ``scores``, and the tie-break scores that decided it
-    (empty when they did not): weights within ``min_gain`` of the best are a tie, broken by
-    ``public(weight)`` when every tied weight has one, else by nearness to 0.5. (The tag heads are
-    scored on the in-domain dev part and broken by their public sets; the sentiment heads the
-    other way round.)
+    (empty when they did not): weights within ``min_gain`` of the best are a tie; the anchor
+    model's weight ``prefer`` wins it when it is tied, else ``public(weight)`` breaks it when
+    every tied weight has one, else nearness to 0.5. (The tag heads are scored on the in-domain
+    dev part and broken by their public sets; the sentiment heads the other way round.)
 
     >>> corpus = {0.4: 0.9789, 0.5: 0.9789, 0.7: 0.9791, 0.9: 0.9697}
     >>> pick_blend_weight(corpus, 0.005, {0.4: 0.949, 0.5: 0.929, 0.7: 0.882}.get)
@@ -327,9 +400,13 @@ def pick_blend_weight(scores: dict[float, float], min_gain: float,
     (0.5, {})
     >>> pick_blend_weight({0.3: 0.80, 0.5: 0.81, 0.7: 0.83}, 0.005, {0.3: 0.9, 0.5: 0.8, 0.7: 0.7}.get)
     (0.7, {})
+    >>> pick_blend_weight(corpus, 0.005, {0.4: 0.949, 0.5: 0.929, 0.7: 0.882}.get, prefer=0.7)
+    (0.7, {})
     """
     best = max(scores.values())
     tied = [wt for wt, v in scores.items() if v >= best - min_gain]
+    if prefer in tied:
+        return float(prefer), {}
     if public is not None and len(tied) > 1:
         found = {wt: public(wt) for wt in tied}
         if all(v is not None for v in found.values()):
@@ -500,12 +577,15 @@ def _sentiment_eval(probs: np.ndarray, dev: Sequence[Example]) -> dict[str, Any]
 
 def tune_head_weights(heads: dict[str, LinearHead], rows: Sequence[Any], X: Any, embeddings: Callable[..., Any],
                       grid: Sequence[float], log: Callable[[str], None], min_gain: float = 0.0,
-                      public_score: Callable[[Tag, float], float | None] | None = None) -> dict[str, float]:
+                      public_score: Callable[[Tag, float], float | None] | None = None,
+                      prefer: dict[str, float] | None = None) -> dict[str, float]:
     """A blend weight per tag head and for the urgency head, chosen on the in-domain dev part
     (tags: F1 at the best threshold; urgency: share of ``high`` rows ranked in the top 20%).
     Weights within ``min_gain`` of the best score are a tie (smaller gains are tuning noise): a
     tag's tie is broken by ``public_score(tag, weight)`` (its public dev sets, where it has
-    some), else the weight nearest 0.5 wins (:func:`pick_near`)."""
+    some), else the weight nearest 0.5 wins (:func:`pick_near`); the anchor model's weight
+    (``prefer``, per head) wins any tie it is part of."""
+    prefer = prefer or {}
     if not rows:
         return {}
     E = embeddings(rows)[1]
@@ -521,14 +601,15 @@ def tune_head_weights(heads: dict[str, LinearHead], rows: Sequence[Any], X: Any,
             scores[wt] = binary_metrics(y, p, best_threshold([(y, p)]))["f1"]
         log(f"  {tag.value} blend weight trials: " + ", ".join(f"{k}: {v:.4f}" for k, v in scores.items()))
         out[tag.value], public = pick_blend_weight(
-            scores, min_gain, None if public_score is None else functools.partial(public_score, tag))
+            scores, min_gain, None if public_score is None else functools.partial(public_score, tag),
+            prefer.get(tag.value))
         if public:
             log(f"  {tag.value}: tie on the corpus broken by its public dev sets: "
                 + ", ".join(f"{k}: {v:.4f}" for k, v in public.items()))
     uf = urgency_probs(heads["fast.urgency"], urgency_features(X, [normalize(r.text) for r in rows]))
     ue = urgency_probs(heads["emb.urgency"], E)
     scores = {wt: urgency_eval((1 - wt) * uf + wt * ue, rows)["high_recall_top20"] for wt in grid}
-    out["urgency"] = pick_near(scores, min_gain, 0.5)
+    out["urgency"] = pick_near(scores, min_gain, prefer.get("urgency", 0.5))
     log("  urgency blend weight trials: " + ", ".join(f"{k}: {v:.4f}" for k, v in scores.items()))
     log(f"per-head blend weights (in-domain dev): {out}")
     return out
@@ -626,6 +707,7 @@ def fit_model(
 ) -> dict[str, Any]:
     """Fit every head on in-memory data, tune thresholds on its dev sets, write the model."""
     cfg = cfg or TrainConfig()
+    anchor = Anchor.read(cfg.anchor)
     started = time.time() if started is None else started
     root = data.root
     seeds = data.seeds
@@ -874,8 +956,8 @@ def fit_model(
                                       dev["sentiment"][n]) for n in touched]
             trials[w] = float(np.mean([r["accuracy"] if r["classes"] == 2 else r["macro_f1"] for r in scored])) if scored else 0.0
         specialist_trials[lang] = trials
-        best = max(trials, key=lambda w: (trials[w], -w))  # ties: the smaller weight
-        if best > 0 and trials[best] - trials[0.0] >= cfg.specialist_min_gain:
+        best = pick_specialist(trials, cfg.specialist_min_gain, anchor.specialists.get(lang, 0.0))
+        if best > 0:
             specialists[lang] = best
         else:
             del heads[f"fast.polarity@{lang}"]
@@ -898,6 +980,9 @@ def fit_model(
         return float(np.mean([np.mean(v) for v in groups.values() if v]))
 
     tiers = ["fast"] + (["accurate"] if cache is not None else [])
+    #: public tag dev sets whose positive label means the tag (not ViSpamReviews' fake reviews)
+    public_meaning = {name for tag, (task, positive) in TAG_TASKS.items() for name, rows in dev.get(task, {}).items()
+                      if any(public_weight(cfg, e) > 0 for e in rows if e.label == positive)}
     tier_settings: dict[str, dict[str, Any]] = {}
     neutral_scale = 1.0
     for tier in tiers:
@@ -911,18 +996,19 @@ def fit_model(
             # part's sentiment (model 0.12.0's candidate: 0.3 won on a 0.002 gain, and in-domain
             # sentiment fell 0.853 -> 0.845; 0.4 would have given 0.859, docs/model.md)
             w, in_domain = pick_blend_weight(trials, cfg.head_weight_min_gain,
-                                             lambda wt, tp=trial_probs: in_domain_sentiment(tp[wt]))
+                                             lambda wt, tp=trial_probs: in_domain_sentiment(tp[wt]),
+                                             anchor.sentiment_weight)
             if in_domain:
                 log("  tie broken by the in-domain dev sentiment: "
                     + ", ".join(f"{k}: {v:.4f}" for k, v in in_domain.items()))
             log(f"accurate sentiment blend weight: {w}")
             per_head = tune_head_weights(heads, multi_dev.get("domain-dev", []), multi_X.get("domain-dev"),
                                          dev_embeddings, cfg.embedding_weights, log, cfg.head_weight_min_gain,
-                                         public_tag_score)
+                                         public_tag_score, anchor.head_weights)
         probs, multi_probs = tier_probs(tier, w, per_head)
         if tier == "fast":  # one scale for both tiers, tuned on the default tier
             trials = {sc: neutral_score(probs, sc) for sc in cfg.neutral_scales}
-            neutral_scale = pick_neutral_scale(trials, cfg.neutral_min_gain)
+            neutral_scale = pick_neutral_scale(trials, cfg.neutral_min_gain, anchor.neutral_scale)
             log("neutral scale trials (mean shown-label score): " + ", ".join(f"{k}: {v:.4f}" for k, v in trials.items())
                 + f" -> {neutral_scale}")
         # calibrate each tag's probability to brand-page comments on the in-domain dev part
@@ -975,7 +1061,13 @@ def fit_model(
                     near = np.array([("praise" in s.tags and "abuse" not in s.tags and "near-miss" in s.notes)
                                      for s in kept], dtype=bool)
                     avoid.append((pa[near], cfg.abuse_max_near_miss_praise))
-            thr = best_threshold([sets[n][:2] for n in tuned_on], avoid or None)
+            # ties on the in-domain part broken by the tag's public sets (not ViSpamReviews' spam)
+            outside = [sets[n][:2] for n in sets if n not in tuned_on and n in public_meaning]
+            thr = best_threshold([sets[n][:2] for n in tuned_on], avoid or None, cfg.threshold_min_gain, outside)
+            argmax = best_threshold([sets[n][:2] for n in tuned_on], avoid or None)
+            if thr != argmax:
+                log(f"  {tier} {tag.value} threshold: {argmax} -> {thr} (a tie on the in-domain dev part, "
+                    f"broken by {len(outside)} public dev sets)")
             thresholds[tag.value] = thr
             tier_metrics["tags"][tag.value] = {
                 name: {
