@@ -163,11 +163,14 @@ class TrainConfig:
     #: (:mod:`triage.training.names`): with the corpus's weight, one abusive row naming a Priya made
     #: "Priya" an abuse feature. Dev rows and what users send are scored as written.
     mask_names: bool = True
-    #: L-BFGS iterations of the fast tier's logistic regressions: enough for every head to converge
-    #: (the three-class sentiment head, the slowest, takes about 340 on the 146,000 sentiment rows).
-    #: At 300 it stopped short, and where it stopped moved public dev sets by up to 1.4 points
-    #: from one build to the next (benchmarks/results/model_0.12.0_choice.md).
-    max_iter: int = 1000
+    #: L-BFGS iterations of the logistic regressions, a ceiling: ``tol`` says when they stop.
+    max_iter: int = 3000
+    #: L-BFGS tolerance of the logistic regressions. scikit-learn's default (1e-4) let the fast
+    #: spam head stop after about 33 iterations, far from its optimum: two fits whose corpus rows
+    #: differed in 1% of the texts then disagreed by up to 0.3 on P(spam) for public comments,
+    #: and the public spam sets moved by 2-5 points between builds. At 1e-6 the two fits agree
+    #: (benchmarks/results/solver_tol.md, model_0.12.0_choice.md).
+    tol: float = 1e-6
     #: Tag thresholds whose in-domain dev F1 is within this much of the best are a tie, broken by
     #: the tag's public dev sets at the same threshold (then by nearness to the best): the fast
     #: tier's spam F1 is flat from 0.45 to 0.6, and halving the dev rows moved its argmax by 0.16
@@ -303,8 +306,8 @@ def pipeline_toml(
     return "\n".join(lines) + "\n"
 
 
-def _lr(c: float, max_iter: int) -> LogisticRegression:
-    return LogisticRegression(C=c, max_iter=max_iter)
+def _lr(c: float, max_iter: int, tol: float) -> LogisticRegression:
+    return LogisticRegression(C=c, max_iter=max_iter, tol=tol)
 
 
 def _tag_train(
@@ -441,16 +444,16 @@ def _training_rows(rows: Sequence[Any], cfg: TrainConfig) -> list[Any]:
     return [replace(r, text=masked) if (masked := mask_names(r.text)) != r.text else r for r in rows]
 
 
-def _binary_head(X: Any, y: np.ndarray, w: np.ndarray, c: float, max_iter: int) -> LinearHead:
+def _binary_head(X: Any, y: np.ndarray, w: np.ndarray, c: float, max_iter: int, tol: float) -> LinearHead:
     labels = np.where(y == 1, "1", "0")
-    return LinearHead.from_estimator(_lr(c, max_iter).fit(X, labels, sample_weight=w))
+    return LinearHead.from_estimator(_lr(c, max_iter, tol).fit(X, labels, sample_weight=w))
 
 
 def _embedding_head(name: str, E: np.ndarray, y: np.ndarray, w: np.ndarray, cfg: TrainConfig) -> LinearHead:
     """An accurate-tier head: an MLP where ``cfg.embedding_hidden`` names it, else logistic regression."""
     hidden = cfg.embedding_hidden.get(name)
     if not hidden:
-        return LinearHead.from_estimator(_lr(cfg.embedding_c, 1000).fit(E, y, sample_weight=w))
+        return LinearHead.from_estimator(_lr(cfg.embedding_c, cfg.max_iter, cfg.tol).fit(E, y, sample_weight=w))
     _, counts = np.unique(y, return_counts=True)
     # early stopping holds out 10% of the rows, stratified: only where every class can spare some
     holdout = len(y) >= 200 and counts.min() >= 20
@@ -776,7 +779,7 @@ def fit_model(
     w3 = w_sent * np.where(is3, 1.0, cfg.polar_in_three)
 
     def fit_sentiment(mask: np.ndarray, weights: np.ndarray = w_sent) -> LinearHead:
-        est = _lr(cfg.sentiment_c, cfg.max_iter).fit(X_sent[mask], y_sent[mask], sample_weight=weights[mask])
+        est = _lr(cfg.sentiment_c, cfg.max_iter, cfg.tol).fit(X_sent[mask], y_sent[mask], sample_weight=weights[mask])
         return LinearHead.from_estimator(est)
 
     corpus_urg = [s for s in seed_train if s.priority in PRIORITY_LABELS]
@@ -792,14 +795,14 @@ def fit_model(
     y_urg = np.array([s.priority for s in urgency_rows])
 
     def fit_urgency() -> LinearHead:
-        return LinearHead.from_estimator(_lr(cfg.urgency_c, cfg.max_iter).fit(X_urg, y_urg, sample_weight=w_urg))
+        return LinearHead.from_estimator(_lr(cfg.urgency_c, cfg.max_iter, cfg.tol).fit(X_urg, y_urg, sample_weight=w_urg))
 
     # the abuse head also reads the multilingual abuse cues (insult, slur, threat, sexual, profanity)
     X_tag[Tag.ABUSE] = abuse_features(X_tag[Tag.ABUSE], [normalize(x) for x in tag_train[Tag.ABUSE].texts])
 
     def fit_tag(tag: Tag) -> LinearHead:
         d = tag_train[tag]
-        return _binary_head(X_tag[tag], d.y, d.weight, cfg.tag_c, cfg.max_iter)
+        return _binary_head(X_tag[tag], d.y, d.weight, cfg.tag_c, cfg.max_iter, cfg.tol)
 
     with ThreadPoolExecutor(max_workers=max(1, cfg.n_jobs)) as pool:
         everything = np.ones(len(sent_train), dtype=bool)
@@ -833,9 +836,9 @@ def fit_model(
         ws = w_sent[sent_keep]
         pol = ys != "neutral"
         heads["emb.sentiment3"] = _embedding_head("sentiment3", E, ys, w3[sent_keep], cfg)
-        heads["emb.polarity"] = LinearHead.from_estimator(_lr(cfg.embedding_c, 1000).fit(E[pol], ys[pol], sample_weight=ws[pol]))
+        heads["emb.polarity"] = LinearHead.from_estimator(_lr(cfg.embedding_c, cfg.max_iter, cfg.tol).fit(E[pol], ys[pol], sample_weight=ws[pol]))
         E = cache.get([s.text for s in urgency_rows])
-        heads["emb.urgency"] = LinearHead.from_estimator(_lr(cfg.embedding_c, 1000).fit(E, y_urg, sample_weight=w_urg))
+        heads["emb.urgency"] = LinearHead.from_estimator(_lr(cfg.embedding_c, cfg.max_iter, cfg.tol).fit(E, y_urg, sample_weight=w_urg))
         log(f"accurate sentiment heads on {len(ys)} embedded rows in {time.time() - t:.0f}s")
         for tag, d in tag_train.items():
             keep = tag_keep[tag]
