@@ -159,9 +159,10 @@ class TrainConfig:
     #: abuse: "oha amk bu döner", "te pup, curierule 😘"), issue #15's "praise with a swear word
     #: tagged abuse <= 5%"; 0.9.0's first build met it on the accurate tier only (fast 5.7%).
     abuse_max_near_miss_praise: float | None = 0.05
-    #: Take people's first names out of the corpus's and a user's training rows
-    #: (:mod:`triage.training.names`): with the corpus's weight, one abusive row naming a Priya made
-    #: "Priya" an abuse feature. Dev rows and what users send are scored as written.
+    #: Take people's first names out of every training row, the corpus's, a user's and the public
+    #: sets' (:mod:`triage.training.names`): with the corpus's weight, one abusive row naming a
+    #: Priya made "Priya" an abuse feature, and 1.6% of the public abuse rows carry a listed name
+    #: (Rahul: 4 of 6 abusive). Dev rows and what users send are scored as written.
     mask_names: bool = True
     #: L-BFGS iterations of the logistic regressions, a ceiling: ``tol`` says when they stop.
     max_iter: int = 3000
@@ -328,7 +329,7 @@ def _tag_train(
                 w = public_weight(cfg, e)
                 if w <= 0:
                     continue
-                texts.append(e.text)
+                texts.append(mask_names(e.text) if cfg.mask_names else e.text)
                 ys.append(int(e.label == positive))
                 weights.append(w)
                 keys.append(name)
@@ -337,7 +338,7 @@ def _tag_train(
         for name in (n for n in REVIEW_DATASETS if n in dataset_names(root, "sentiment", "train")):
             rows = sample(list(read_examples(root, "sentiment", name, "train")), cfg.weak_praise_cap)
             for e in rows:
-                texts.append(e.text)
+                texts.append(mask_names(e.text) if cfg.mask_names else e.text)
                 ys.append(int(e.label == "positive"))
                 weights.append(cfg.weak_praise_weight)
                 keys.append(name)
@@ -719,7 +720,7 @@ def fit_model(
     seed_dev = data.seed_dev
     dev = {task: dict(sets) for task, sets in data.dev.items()}
     # sentiment rows: public (weights by the audit), the team's corpus (domain_share), a user's (user_share)
-    public_sent = [e for e in data.sent_train if e.source != "user"]
+    public_sent = _training_rows([e for e in data.sent_train if e.source != "user"], cfg)
     user_sent = _training_rows([e for e in data.sent_train if e.source == "user"], cfg)
     domain_sent = [Example(s.id, s.text, s.lang, s.sentiment, "domain", "sentiment") for s in seed_train if s.sentiment]
     sent_train = public_sent + domain_sent + user_sent

@@ -7,7 +7,8 @@ a customer who thanks a Priya gets her comment blurred: model 0.11.0's fast tier
 0.40% of praise and untagged dev comments once a first name is put in front of them, and a build
 with the eleventh batch on 0.87% ("Rodrigo não bagunce as ideias": P(abuse) 0.19 -> 0.70;
 ``benchmarks/bench_names.py``). A name says nothing about a comment's sentiment, tags or
-urgency, so :func:`mask_names` takes the names out of the corpus's (and a user's) training rows;
+urgency, so :func:`mask_names` takes the names out of every training row (the corpus's, a user's
+and, since model 0.12.0, the public sets': 1.6% of the public abuse rows carry a listed name);
 dev and test rows, and what users send, are scored as written.
 
 The list holds common given names written in Latin or Cyrillic letters, matched as whole words
