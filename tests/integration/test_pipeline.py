@@ -175,3 +175,23 @@ def test_a_model_without_the_urgency_head_is_a_clear_error(pipeline: Pipeline, t
     with pytest.raises(ModelNotFoundError, match="fast.urgency") as err:
         load_pipeline(old)
     assert "retrain" in (err.value.hint or "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Đặt hàng 10 ngày rồi mà chưa thấy giao, nhắn tin cho shop không ai trả lời",
+        "صار لي ٣ أيام بدون إنترنت ومحد يرد على الرقم الموحد، وين الخدمة؟؟",
+        "Where is my REFUND?? I paid 2 weeks ago and Nobody answers",
+        "Mi-ați luat banii de două ori pe card la comanda de ieri și nu răspunde nimeni",
+    ],
+)
+def test_the_words_behind_an_urgent_comment_are_shown_as_the_writer_wrote_them(pipeline: Pipeline, text: str) -> None:
+    # the features read a folded text (digits as 0, Arabic letters unified, lower case); a
+    # moderator reads the comment, so every word shown must be a stretch of it as written
+    for tier in pipeline.tiers:
+        [r] = pipeline.score_batch([Comment(text)], tier)
+        words = [x for x in r.priority.reasons if x.startswith("words: ")]
+        assert words, (tier, r.priority.reasons)
+        shown = [w.strip('"') for w in words[0].removeprefix("words: ").split('", "')]
+        assert all(w in text for w in shown), (tier, shown)

@@ -58,7 +58,7 @@ def _reference(pipe: Pipeline, texts: list[str]) -> list[dict]:
     out = []
     for i, (lang, s, t, u) in enumerate(zip(languages, sentiments, tag_scores, urg, strict=True)):
         u = Urgency(float(u[0]), float(u[1]), float(u[2]))
-        drivers = pipe._drivers(X, i) if u.p_high >= 0.5 else ()
+        drivers = pipe._drivers(X, i, clean[i]) if u.p_high >= 0.5 else ()
         pr = prioritize(s, t, u, pipe.routing, drivers)
         rec = {"lang": lang.lang, "lang_score": round(lang.score, 4), "sentiment": s.label.value,
                "sentiment_score": round(s.score, 4), "p_negative": round(s.p_negative, 4),

@@ -30,7 +30,7 @@ from triage.paths import DEFAULT_MODEL_DIR
 from triage.pipeline.abuse_cues import AbuseCues, cue_columns
 from triage.pipeline.embed import Embedder, check_layers
 from triage.pipeline.fastheads import FastHeads
-from triage.pipeline.features import Featurizer
+from triage.pipeline.features import Featurizer, as_written
 from triage.pipeline.heads import LinearHead, heads_from_arrays, read_head_arrays
 from triage.pipeline.langid import LanguageDetector
 from triage.pipeline.loadcache import LoadCache
@@ -133,7 +133,7 @@ class Pipeline:
             reasons = [tuple(reasons_of(row, reason_min)) for row in np.column_stack(columns).tolist()]
             needs_words = np.flatnonzero((urg[:, 0] >= 0.5) & (queue == urgent)).tolist()
         for i in needs_words:
-            drivers = self._drivers(X, i)  # the words that pushed the urgency head towards high
+            drivers = self._drivers(X, i, clean[i])  # the words that pushed the urgency head towards high
             if drivers:
                 reasons[i] += ("words: " + ", ".join(f'"{w}"' for w in drivers),)
         return ScoredBatch(comments, languages, sent, tag_table, config.thresholds, urg, priority, queue,
@@ -191,8 +191,9 @@ class Pipeline:
         _FAST_HEADS[self._fast_key()] = (self.heads, fast)
         return fast
 
-    def _drivers(self, X: Any, i: int) -> tuple[str, ...]:
-        """The word n-grams of row ``i`` that pushed the urgency head most towards ``high``."""
+    def _drivers(self, X: Any, i: int, text: str) -> tuple[str, ...]:
+        """The word n-grams of row ``i`` that pushed the urgency head most towards ``high``, as
+        its ``text`` spells them (the features read the folded text: "0 ngày" is "10 ngày")."""
         head = self.heads["fast.urgency"]
         start, terms = self.featurizer.word_block()
         lo, hi = X.indptr[i], X.indptr[i + 1]  # the row's non-zeros, read in place (no scipy row copy)
@@ -210,7 +211,7 @@ class Pipeline:
             term = terms[columns[j] - start]
             if sum(map(str.isalpha, term)) >= 3:  # words a reader recognises: at least 3 letters
                 found.append(term)
-        return tuple(found)
+        return tuple(dict.fromkeys(as_written(term, text) for term in found))
 
 
 class _StackedHeads(dict):  # type: ignore[type-arg]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +41,31 @@ __all__ = ["CUE_FEATURES", "Featurizer", "SparseRows", "cue_features", "cue_feat
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\U0001f1e6-\U0001f1ff]")
 _ELONGATED = re.compile(r"(\w)\1{2,}")
 _WORD_PATTERN = r"(?u)\b\w+\b|[?؟!]"
+
+_WORD_TOKEN = re.compile(_WORD_PATTERN)
+
+
+def as_written(term: str, text: str) -> str:
+    """A word n-gram of the folded text (what the featurizer's vocabulary holds) as the writer
+    spelled it in ``text``: its first run of words that folds to ``term``; else ``term``.
+    A moderator reads "10 ngày" and "وين", not the fold's "0 ngày" and "وین".
+
+    >>> as_written("0 ngày", "Đặt hàng 10 ngày rồi mà chưa thấy giao")
+    '10 ngày'
+    >>> as_written("my refund", "Where is My Refund??")
+    'My Refund'
+    >>> as_written("user", "@anna thanks")  # a masked entity: no word of the text folds to it
+    'user'
+    """
+    want = term.split(" ")
+    tokens = _WORD_TOKEN.findall(text)
+    n = len(want)
+    folded = [fold(t) for t in tokens]
+    for i in range(len(tokens) - n + 1):
+        if folded[i:i + n] == want:
+            return " ".join(tokens[i:i + n])
+    return term
+
 
 CUE_FEATURES = (
     "question_mark",
