@@ -107,7 +107,7 @@ def test_a_build_keeps_its_anchor_models_choices_where_its_dev_scores_tie(tmp_pa
     anchor = tmp_path / "anchor"
     anchor.mkdir()
     (anchor / "pipeline.toml").write_text(
-        "[tiers.accurate]\nembedding_weight = 0.6\n[tiers.accurate.embedding_weights]\nspam = 0.7\n"
+        "[model]\nname = \"older\"\nversion = \"0.1.0\"\n[tiers.accurate]\nembedding_weight = 0.6\n[tiers.accurate.embedding_weights]\nspam = 0.7\n"
         "[sentiment]\nneutral_scale = 0.6\n[sentiment.specialists]\nro = 0.25\n", encoding="utf-8")
     # margins so wide that every trial ties: the anchor's values win each tie
     cfg = TrainConfig(max_iter=50, specialist_min_rows=2, specialist_min_gain=1.0, neutral_min_gain=1.0,
@@ -120,6 +120,8 @@ def test_a_build_keeps_its_anchor_models_choices_where_its_dev_scores_tie(tmp_pa
     assert tied["neutral_scale"] == 0.6
     assert free["specialists"]["weights"] == {} and free["neutral_scale"] == 1.0  # without: no specialist, scale 1
     assert load_pipeline(tmp_path / "tied").specialists == {"ro": 0.25}
+    assert tied["config"]["anchor"] == "older-0.1.0"  # metrics.json names the anchor, not a local path
+    assert free["config"]["anchor"] is None
 
 
 def test_an_anchor_without_a_pipeline_toml_is_a_clear_error(tmp_path: Path) -> None:
@@ -127,3 +129,4 @@ def test_an_anchor_without_a_pipeline_toml_is_a_clear_error(tmp_path: Path) -> N
         Anchor.read(tmp_path)
     shipped = Anchor.read(DEFAULT_MODEL_DIR)  # the default anchor: the shipped model's choices
     assert shipped.specialists and 0 < (shipped.sentiment_weight or 0) < 1 and "urgency" in shipped.head_weights
+    assert (shipped.model or "").startswith("triage-default-")

@@ -168,8 +168,9 @@ class TrainConfig:
     max_iter: int = 3000
     #: L-BFGS tolerance of the logistic regressions. scikit-learn's default (1e-4) let the fast
     #: spam head stop after about 33 iterations, far from its optimum: two fits whose corpus rows
-    #: differed in 1% of the texts then disagreed by up to 0.3 on P(spam) for public comments,
-    #: and the public spam sets moved by 2-5 points between builds. At 1e-6 the two fits agree
+    #: differed in 1% of the texts then disagreed by up to 0.2 on P(spam) of public dev comments
+    #: (more than 0.5 after a build's calibration), and the public spam sets lost 1.4-2.0 points
+    #: on average between builds. At 1e-6 the two fits agree within 0.011
     #: (benchmarks/results/solver_tol.md, model_0.12.0_choice.md).
     tol: float = 1e-6
     #: Tag thresholds whose in-domain dev F1 is within this much of the best are a tie, broken by
@@ -223,6 +224,8 @@ class Anchor:
     #: specialist polarity heads' weights per language (absent: no specialist)
     specialists: dict[str, float] = field(default_factory=dict)
     neutral_scale: float = 1.0
+    #: the anchor's name and version (``triage-default-0.11.0``), recorded in ``metrics.json``
+    model: str | None = None
 
     @classmethod
     def read(cls, model_dir: str | Path | None) -> Anchor:
@@ -238,7 +241,9 @@ class Anchor:
             raise ConfigError(f"the anchor model's {path} is not valid TOML: {exc}") from exc
         accurate = cfg.get("tiers", {}).get("accurate", {})
         sentiment = cfg.get("sentiment", {})
+        meta = cfg.get("model", {})
         return cls(
+            model=f"{meta.get('name', Path(model_dir).name)}-{meta.get('version', '?')}",
             sentiment_weight=accurate.get("embedding_weight"),
             head_weights={k: float(v) for k, v in accurate.get("embedding_weights", {}).items()},
             specialists={k: float(v) for k, v in sentiment.get("specialists", {}).items()},
@@ -849,7 +854,8 @@ def fit_model(
             log(f"accurate {tag.value} head on {int(keep.sum())} embedded rows")
 
     # 4. dev evaluation, threshold and blend tuning
-    metrics: dict[str, Any] = {"config": asdict(cfg) | {"cache_dir": "(local)", "encoder_tuned": TUNED_FILE if tuned else None},
+    metrics: dict[str, Any] = {"config": asdict(cfg) | {"cache_dir": "(local)", "encoder_tuned": TUNED_FILE if tuned else None,
+                                                        "anchor": anchor.model},
                                "tiers": {}}
     dev_X = {task: {n: featurizer.transform([e.text for e in rows]) for n, rows in sets.items()} for task, sets in dev.items()}
     multi_X = {name: featurizer.transform([s.text for s in rows]) for name, rows in multi_dev.items()}
