@@ -211,7 +211,7 @@ class Pipeline:
             term = terms[columns[j] - start]
             if sum(map(str.isalpha, term)) >= 3:  # words a reader recognises: at least 3 letters
                 found.append(term)
-        return tuple(dict.fromkeys(as_written(term, text) for term in found))
+        return as_written(found, text)
 
 
 class _StackedHeads(dict):  # type: ignore[type-arg]

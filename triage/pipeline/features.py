@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from triage.pipeline.lexicon import CueMatcher
-from triage.pipeline.text import _native, fold, normalize
+from triage.pipeline.text import _fold, _native, fold, normalize
 
 if TYPE_CHECKING:  # scikit-learn is imported when fitting or by the reference path only; scipy
     # when a scipy matrix is asked for (scoring multiplies the CSR arrays in _native)
@@ -45,26 +45,32 @@ _WORD_PATTERN = r"(?u)\b\w+\b|[?؟!]"
 _WORD_TOKEN = re.compile(_WORD_PATTERN)
 
 
-def as_written(term: str, text: str) -> str:
-    """A word n-gram of the folded text (what the featurizer's vocabulary holds) as the writer
-    spelled it in ``text``: its first run of words that folds to ``term``; else ``term``.
-    A moderator reads "10 ngày" and "وين", not the fold's "0 ngày" and "وین".
+def as_written(terms: Sequence[str], text: str) -> tuple[str, ...]:
+    """Word n-grams of the folded text (what the featurizer's vocabulary holds) as the writer
+    spelled them in ``text``: each one's first run of words that folds to it, else the term; no
+    repeats. A moderator reads "10 ngày" and "وين", not the fold's "0 ngày" and "وین".
 
-    >>> as_written("0 ngày", "Đặt hàng 10 ngày rồi mà chưa thấy giao")
-    '10 ngày'
-    >>> as_written("my refund", "Where is My Refund??")
-    'My Refund'
-    >>> as_written("user", "@anna thanks")  # a masked entity: no word of the text folds to it
-    'user'
+    >>> as_written(["0 ngày", "giao"], "Đặt hàng 10 ngày rồi mà chưa thấy giao")
+    ('10 ngày', 'giao')
+    >>> as_written(["my refund", "refund"], "Where is My Refund??")
+    ('My Refund', 'Refund')
+    >>> as_written(["user"], "@anna thanks")  # a masked entity: no word of the text folds to it
+    ('user',)
     """
-    want = term.split(" ")
-    tokens = _WORD_TOKEN.findall(text)
-    n = len(want)
-    folded = [fold(t) for t in tokens]
-    for i in range(len(tokens) - n + 1):
-        if folded[i:i + n] == want:
-            return " ".join(tokens[i:i + n])
-    return term
+    out: list[str] = []
+    tokens: list[str] = []
+    folded: list[str] | None = None
+    for term in terms:
+        if term in text and not any(c.isdigit() for c in term):
+            out.append(term)  # written so (the common case): the fold changed nothing in it
+            continue
+        if folded is None:  # tokenized and folded once, only for a text that needs it
+            tokens = _WORD_TOKEN.findall(text)
+            folded = [_fold(t) for t in tokens]  # uncached: single words would crowd fold()'s cache
+        want = term.split(" ")
+        n = len(want)
+        out.append(next((" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1) if folded[i:i + n] == want), term))
+    return tuple(dict.fromkeys(out))
 
 
 CUE_FEATURES = (

@@ -168,9 +168,9 @@ class TrainConfig:
     max_iter: int = 3000
     #: L-BFGS tolerance of the logistic regressions. scikit-learn's default (1e-4) let the fast
     #: spam head stop after about 33 iterations, far from its optimum: two fits whose corpus rows
-    #: differed in 1% of the texts then disagreed by up to 0.2 on P(spam) of public dev comments
-    #: (more than 0.5 after a build's calibration), and the public spam sets lost 1.4-2.0 points
-    #: on average between builds. At 1e-6 the two fits agree within 0.011
+    #: differed in 1% of the texts then disagreed by up to 0.2 on P(spam) of public dev comments,
+    #: and the public spam sets lost 1.4-2.0 points on average between builds. At 1e-6 the two
+    #: fits agree within 0.011
     #: (benchmarks/results/solver_tol.md, model_0.12.0_choice.md).
     tol: float = 1e-6
     #: Tag thresholds whose in-domain dev F1 is within this much of the best are a tie, broken by
@@ -1074,7 +1074,7 @@ def fit_model(
             # ties on the in-domain part broken by the tag's public sets (not ViSpamReviews' spam)
             outside = [sets[n][:2] for n in sets if n not in tuned_on and n in public_meaning]
             thr = best_threshold([sets[n][:2] for n in tuned_on], avoid or None, cfg.threshold_min_gain, outside)
-            argmax = best_threshold([sets[n][:2] for n in tuned_on], avoid or None)
+            argmax = best_threshold([sets[n][:2] for n in tuned_on], avoid or None) if outside else thr
             if thr != argmax:
                 log(f"  {tier} {tag.value} threshold: {argmax} -> {thr} (a tie on the in-domain dev part, "
                     f"broken by {len(outside)} public dev sets)")

@@ -1,4 +1,4 @@
-"""People's first names in the team's corpus rows, taken out before training.
+"""People's first names, taken out of every training row before training.
 
 The corpus carries most of each tag head's training weight (``TrainConfig.domain_share_tags``),
 so in the abuse head one corpus row weighs about fifty public rows. A first name that its writer
