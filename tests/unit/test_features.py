@@ -55,3 +55,24 @@ def test_vocabulary_file_is_read_as_the_json_module_reads_it(tmp_path) -> None: 
     odd.write_text('{"char": [', encoding="utf-8")
     with pytest.raises(json.JSONDecodeError):
         _read_vocab(odd)
+
+
+def test_words_shown_as_written_are_stretches_of_the_comment_even_across_hyphens_and_punctuation() -> None:
+    # every folded word bigram of the comment is shown as a stretch of the comment itself, with
+    # whatever joins its words there ("Mi-ați", "refund!!! Nobody"), never re-joined by a space
+    from triage.pipeline.features import _WORD_TOKEN, as_written
+    from triage.pipeline.text import fold
+
+    texts = [
+        "Mi-ați luat banii de două ori pe card",
+        "Where is my REFUND!!! Nobody answers...",
+        "ĐẶT hàng 10 ngày—chưa thấy giao",
+        "وين الخدمة؟؟ صار لي ٣ أيام",
+        "e-mail: 2x charged / card-ul blocat",
+    ]
+    for text in texts:
+        words = _WORD_TOKEN.findall(fold(text))
+        terms = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)] + words
+        shown = as_written(terms, text)
+        assert all(s in text for s in shown), (text, [s for s in shown if s not in text])
+    assert as_written(["mi ați"], "Mi-ați luat banii") == ("Mi-ați",)

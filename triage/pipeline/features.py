@@ -56,20 +56,24 @@ def as_written(terms: Sequence[str], text: str) -> tuple[str, ...]:
     ('My Refund', 'Refund')
     >>> as_written(["user"], "@anna thanks")  # a masked entity: no word of the text folds to it
     ('user',)
+    >>> as_written(["mi ați"], "Mi-ați luat banii")  # the stretch, with what joins its words
+    ('Mi-ați',)
     """
     out: list[str] = []
-    tokens: list[str] = []
+    spans: list[tuple[int, int]] = []
     folded: list[str] | None = None
     for term in terms:
         if term in text and not any(c.isdigit() for c in term):
             out.append(term)  # written so (the common case): the fold changed nothing in it
             continue
         if folded is None:  # tokenized and folded once, only for a text that needs it
-            tokens = _WORD_TOKEN.findall(text)
-            folded = [_fold(t) for t in tokens]  # uncached: single words would crowd fold()'s cache
+            found = list(_WORD_TOKEN.finditer(text))
+            spans = [m.span() for m in found]
+            folded = [_fold(m.group()) for m in found]  # uncached: single words would crowd fold()'s cache
         want = term.split(" ")
         n = len(want)
-        out.append(next((" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1) if folded[i:i + n] == want), term))
+        out.append(next((text[spans[i][0]:spans[i + n - 1][1]] for i in range(len(spans) - n + 1)
+                         if folded[i:i + n] == want), term))
     return tuple(dict.fromkeys(out))
 
 
