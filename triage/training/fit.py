@@ -695,7 +695,7 @@ def build_model(
     log: Callable[[str], None] = print,
     embed: bool = True,
     model_name: str = "triage-default",
-    model_version: str = "0.13.0",
+    model_version: str = "0.14.0",
 ) -> dict[str, Any]:
     """Train every head, tune thresholds on dev, write the model to ``out_dir``; returns metrics."""
     started = time.time()
@@ -710,7 +710,7 @@ def fit_model(
     log: Callable[[str], None] = print,
     embed: bool = True,
     model_name: str = "triage-default",
-    model_version: str = "0.13.0",
+    model_version: str = "0.14.0",
     *,
     started: float | None = None,
 ) -> dict[str, Any]:
