@@ -170,8 +170,7 @@ class TrainConfig:
     #: spam head stop after about 33 iterations, far from its optimum: two fits whose corpus rows
     #: differed in 1% of the texts then disagreed by up to 0.2 on P(spam) of public dev comments,
     #: and the public spam sets lost 1.4-2.0 points on average between builds. At 1e-6 the two
-    #: fits agree within 0.011
-    #: (benchmarks/results/solver_tol.md, model_0.12.0_choice.md).
+    #: fits agree within 0.011 (benchmarks/results/solver_tol.md, model_0.12.0_choice.md).
     tol: float = 1e-6
     #: Tag thresholds whose in-domain dev F1 is within this much of the best are a tie, broken by
     #: the tag's public dev sets at the same threshold (then by nearness to the best): the fast
