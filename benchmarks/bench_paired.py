@@ -16,7 +16,8 @@ difference after - before, its 90% interval (5th to 95th percentile of the resam
 differences) and the share of resamples in which ``after`` is worse. The figures are
 ``bench_judgement.py``'s, as users see them: queue accuracy, happy customers in ``urgent``,
 urgent recall in the top 20%, sentiment macro-F1 of the shown label, each tag's F1 at the
-tier's threshold; public sets: the shown label's accuracy (two-class sets) or macro-F1 (UMSAB:
+tier's threshold, the shares of harsh but fair complaints and of praise with a swear word that
+carry the abuse tag (issue #15's near-misses); public sets: the shown label's accuracy (two-class sets) or macro-F1 (UMSAB:
 the mean over its languages), a tag set's F1. Dev splits only (the test part is read once, at
 the end). Each public set also shows how many of its rows changed their shown label (or tag)
 between the models: a large difference on a small set can rest on a handful of rows. Writes
@@ -47,7 +48,7 @@ from triage.types import Comment, Tag, Tier  # noqa: E402
 
 POSITIVE = {"spam": "spam", "complaint": "complaint", "question": "question", "abuse": "abusive"}
 #: a figure where a smaller number is better
-LOWER_IS_BETTER = {"happy_in_urgent"}
+LOWER_IS_BETTER = {"happy_in_urgent", "fair_complaints_tagged_abuse", "near_miss_praise_tagged_abuse"}
 
 
 def macro_f1(y: np.ndarray, p: np.ndarray, k: int = 3) -> float:
@@ -82,6 +83,10 @@ class Domain:
         self.p_sent = np.array([LABELS.index(r.sentiment.label.value) for r in results])
         self.tags = {t.value: (np.array([t.value in e.tags for e in rows]), np.array([t in r.tags.tags for r in results]))
                      for t in Tag}
+        # abuse near-misses, as bench_judgement.py counts them: harsh but fair complaints, and
+        # praise with a swear word (labelled near-miss), that carry the abuse tag
+        self.fair = np.array(["complaint" in e.tags and "abuse" not in e.tags for e in rows])
+        self.swear_praise = np.array(["praise" in e.tags and "abuse" not in e.tags and "near-miss" in e.notes for e in rows])
 
     def figures(self, idx: np.ndarray) -> dict[str, float]:
         out = {"queue_accuracy": float(np.mean(self.queue[idx] == self.right[idx]))}
@@ -93,6 +98,10 @@ class Domain:
         out["sentiment_macro_f1"] = macro_f1(self.y_sent[idx], self.p_sent[idx])
         for tag, (y, p) in self.tags.items():
             out[f"{tag}_f1"] = f1(y[idx], p[idx])
+        tagged = self.tags["abuse"][1]
+        for name, mask in (("fair_complaints_tagged_abuse", self.fair), ("near_miss_praise_tagged_abuse", self.swear_praise)):
+            chosen = idx[mask[idx]]
+            out[name] = float(np.mean(tagged[chosen])) if len(chosen) else math.nan
         return out
 
 
@@ -232,7 +241,7 @@ def main() -> None:
              f"`{res['command']}`; {res['date']}; {res['rows']} in-domain dev rows; {res['boot']} resamples "
              "(the same rows for both models). Differences in points; the 90% interval is the 5th to 95th "
              "percentile of the resampled differences; \"worse\": the share of resamples in which `after` is worse "
-             "(for happy customers in `urgent`, higher is worse).", ""]
+             "(for happy customers in `urgent` and the abuse near-misses, higher is worse).", ""]
     for tier, recs in res["domain"].items():
         lines += [f"## In-domain dev, {tier} tier", "", "| figure | before | after | difference | 90% interval | worse |",
                   "|---|---|---|---|---|---|", *map(row, recs), ""]

@@ -49,3 +49,24 @@ def test_task_means_average_the_sets_resample_by_resample() -> None:
     assert abs(both["delta"] - 0.005) < 1e-9  # (-0.02 + 0.03) / 2
     # the interval is the mean's, narrower than either set's alone when they vary independently
     assert both["high"] - both["low"] < paired.summary("abuse", 0.5, 0.53, b, False)["high"] - paired.summary("abuse", 0.5, 0.53, b, False)["low"]
+
+
+def test_abuse_near_miss_shares_count_fair_complaints_and_swearing_praise() -> None:
+    from types import SimpleNamespace as NS
+
+    from triage.types import Tag
+
+    def row(tags: set[str], notes: tuple[str, ...] = ()) -> NS:
+        return NS(tags=frozenset(tags), priority="normal", sentiment="negative", notes=notes)
+
+    def result(tagged_abuse: bool) -> NS:
+        return NS(priority=NS(queue=NS(value="urgent"), value=50), urgency=NS(p_high=0.5),
+                  sentiment=NS(label=NS(value="negative")), tags=NS(tags={Tag.ABUSE} if tagged_abuse else set()))
+
+    rows = [row({"complaint"}), row({"complaint"}), row({"complaint", "abuse"}), row({"praise"}, ("near-miss",)),
+            row({"praise"}), row({"abuse"})]
+    shown = [True, False, True, True, True, True]
+    figs = paired.Domain(rows, [result(t) for t in shown]).figures(np.arange(len(rows)))
+    assert figs["fair_complaints_tagged_abuse"] == 0.5  # 1 of the 2 complaints not labelled abuse
+    assert figs["near_miss_praise_tagged_abuse"] == 1.0  # praise not marked near-miss is not counted
+    assert {"fair_complaints_tagged_abuse", "near_miss_praise_tagged_abuse"} <= paired.LOWER_IS_BETTER
