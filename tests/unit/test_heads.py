@@ -47,3 +47,34 @@ def test_mlp_heads_match_sklearn_after_round_trip(tmp_path: Path) -> None:
     np.testing.assert_allclose(heads["m"].predict_proba(X), multi.predict_proba(X), atol=5e-3)
     np.testing.assert_allclose(heads["b"].proba_of(X, "1"), binary.predict_proba(X)[:, 1], atol=5e-3)
     assert (binary.predict(X) == y2).mean() >= 0.85  # learned the XOR a linear head cannot (about 0.5)
+
+
+def test_wide_heads_are_stored_as_int8_and_read_back_as_the_build_tuned_them(tmp_path: Path) -> None:
+    """A fast-tier-wide head (one weight per n-gram bucket) takes about a quarter of float16's
+    bytes, reads back exactly as ``as_stored`` says (what a build tunes its thresholds on), and
+    scores within a hair of its float weights; a model saved as float16 before still loads."""
+    import scipy.sparse as sp
+
+    from triage.pipeline.heads import INT8_MIN_COLUMNS
+
+    rng = np.random.default_rng(2)
+    d = INT8_MIN_COLUMNS * 2
+    coef = (rng.laplace(scale=0.3, size=(3, d)) * (rng.random((3, d)) < 0.4)).astype(np.float32)
+    head = LinearHead(("negative", "neutral", "positive"), coef, np.array([0.1, -0.2, 0.1], dtype=np.float32))
+    save_heads({"fast.sentiment3": head}, tmp_path)
+    with np.load(tmp_path / "heads.npz") as data:
+        assert data["fast.sentiment3.coef"].dtype == np.int8
+    back = load_heads(tmp_path)["fast.sentiment3"]
+    np.testing.assert_array_equal(back.coef, head.as_stored().coef)
+    X = sp.random(50, d, density=0.002, format="csr", random_state=3, dtype=np.float32)
+    X = sp.diags(1 / np.sqrt(X.multiply(X).sum(axis=1).A1)) @ X  # rows L2-normalised, as TF-IDF's
+    np.testing.assert_allclose(back.predict_proba(X), head.predict_proba(X), atol=0.005)
+    # the float16 file of earlier models
+    old = tmp_path / "old"
+    old.mkdir()
+    np.savez_compressed(old / "heads.npz", **{"fast.sentiment3.coef": coef.astype(np.float16),
+                                               "fast.sentiment3.intercept": head.intercept})
+    (old / "heads.json").write_text('{"fast.sentiment3": ["negative", "neutral", "positive"]}', encoding="utf-8")
+    np.testing.assert_array_equal(load_heads(old)["fast.sentiment3"].coef, coef.astype(np.float16).astype(np.float32))
+    int8_bytes = (tmp_path / "heads.npz").stat().st_size
+    assert int8_bytes < 0.6 * (old / "heads.npz").stat().st_size

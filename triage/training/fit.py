@@ -852,7 +852,9 @@ def fit_model(
                 tag.value, E, np.where(d.y[keep] == 1, "1", "0"), d.weight[keep], cfg)
             log(f"accurate {tag.value} head on {int(keep.sum())} embedded rows")
 
-    # 4. dev evaluation, threshold and blend tuning
+    # 4. dev evaluation, threshold and blend tuning, on the weights the model will read back
+    # (int8 rows for the fast tier's wide heads, float16 for the rest: heads.py)
+    heads.update({name: head.as_stored() for name, head in heads.items()})
     metrics: dict[str, Any] = {"config": asdict(cfg) | {"cache_dir": "(local)", "encoder_tuned": TUNED_FILE if tuned else None,
                                                         "anchor": anchor.model},
                                "tiers": {}}
