@@ -130,3 +130,4 @@ def test_an_anchor_without_a_pipeline_toml_is_a_clear_error(tmp_path: Path) -> N
     shipped = Anchor.read(DEFAULT_MODEL_DIR)  # the default anchor: the shipped model's choices
     assert shipped.specialists and 0 < (shipped.sentiment_weight or 0) < 1 and "urgency" in shipped.head_weights
     assert (shipped.model or "").startswith("triage-default-")
+    assert set(shipped.thresholds) == {"fast", "accurate"} and 0 < shipped.thresholds["fast"]["abuse"] < 1

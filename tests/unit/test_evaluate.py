@@ -56,3 +56,14 @@ def test_best_threshold_breaks_a_flat_in_domain_curve_by_the_public_sets() -> No
     assert best_threshold(domain, public=public) == argmax  # no margin, no tie-break
     # a public set that wants a cut above the plateau (0.8) does not move it off the plateau
     assert best_threshold(domain, min_gain=0.005, public=[([True, False], [0.9, 0.75])]) == argmax
+
+
+def test_best_threshold_keeps_an_earlier_models_cut_only_inside_the_tie() -> None:
+    # in-domain F1 is 1.0 anywhere in (0.2, 0.6]: an earlier model's 0.4 is kept over the
+    # public sets' choice; a cut off the plateau (0.7) or one the limits forbid is not
+    domain = [([True, True, False, False], [0.9, 0.62, 0.2, 0.1])]
+    public = [([True, True, False, False, False], [0.95, 0.7, 0.5, 0.45, 0.1])]
+    free = best_threshold(domain, min_gain=0.005, public=public)
+    assert best_threshold(domain, min_gain=0.005, public=public, prefer=0.4) == 0.4
+    assert best_threshold(domain, min_gain=0.005, public=public, prefer=0.7) == free
+    assert best_threshold(domain, ([0.45], 0.0), 0.005, public, prefer=0.4) != 0.4  # 0.4 would tag the fair row

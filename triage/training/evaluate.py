@@ -62,6 +62,7 @@ def best_threshold(
     avoid: tuple[Sequence[float], float] | Sequence[tuple[Sequence[float], float]] | None = None,
     min_gain: float = 0.0,
     public: Sequence[tuple[Sequence[bool], Sequence[float]]] | None = None,
+    prefer: float | None = None,
 ) -> float:
     """The threshold that maximises the mean F1 over several dev sets (each counts equally).
 
@@ -74,11 +75,17 @@ def best_threshold(
     tie (an F1 curve flat over a wide range says nothing about where to cut), broken by the mean
     F1 over the ``public`` groups at the same threshold, then by nearness to the best.
 
+    ``prefer`` (an earlier model's threshold): kept whenever it is among the tied thresholds
+    (and allowed by ``avoid``), so that a build moves a cut only where its dev scores clearly
+    gain; the public tie-break applies only when it is not.
+
     >>> y = [True, True, False, False]
     >>> best_threshold([(y, [0.9, 0.3, 0.2, 0.1])])
     0.225
     >>> best_threshold([(y, [0.9, 0.3, 0.2, 0.1])], min_gain=0.01, public=[(y, [0.9, 0.28, 0.26, 0.1])])
     0.275
+    >>> best_threshold([(y, [0.9, 0.3, 0.2, 0.1])], min_gain=0.01, prefer=0.25)
+    0.25
     """
     grid = np.round(np.arange(0.1, 0.91, 0.025), 3)
     single = isinstance(avoid, tuple) and len(avoid) == 2 and isinstance(avoid[1], float | int)
@@ -90,8 +97,11 @@ def best_threshold(
         grid = np.array(allowed or [grid[-1]])
     means = np.array([np.mean([binary_metrics(yt, s, float(t))["f1"] for yt, s in groups]) for t in grid])
     best = int(np.argmax(means))
+    tied = [i for i in range(len(grid)) if means[i] >= means[best] - min_gain]
+    kept = [i for i in tied if prefer is not None and abs(float(grid[i]) - prefer) < 1e-9]
+    if kept:
+        return float(grid[kept[0]])
     if public and min_gain > 0:
-        tied = [i for i in range(len(grid)) if means[i] >= means[best] - min_gain]
         outside = {i: float(np.mean([binary_metrics(yt, s, float(grid[i]))["f1"] for yt, s in public])) for i in tied}
         best = max(tied, key=lambda i: (round(outside[i], 9), -abs(i - best)))
     return float(grid[best])

@@ -173,11 +173,12 @@ class TrainConfig:
     #: fits agree within 0.011 (benchmarks/results/solver_tol.md, model_0.12.0_choice.md).
     tol: float = 1e-6
     #: Tag thresholds whose in-domain dev F1 is within this much of the best are a tie, broken by
-    #: the tag's public dev sets at the same threshold (then by nearness to the best): the fast
+    #: the anchor's threshold when it is among them, else by the tag's public dev sets at the same
+    #: threshold (then by nearness to the best): the fast
     #: tier's spam F1 is flat from 0.45 to 0.6, and halving the dev rows moved its argmax by 0.16
     #: (benchmarks/results/thresholds.md), so each build cut the public spam sets somewhere else.
     threshold_min_gain: float = 0.005
-    #: A model whose discrete choices (blend weights, specialists, neutral scale) a build keeps
+    #: A model whose choices (blend weights, specialists, neutral scale, thresholds) a build keeps
     #: wherever its own dev scores tie with them (within the margins above): a new batch of rows
     #: then moves only what it clearly improves. Default: the shipped model; None: no anchor.
     anchor: str | None = field(default_factory=lambda: shipped_anchor())
@@ -213,8 +214,10 @@ def shipped_anchor() -> str | None:
 @dataclass(frozen=True)
 class Anchor:
     """The discrete choices of an earlier model that a build keeps where its dev scores tie
-    (``TrainConfig.anchor``). Thresholds are not among them: they cut probabilities that each
-    build calibrates anew, so the same number is a different cut in the next build."""
+    (``TrainConfig.anchor``), tag thresholds included: each build calibrates its probabilities
+    anew, so the same number is not exactly the same cut, but a threshold is kept only where the
+    new build's own dev F1 ties with its best (``threshold_min_gain``), and without the anchor 9
+    of 0.13.0's 10 thresholds moved by 0.025-0.075 inside such ties (docs/model.md)."""
 
     #: the accurate tier's sentiment blend weight (None: prefer the grid's middle)
     sentiment_weight: float | None = None
@@ -223,6 +226,8 @@ class Anchor:
     #: specialist polarity heads' weights per language (absent: no specialist)
     specialists: dict[str, float] = field(default_factory=dict)
     neutral_scale: float = 1.0
+    #: tag thresholds per tier (``{"fast": {"spam": 0.55, ...}, "accurate": {...}}``)
+    thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
     #: the anchor's name and version (``triage-default-0.11.0``), recorded in ``metrics.json``
     model: str | None = None
 
@@ -247,6 +252,8 @@ class Anchor:
             head_weights={k: float(v) for k, v in accurate.get("embedding_weights", {}).items()},
             specialists={k: float(v) for k, v in sentiment.get("specialists", {}).items()},
             neutral_scale=float(sentiment.get("neutral_scale", 1.0)),
+            thresholds={tier: {k: float(v) for k, v in settings.get("thresholds", {}).items()}
+                        for tier, settings in cfg.get("tiers", {}).items()},
         )
 
 
@@ -1074,11 +1081,12 @@ def fit_model(
                     avoid.append((pa[near], cfg.abuse_max_near_miss_praise))
             # ties on the in-domain part broken by the tag's public sets (not ViSpamReviews' spam)
             outside = [sets[n][:2] for n in sets if n not in tuned_on and n in public_meaning]
-            thr = best_threshold([sets[n][:2] for n in tuned_on], avoid or None, cfg.threshold_min_gain, outside)
-            argmax = best_threshold([sets[n][:2] for n in tuned_on], avoid or None) if outside else thr
+            prefer = anchor.thresholds.get(tier, {}).get(tag.value)
+            thr = best_threshold([sets[n][:2] for n in tuned_on], avoid or None, cfg.threshold_min_gain, outside, prefer)
+            argmax = best_threshold([sets[n][:2] for n in tuned_on], avoid or None)
             if thr != argmax:
-                log(f"  {tier} {tag.value} threshold: {argmax} -> {thr} (a tie on the in-domain dev part, "
-                    f"broken by {len(outside)} public dev sets)")
+                why = "the anchor's" if thr == prefer else f"broken by {len(outside)} public dev sets"
+                log(f"  {tier} {tag.value} threshold: {argmax} -> {thr} (a tie on the in-domain dev part, {why})")
             thresholds[tag.value] = thr
             tier_metrics["tags"][tag.value] = {
                 name: {
