@@ -17,8 +17,8 @@ differences) and the share of resamples in which ``after`` is worse. The figures
 ``bench_judgement.py``'s, as users see them: queue accuracy, happy customers in ``urgent``,
 urgent recall in the top 20%, sentiment macro-F1 of the shown label, each tag's F1 at the
 tier's threshold, the shares of harsh but fair complaints and of praise with a swear word that
-carry the abuse tag (issue #15's near-misses); public sets: the shown label's accuracy (two-class sets) or macro-F1 (UMSAB:
-the mean over its languages), a tag set's F1. Dev splits only (the test part is read once, at
+carry the abuse tag (issue #15's near-misses); public sets: the shown label's accuracy (two-class
+sets) or macro-F1 (UMSAB: the mean over its languages), a tag set's F1. Dev splits only (the test part is read once, at
 the end). Each public set also shows how many of its rows changed their shown label (or tag)
 between the models: a large difference on a small set can rest on a handful of rows. Writes
 ``--out``/paired.{md,json}.

@@ -174,9 +174,9 @@ class TrainConfig:
     tol: float = 1e-6
     #: Tag thresholds whose in-domain dev F1 is within this much of the best are a tie, broken by
     #: the anchor's threshold when it is among them, else by the tag's public dev sets at the same
-    #: threshold (then by nearness to the best): the fast
-    #: tier's spam F1 is flat from 0.45 to 0.6, and halving the dev rows moved its argmax by 0.16
-    #: (benchmarks/results/thresholds.md), so each build cut the public spam sets somewhere else.
+    #: threshold (then by nearness to the best): the fast tier's spam F1 is flat from 0.45 to 0.6,
+    #: and halving the dev rows moved its argmax by 0.16 (benchmarks/results/thresholds.md), so
+    #: each build cut the public spam sets somewhere else.
     threshold_min_gain: float = 0.005
     #: A model whose choices (blend weights, specialists, neutral scale, thresholds) a build keeps
     #: wherever its own dev scores tie with them (within the margins above): a new batch of rows
