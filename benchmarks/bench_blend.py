@@ -16,6 +16,7 @@ from the blend, whatever the fast tier does. Dev split only; writes ``--out``.{m
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import time
 from pathlib import Path
@@ -88,16 +89,11 @@ def main() -> None:
 
 
 def _cues(clean: list[str]) -> tuple:
-    """The lazy cue columns the fast heads ask for (abuse and urgency cues), as the pipeline makes them."""
+    """The lazy cue columns the fast heads ask for (abuse, urgency), made once as the pipeline
+    makes them (``Pipeline._probabilities``)."""
     from triage.pipeline.core import _both_cues
 
-    made: list = []
-
-    def both() -> tuple:
-        if not made:
-            made.append(_both_cues(clean))
-        return made[0]
-
+    both = functools.cache(lambda: _both_cues(clean))
     return (lambda: both()[0], lambda: both()[1])
 
 
