@@ -34,7 +34,9 @@ TASKS = ("sentiment", "spam", "complaint", "question", "abuse")
 
 @dataclass(frozen=True, slots=True)
 class Example:
-    """One labelled text. ``label`` uses the shared datasets' vocabulary for its task."""
+    """One labelled text. ``label`` uses the shared datasets' vocabulary for its task; ``fine``
+    holds the upstream dataset's own finer labels where the row has them (``meta.orig``, and
+    OLID-style ``subtask_b`` / ``level_b``: ``("OFF", "UNT")`` is untargeted profanity)."""
 
     id: str
     text: str
@@ -42,6 +44,7 @@ class Example:
     label: str
     source: str
     task: str
+    fine: tuple[str, ...] = ()
 
 
 def data_root(path: str | Path | None = None) -> Path:
@@ -60,6 +63,10 @@ def dataset_names(root: Path, task: str, split: str) -> list[str]:
     return sorted(p.name.removesuffix(f".{split}.jsonl") for p in (root / task).glob(f"*.{split}.jsonl"))
 
 
+#: ``meta`` fields that carry an upstream dataset's finer labels (see ``Example.fine``).
+_FINE_KEYS = ("orig", "subtask_b", "level_b")
+
+
 def read_examples(root: Path, task: str, name: str, split: str) -> Iterator[Example]:
     """Examples of one dataset split."""
     path = root / task / f"{name}.{split}.jsonl"
@@ -67,7 +74,9 @@ def read_examples(root: Path, task: str, name: str, split: str) -> Iterator[Exam
         for line_no, line in enumerate(fh, 1):
             try:
                 row = json.loads(line)
-                yield Example(row["id"], row["text"], row["lang"], row["label"], row["source"], task)
+                meta = row.get("meta") or {}
+                fine = tuple(str(meta[k]) for k in _FINE_KEYS if meta.get(k) is not None)
+                yield Example(row["id"], row["text"], row["lang"], row["label"], row["source"], task, fine)
             except (json.JSONDecodeError, KeyError) as exc:
                 raise InputFormatError(f"bad dataset row: {exc}", path=str(path), line=line_no) from exc
 

@@ -3,8 +3,8 @@
 Used by ``training/build_default.py`` (the shipped model). Steps, all deterministic:
 
 1. read every train split of ``$TRIAGE_DATA`` (sentiment, spam, complaint, question, abuse), keeping
-   or down-weighting each public set by what its labels mean on a brand page (``public_weights``,
-   docs/model.md), and the train / dev parts of the team's brand-page corpus (``datasets/domain``),
+   down-weighting or relabelling each public set by what its labels mean on a brand page
+   (``public_weights``, ``public_relabel``; docs/model.md), and the train / dev parts of the team's brand-page corpus (``datasets/domain``),
    whose rows carry a set share of every head's training signal (``domain_share``);
 2. fit the shared featurizer, then the fast-tier heads (scikit-learn logistic regression, two
    heads at a time: the solver releases the GIL), while a background thread embeds the texts
@@ -104,6 +104,14 @@ class TrainConfig:
     #: ViSpamReviews' spam is fake or off-topic *reviews*, not page spam; SMS spam is not comments.
     public_weights: dict[str, float] = field(
         default_factory=lambda: {"vispamreviews:spam": 0.0, "sms-spam-collection-uci": 0.5}
+    )
+    #: Public rows read with another label, by ``dataset:fine label`` (``Example.fine``; audit in
+    #: docs/model.md): four offensive-language sets label untargeted profanity abusive, which
+    #: docs/labelling.md does not ("profanity that insults nobody is not abuse"): RO-Offense's and
+    #: FB-RO-Offense's PROFANITY, OLID's subtask B UNT and Pars-OFF's level B UNT.
+    public_relabel: dict[str, str] = field(
+        default_factory=lambda: {"ro-offense:PROFANITY": "not_abusive", "ro-fb-offense:PROFANITY": "not_abusive",
+                                 "olid:UNT": "not_abusive", "pars-off:UNT": "not_abusive"}
     )
     urgency_c: float = 4.0
     #: Candidate scales of P(neutral) (the shown label), tuned on dev.
@@ -336,7 +344,7 @@ def _tag_train(
     elif tag in TAG_TASKS:
         task, positive = TAG_TASKS[tag]
         for name in dataset_names(root, task, "train"):
-            for e in read_examples(root, task, name, "train"):
+            for e in map(functools.partial(relabelled, cfg), read_examples(root, task, name, "train")):
                 w = public_weight(cfg, e)
                 if w <= 0:
                     continue
@@ -428,6 +436,15 @@ def pick_blend_weight(scores: dict[float, float], min_gain: float,
             decided = {wt: float(v) for wt, v in found.items() if v is not None}
             return max(tied, key=lambda wt: (decided[wt], -abs(wt - 0.5))), decided
     return pick_near(scores, min_gain, 0.5), {}
+
+
+def relabelled(cfg: TrainConfig, e: Example) -> Example:
+    """A public row with the label the build reads (``cfg.public_relabel``), else the row itself."""
+    for fine in e.fine:
+        label = cfg.public_relabel.get(f"{e.source}:{fine}")
+        if label is not None and label != e.label:
+            return replace(e, label=label)
+    return e
 
 
 def public_weight(cfg: TrainConfig, e: Example) -> float:
@@ -729,7 +746,7 @@ def fit_model(
     seed_train = _training_rows(data.seed_train, cfg)
     user_tag_train = _training_rows(data.user_tag_train, cfg)
     seed_dev = data.seed_dev
-    dev = {task: dict(sets) for task, sets in data.dev.items()}
+    dev = {task: {n: [relabelled(cfg, e) for e in rows] for n, rows in sets.items()} for task, sets in data.dev.items()}
     # sentiment rows: public (weights by the audit), the team's corpus (domain_share), a user's (user_share)
     public_sent = _training_rows([e for e in data.sent_train if e.source != "user"], cfg)
     user_sent = _training_rows([e for e in data.sent_train if e.source == "user"], cfg)
