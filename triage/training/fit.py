@@ -718,7 +718,7 @@ def build_model(
     log: Callable[[str], None] = print,
     embed: bool = True,
     model_name: str = "triage-default",
-    model_version: str = "0.15.0",
+    model_version: str = "0.16.0",
 ) -> dict[str, Any]:
     """Train every head, tune thresholds on dev, write the model to ``out_dir``; returns metrics."""
     started = time.time()
@@ -733,7 +733,7 @@ def fit_model(
     log: Callable[[str], None] = print,
     embed: bool = True,
     model_name: str = "triage-default",
-    model_version: str = "0.15.0",
+    model_version: str = "0.16.0",
     *,
     started: float | None = None,
 ) -> dict[str, Any]:
