@@ -289,6 +289,21 @@ def evaluate(model, rows: list[Row], states: list[np.ndarray], idx: np.ndarray, 
     return out
 
 
+def _pos_weights(specs: list[str], parser: argparse.ArgumentParser) -> list[float]:
+    """``--pos-weight TAG=W`` options as one weight per tag (in ``TAGS`` order, 1 when not given)."""
+    weights = [1.0] * len(TAGS)
+    for spec in specs:
+        tag, _, value = spec.partition("=")
+        try:
+            w = float(value)
+        except ValueError:
+            parser.error(f"--pos-weight {spec!r}: expected TAG=W with a number W")
+        if tag not in TAGS or not w > 0:
+            parser.error(f"--pos-weight {spec!r}: TAG must be one of {', '.join(TAGS)} and W > 0")
+        weights[TAGS.index(tag)] = w
+    return weights
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", help="labelled datasets folder (default: $TRIAGE_DATA or ../shared/datasets)")
@@ -300,6 +315,9 @@ def main() -> int:
     parser.add_argument("--batch-tokens", type=int, default=1024, help="padded tokens per batch (about 32 comments)")
     parser.add_argument("--domain-weight", type=float, default=6.0,
                         help="loss weight of a corpus row (6: the shipped file; 3 was measured too, docs/model.md)")
+    parser.add_argument("--pos-weight", action="append", default=[], metavar="TAG=W",
+                        help="weigh a tag's positive rows W times in its loss (repeatable; e.g. abuse=4: "
+                             "abuse is rare, and an unweighted loss let it count for little, docs/model.md)")
     parser.add_argument("--limit", type=int, help="train on at most this many rows (a quick trial)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
@@ -307,6 +325,8 @@ def main() -> int:
                         default=Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "finetune_encoder.json",
                         help="write the settings, the per-epoch dev figures, time and memory here (JSON)")
     args = parser.parse_args()
+
+    pos_weight = _pos_weights(args.pos_weight, parser)
 
     import torch
 
@@ -343,6 +363,7 @@ def main() -> int:
     tag_y = torch.tensor([r.tags for r in rows], dtype=torch.float32)
     prio_y = torch.tensor([r.prio for r in rows])
     weight = torch.tensor([args.domain_weight if r.domain else 1.0 for r in rows])
+    tag_pos_weight = torch.tensor(pos_weight, dtype=torch.float32)
     report = {"args": {k: str(v) for k, v in vars(args).items()}, "epochs": []}
     before = evaluate(model, rows, states, dev, lengths)
     print("before (head untrained, layers as shipped):", json.dumps({k: round(v, 3) for k, v in before.items()}), file=sys.stderr)
@@ -371,7 +392,8 @@ def main() -> int:
             tm = (ty >= 0).float()
             if tm.any():
                 bce = torch.nn.functional.binary_cross_entropy_with_logits(t_logit, ty.clamp(min=0), reduction="none")
-                loss = loss + (bce * tm * w[:, None]).sum() / (tm * w[:, None]).sum()
+                tw = tm * w[:, None] * torch.where(ty > 0, tag_pos_weight, 1.0)  # a tag's positives weigh more
+                loss = loss + (bce * tw).sum() / tw.sum()
             yp = prio_y[bt]
             hp = yp >= 0
             if hp.any():

@@ -8,6 +8,10 @@ trained on, and the corpus's test part is never read.
 
 from __future__ import annotations
 
+import argparse
+
+import pytest
+
 from tests.scripts import load_script
 from tests.training.helpers import write_shared_sets
 from triage.training.data import seed_examples
@@ -49,3 +53,14 @@ def test_fine_tuning_rows_keep_each_label_where_it_means_ours(tmp_path) -> None:
     # the corpus's test part is never read
     test_part = {e.text for e in domain_examples(parts=("test",))}
     assert test_part and not test_part & set(rows)
+
+
+def test_pos_weight_option_weighs_one_tags_positives_and_rejects_bad_input() -> None:
+    ft = _module()
+    parser = argparse.ArgumentParser()
+    weights = ft._pos_weights(["abuse=4"], parser)
+    assert weights[ft.TAGS.index("abuse")] == 4.0
+    assert [w for t, w in zip(ft.TAGS, weights, strict=True) if t != "abuse"] == [1.0] * (len(ft.TAGS) - 1)
+    for bad in ("abuse", "abuse=x", "insult=2", "abuse=0"):
+        with pytest.raises(SystemExit):
+            ft._pos_weights([bad], parser)
