@@ -2,10 +2,11 @@
 
 Used by ``training/build_default.py`` (the shipped model). Steps, all deterministic:
 
-1. read every train split of ``$TRIAGE_DATA`` (sentiment, spam, complaint, question, abuse), keeping
+1. read every train split of ``$TRIAGE_DATA`` (sentiment, spam, complaint, question, abuse), keeping,
    down-weighting or relabelling each public set by what its labels mean on a brand page
-   (``public_weights``, ``public_relabel``; docs/model.md), and the train / dev parts of the team's brand-page corpus (``datasets/domain``),
-   whose rows carry a set share of every head's training signal (``domain_share``);
+   (``public_weights``, ``public_relabel``; docs/model.md), and the train / dev parts of the
+   team's brand-page corpus (``datasets/domain``), whose rows carry a set share of every head's
+   training signal (``domain_share``);
 2. fit the shared featurizer, then the fast-tier heads (scikit-learn logistic regression, two
    heads at a time: the solver releases the GIL), while a background thread embeds the texts
    the accurate tier needs and the cache lacks;
