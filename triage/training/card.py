@@ -102,6 +102,10 @@ def model_card(name: str, metrics: Mapping[str, Any], seeds: Mapping[str, int]) 
         "",
         "## Dev metrics (headline; every dataset x language x label is in metrics.json)",
         "",
+        "Public sets are scored against the labels the build reads: in RO-Offense, FB-RO-Offense, OLID and",
+        "Pars-OFF the untargeted profanity counts as not abusive (`benchmarks/bench_paired.py` scores them",
+        "against their published labels).",
+        "",
         "| dev set | metric | " + " | ".join(metrics["tiers"]) + " |",
         "|---|---|" + "---|" * len(metrics["tiers"]),
     ]
