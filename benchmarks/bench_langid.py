@@ -6,7 +6,11 @@ All detectors see the same texts (passed through ``triage.pipeline.text.normaliz
   detector's defaults were tuned on it), split into 1-2 words, 3-8 words and gold ``und``;
 * ``dev``: the dev splits of every task of the shared datasets, comments of 3 words or more,
   a deterministic sample (by hash of the row id) of ``--per-lang`` rows per language;
-* ``dev-nodiac``: the Vietnamese and Romanian rows of that sample with the diacritics stripped.
+* ``dev-nodiac``: the Vietnamese and Romanian rows of that sample with the diacritics stripped;
+* ``corpus dev``: every row of the dev part of the team's brand-page corpus (``datasets/domain``),
+  and apart its Arabic and Persian rows written in Latin letters (notes ``arabizi`` and
+  ``finglish``), which the second opinion learns from the corpus's train part and from romanized
+  public rows (``training/build_langid.py``).
 
 Accuracy counts ``und`` as right only where the gold is ``und``. "noise" is the share of rows on
 which every detector agrees on one language other than the gold label (a hint of label noise).
@@ -47,6 +51,7 @@ from triage.pipeline.langid import (  # noqa: E402
     strip_diacritics,
 )
 from triage.pipeline.text import normalize  # noqa: E402
+from triage.training.domain import read_rows, split_of  # noqa: E402
 from triage.types import UNDETERMINED  # noqa: E402
 
 TASKS = ("sentiment", "spam", "complaint", "question")
@@ -111,6 +116,16 @@ def load_dev(root: Path, per_lang: int) -> dict[str, list[Row]]:
         "dev 3+ words": dev,
         "dev 3+ words, no hi": [r for r in dev if r.lang != "hi"],
         "dev vi+ro no diacritics": nodiac,
+    }
+
+
+def load_corpus_dev() -> dict[str, list[Row]]:
+    """The corpus's dev part, all of it and its romanized Arabic and Persian rows apart."""
+    rows = [r for _, _, r in read_rows() if split_of(r["text"]) == "dev"]
+    return {
+        "corpus dev (brand-page comments)": [Row(normalize(r["text"]), r["lang"]) for r in rows],
+        "corpus dev, Arabizi and Finglish": [Row(normalize(r["text"]), r["lang"]) for r in rows
+                                             if {"arabizi", "finglish"} & set(r["notes"])],
     }
 
 
@@ -229,7 +244,8 @@ def markdown(result: dict, names: list[str]) -> str:
             + " | ".join(f"{rates[n]:,.0f}" for n in names)
             + " | |"
         )
-    for bucket in ("short 1-2 words", "short 3-8 words", "dev 3+ words", "dev vi+ro no diacritics"):
+    for bucket in ("short 1-2 words", "short 3-8 words", "dev 3+ words", "dev vi+ro no diacritics",
+                   "corpus dev (brand-page comments)", "corpus dev, Arabizi and Finglish"):
         data = b.get(bucket)
         if not data:
             continue
@@ -300,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
 
     buckets = load_short(args.short)
     buckets.update(load_dev(args.data, args.per_lang))
+    buckets.update(load_corpus_dev())
 
     detectors: dict[str, tuple[Detect, int]] = {
         "triage": (make_ours(args.model_dir), args.repeat),

@@ -1,6 +1,6 @@
 """Build the second-opinion language-ID model, ``models/triage-default/langid/second_opinion.ftz``.
 
-A small fastText char-n-gram classifier over the 13 languages of the shared datasets, trained
+A small fastText char-n-gram classifier over the 14 languages of the shared datasets, trained
 on their train splits (``$TRIAGE_DATA``, default ``../shared/datasets``):
 
 * texts go through the detector's own view (:func:`triage.pipeline.langid.prepare`);
@@ -12,6 +12,11 @@ on their train splits (``$TRIAGE_DATA``, default ``../shared/datasets``):
 * ``--windows`` random 1-3 word windows of every row are added, so that short comments are seen
   too (6 windows instead of 1 raised the detector's accuracy on 1-2 word comments from about
   0.90 to 0.93 over three seeds, before the combination was tuned);
+* Arabic and Persian written in Latin letters (Arabizi, Finglish) are labelled ``ar`` and ``fa``
+  too: the corpus's own such train rows (``datasets/domain``, train part only; each seen
+  ``--romanized-repeat`` times, with windows) and ``--romanized`` public Arabic-script train rows
+  per language spelled in Latin letters by :func:`triage.training.romanize.romanize` (public
+  sets hold almost no romanized text);
 * trained with one thread and a fixed seed (deterministic), then quantized (``--cutoff``).
 
     python training/build_langid.py            # rebuild the shipped file (about 1 min, 1 core)
@@ -35,9 +40,17 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from triage.pipeline.langid import LID_MODEL_FILE, SECOND_OPINION_FILE, prepare, strip_diacritics
+from triage.pipeline.langid import (
+    LID_MODEL_FILE,
+    SECOND_OPINION_FILE,
+    dominant_script,
+    prepare,
+    strip_diacritics,
+)
 from triage.pipeline.text import normalize
 from triage.training.data import TASKS, data_root, dataset_names, read_examples
+from triage.training.domain import read_rows, split_of
+from triage.training.romanize import ROMANIZED_LANGS, romanize
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO_ROOT / "models" / "triage-default" / "langid" / SECOND_OPINION_FILE
@@ -115,6 +128,52 @@ def build_training_lines(
     return lines, stats
 
 
+def romanized_lines(
+    public: dict[str, list[tuple[str, str]]],
+    corpus: dict[str, list[str]],
+    *,
+    per_lang: int,
+    repeat: int,
+    seed: int,
+    n_windows: int,
+) -> tuple[list[str], dict[str, dict[str, int]]]:
+    """Training lines for Arabic and Persian in Latin letters: ``corpus`` (lang -> the corpus's
+    romanized train texts, prepared) ``repeat`` times each, and ``per_lang`` public Arabic-script
+    rows of ``public`` (as :func:`load_split` gives them) romanized; each with ``n_windows``
+    random 1-3 word windows, like the other lines."""
+    rng = random.Random(seed + 7)
+    lines: list[str] = []
+    stats: dict[str, dict[str, int]] = {}
+    for lang in ROMANIZED_LANGS:
+        texts = sorted({text for _, text in public.get(lang, [])})
+        rng.shuffle(texts)
+        made = [prepare(normalize(romanize(t, lang, rng))) for t in texts[:per_lang]]
+        made = [t for t in made if t and dominant_script(t) == "Latin"]
+        own = corpus.get(lang, [])
+        base = made + own * repeat
+        items = list(base)
+        for text in base:
+            words = text.split()
+            for _ in range(n_windows if len(words) >= 2 else 0):
+                n = rng.randint(1, min(3, len(words) - 1))
+                start = rng.randrange(len(words) - n + 1)
+                items.append(" ".join(words[start : start + n]))
+        lines += [f"__label__{lang} {text}" for text in items]
+        stats[lang] = {"romanized": len(made), "corpus": len(own), "lines": len(items)}
+    return lines, stats
+
+
+def corpus_romanized(directory: Path | None = None) -> dict[str, list[str]]:
+    """The corpus's train rows in Arabic or Persian whose prepared text is in Latin letters."""
+    out: dict[str, list[str]] = collections.defaultdict(list)
+    for _, _, row in read_rows(directory):
+        if row["lang"] in ROMANIZED_LANGS and split_of(row["text"]) == "train":
+            text = prepare(normalize(row["text"]))
+            if text and dominant_script(text) == "Latin":
+                out[row["lang"]].append(text)
+    return dict(out)
+
+
 def train_and_save(train_file: str, out: str, params: dict[str, object], cutoff: int) -> None:
     """Train, quantize (``cutoff`` rows, qnorm) and save the model; run in a fresh process."""
     import fasttext  # noqa: PLC0415
@@ -188,6 +247,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--windows", type=int, default=6, help="random 1-3 word windows added per row (default 6)"
     )
+    parser.add_argument(
+        "--romanized", type=int, default=4000,
+        help="public Arabic-script train rows per language (ar, fa) spelled in Latin letters "
+        "(default 4000; 0: none)",
+    )
+    parser.add_argument(
+        "--romanized-repeat", type=int, default=4,
+        help="times each of the corpus's own Arabizi and Finglish train rows is seen (default 4; 0: none)",
+    )
     parser.add_argument("--dim", type=int, default=16)
     parser.add_argument("--minn", type=int, default=2)
     parser.add_argument("--maxn", type=int, default=4)
@@ -219,6 +287,18 @@ def main(argv: list[str] | None = None) -> int:
         n_windows=args.windows,
     )
     del lid
+    extra, extra_stats = romanized_lines(
+        train_rows, corpus_romanized() if args.romanized_repeat else {},
+        per_lang=args.romanized, repeat=args.romanized_repeat, seed=args.seed, n_windows=args.windows,
+    )
+    if extra:  # without romanized lines the file is the one the build made before them
+        lines += extra
+        random.Random(args.seed).shuffle(lines)
+    for lang, st in extra_stats.items():
+        print(  # noqa: T201
+            f"{lang} in Latin letters: {st['romanized']} romanized public rows, "
+            f"{st['corpus']} corpus train rows x {args.romanized_repeat}, {st['lines']} lines"
+        )
     for lang, st in stats.items():
         print(  # noqa: T201
             f"{lang}: {st['rows']} train rows, {st['kept']} kept, "

@@ -16,6 +16,7 @@ from triage.pipeline.core import (
     MAX_TEXT_CHARS,
     Pipeline,
     _abuse_cues,
+    _head_languages,
     fast_tag_probs,
     urgency_cue_columns,
     urgency_features,
@@ -46,7 +47,7 @@ def _reference(pipe: Pipeline, texts: list[str]) -> list[dict]:
     clean = [normalize(t[:MAX_TEXT_CHARS]) for t in texts]
     languages = pipe.detector.detect(clean)
     X = pipe.featurizer.transform(clean)
-    sent = specialize(head_sentiment(pipe.heads, "fast", X), pipe.heads, X, [g.lang for g in languages],
+    sent = specialize(head_sentiment(pipe.heads, "fast", X), pipe.heads, X, _head_languages(languages, clean),
                       pipe.specialists)
     tags = {tag: fast_tag_probs(pipe.heads, tag, X, clean) for tag in Tag}
     urg = urgency_probs(pipe.heads["fast.urgency"], urgency_features(X, clean))

@@ -32,7 +32,7 @@ from triage.pipeline.embed import Embedder, check_layers
 from triage.pipeline.fastheads import FastHeads
 from triage.pipeline.features import Featurizer, as_written
 from triage.pipeline.heads import LinearHead, heads_from_arrays, read_head_arrays
-from triage.pipeline.langid import LanguageDetector
+from triage.pipeline.langid import LanguageDetector, dominant_script
 from triage.pipeline.loadcache import LoadCache
 from triage.pipeline.ranking import QUEUES, RoutingPolicy, prioritize_arrays, reasons_of
 from triage.pipeline.scored import ScoredBatch
@@ -41,7 +41,7 @@ from triage.pipeline.tagging import calibrate
 from triage.pipeline.text import _native as text_native
 from triage.pipeline.text import fold, normalize
 from triage.pipeline.urgency_cues import UrgencyCues, load_cues
-from triage.types import Comment, Queue, Tag, Tier, TriageResult
+from triage.types import UNDETERMINED, Comment, LanguageGuess, Queue, Tag, Tier, TriageResult
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -116,7 +116,7 @@ class Pipeline:
         clean = [normalize(c.text[:MAX_TEXT_CHARS]) for c in comments]
         languages = self.detector.detect(clean)
         X = self.featurizer.transform_rows(clean)  # the CSR arrays: what the heads and _drivers read
-        sent, tags, urg = self._probabilities(X, clean, tier, [g.lang for g in languages])
+        sent, tags, urg = self._probabilities(X, clean, tier, _head_languages(languages, clean))
         sent = calibrate_neutral(sent, self.neutral_scale)
         tag_table = np.column_stack([tags[tag] for tag in Tag])
         priority, queue = prioritize_arrays(sent[:, 0], {t.value: tags[t] for t in Tag}, urg, self.routing,
@@ -218,6 +218,21 @@ class _StackedHeads(dict):  # type: ignore[type-arg]
     """A model's heads whose fast ones are views into ``stack`` (:meth:`Pipeline.share_fast_heads`)."""
 
     stack: FastHeads
+
+
+def _head_languages(languages: Sequence[LanguageGuess], clean: Sequence[str]) -> list[str]:
+    """The language each comment's polarity specialist is chosen by: the detected one, except that
+    Arabic or Persian written in Latin letters (Arabizi, Finglish) gets none (``und``): the ar
+    and fa specialists learnt Arabic-script reviews and know nothing of the Latin spellings."""
+    langs = [g.lang for g in languages]
+    for i, lang in enumerate(langs):
+        if lang in _ARABIC_SCRIPT_SPECIALISTS and dominant_script(clean[i]) == "Latin":
+            langs[i] = UNDETERMINED
+    return langs
+
+
+#: languages whose polarity specialists read Arabic script only (:func:`_head_languages`)
+_ARABIC_SCRIPT_SPECIALISTS = frozenset({"ar", "fa"})
 
 
 def _threshold_names(config: TierConfig) -> dict[str, float]:

@@ -5,16 +5,19 @@ Two fastText models vote, restricted to the configured languages:
 * **lid.176** (Facebook, 176 languages, CC BY-SA 3.0) is the primary: good on anything of three
   words or more that is spelled the way Wikipedia spells it.
 * **a second opinion** (``second_opinion.ftz``, built by ``training/build_langid.py``) is a small
-  char-n-gram fastText classifier trained on the project's labelled comments, plus copies of the
-  Vietnamese and Romanian ones with the diacritics stripped. It knows what users really type:
-  Vietnamese and Romanian without diacritics, romanized Hindi, Indonesian slang, Persian typed on
-  an Arabic keyboard, short shop comments.
+  char-n-gram fastText classifier trained on the labelled comments of the shared datasets, plus
+  copies of the Vietnamese and Romanian ones with the diacritics stripped, plus Arabic and
+  Persian in Latin letters (romanized public rows and the corpus's own Arabizi and Finglish). It
+  knows what users really type: Vietnamese and Romanian without diacritics, romanized Hindi,
+  Arabizi and Finglish, Indonesian slang, Persian typed on an Arabic keyboard, short shop comments.
 
 The votes are combined log-linearly over the configured languages, ``log(p_lid + lid_floor) +
 second_opinion_weight * log(p_second + second_opinion_floor)``, and renormalized; the script of
 the text limits the candidates (Cyrillic -> ru, Devanagari -> hi, Arabic script -> ar/fa, Latin ->
-the Latin-script languages and romanized Hindi). A language the second opinion was not trained
-on (Turkish) gets the constant ``unknown_language_prior`` from it instead of a probability.
+the Latin-script languages, romanized Hindi, Arabizi and Finglish: lid.176 knows no romanized
+Arabic or Persian, so there the second opinion decides). A configured language the second
+opinion was not trained on gets the constant ``unknown_language_prior`` from it instead of a
+probability.
 
 ``und`` (:data:`triage.types.UNDETERMINED`) is returned when there is nothing to tell a language
 by: no letters (emoji, ``??``, a bare URL, a number, an @mention, empty), only letters of a script
@@ -182,8 +185,8 @@ LANGUAGE_SCRIPTS: Mapping[str, frozenset[str]] = {
         lang: frozenset({"Latin"})
         for lang in ("en", "vi", "ro", "es", "fr", "de", "it", "pt", "id", "tr")
     },
-    "ar": frozenset({"Arabic"}),
-    "fa": frozenset({"Arabic"}),
+    "ar": frozenset({"Arabic", "Latin"}),  # Latin: Arabizi
+    "fa": frozenset({"Arabic", "Latin"}),  # Latin: Finglish
     "ru": frozenset({"Cyrillic"}),
     "hi": frozenset({"Devanagari", "Latin"}),
 }
