@@ -42,7 +42,7 @@ def test_build_model_writes_a_working_self_describing_model(tmp_path: Path) -> N
     pipe = load_pipeline(out)
     assert Tier.ACCURATE not in pipe.tiers  # trained without embeddings: says so, never fakes it
     [result] = pipe.score_batch([Comment("great, I love it")])
-    assert result.model == "triage-default-0.17.0/fast"  # the version the next build carries (fit.py)
+    assert result.model == "triage-default-0.18.0/fast"  # the version the next build carries (fit.py)
 
 
 def test_training_embeds_what_the_cache_lacks_and_reuses_it(tmp_path: Path) -> None:

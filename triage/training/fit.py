@@ -719,7 +719,7 @@ def build_model(
     log: Callable[[str], None] = print,
     embed: bool = True,
     model_name: str = "triage-default",
-    model_version: str = "0.17.0",
+    model_version: str = "0.18.0",
 ) -> dict[str, Any]:
     """Train every head, tune thresholds on dev, write the model to ``out_dir``; returns metrics."""
     started = time.time()
@@ -734,7 +734,7 @@ def fit_model(
     log: Callable[[str], None] = print,
     embed: bool = True,
     model_name: str = "triage-default",
-    model_version: str = "0.17.0",
+    model_version: str = "0.18.0",
     *,
     started: float | None = None,
 ) -> dict[str, Any]:
