@@ -21,7 +21,10 @@ In-domain (``datasets/domain``, the split chosen by ``--split``), per language a
 * **sentiment macro-F1** of the shown label, **tag F1** per tag, **queue accuracy** against the
   queue the labels call for (``docs/labelling.md``), what each queue holds (the share of it
   whose labels call for it: what a moderator finds on opening it) and where each queue's comments
-  land (the share of the comments the labels put in it that reach it).
+  land (the share of the comments the labels put in it that reach it);
+* **by phenomenon**: per note of the rows (``no-diacritics``, ``arabizi``, ``sarcasm``,
+  ``no-qmark``, ...; at least 20 rows), how often the shown language, sentiment and queue are
+  right.
 
 Public dev sets: the shown sentiment label on every sentiment set (two-class review sets count a
 ``neutral`` answer as wrong, and the share shown neutral is reported), with the polarity figure
@@ -120,6 +123,33 @@ def judgement(rows: list[Any], results: list[Any]) -> dict[str, Any]:
     return out
 
 
+#: a phenomenon needs this many rows in the split to be reported on its own
+MIN_NOTE_ROWS = 20
+
+
+def by_note(rows: list[Any], results: list[Any]) -> dict[str, dict[str, Any]]:
+    """Per phenomenon (the rows' ``notes``, docs/labelling.md: no diacritics, Arabizi, sarcasm,
+    questions without a question mark, ...): how often the shown language, sentiment and queue
+    are right on the rows that carry it (phenomena with at least :data:`MIN_NOTE_ROWS` rows)."""
+    idx: dict[str, list[int]] = defaultdict(list)
+    for i, e in enumerate(rows):
+        for note in e.notes:
+            idx[note].append(i)
+    out = {}
+    for note, ii in sorted(idx.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        if len(ii) < MIN_NOTE_ROWS:
+            continue
+        out[note] = {
+            "n": len(ii),
+            "lang_accuracy": float(np.mean([results[i].language.lang == rows[i].lang for i in ii])),
+            "sentiment_macro_f1": classification_metrics(
+                [rows[i].sentiment for i in ii], [results[i].sentiment.label.value for i in ii], LABELS)["macro_f1"],
+            "queue_accuracy": float(np.mean([results[i].priority.queue.value == true_queue(rows[i].tags, rows[i].priority)
+                                             for i in ii])),
+        }
+    return out
+
+
 def cost_sensitivity(rows: list[Any], results: list[Any], policy: RoutingPolicy) -> list[dict[str, Any]]:
     """The same scores routed by the model's own policy with the cost of a false `urgent`
     multiplied: how the urgent queue trades happy customers in it against urgent comments outside
@@ -151,6 +181,7 @@ def in_domain(pipe: Any, tier: Tier, split: str, exclude: frozenset[str] = froze
         by_lang[e.lang].append(i)
     out = {"all": judgement(rows, results)}
     out["all"]["cost_sensitivity"] = cost_sensitivity(rows, results, pipe.routing)
+    out["all"]["by_note"] = by_note(rows, results)
     for lang, idx in sorted(by_lang.items()):
         out[lang] = judgement([rows[i] for i in idx], [results[i] for i in idx])
     return out
@@ -246,6 +277,12 @@ def markdown(res: dict[str, Any]) -> str:
         lines += ["", f"Abuse near-misses: fair complaints tagged abuse {_pct(a['fair_complaints_tagged_abuse'])} "
                   f"(of the harsh ones marked near-miss: {_pct(a['near_miss_complaints_tagged_abuse'])}); praise "
                   f"with a swear word (near-miss) tagged abuse {_pct(a['near_miss_praise_tagged_abuse'])}."]
+        notes = a.get("by_note")
+        if notes:
+            lines += ["", f"By phenomenon (the rows' notes, docs/labelling.md; at least {MIN_NOTE_ROWS} rows):", "",
+                      "| note | n | language right | sentiment macro-F1 | queue acc. |", "|---|---|---|---|---|"]
+            lines += [f"| {note} | {m['n']} | {_pct(m['lang_accuracy'])} | {_f(m['sentiment_macro_f1'])} "
+                      f"| {_f(m['queue_accuracy'])} |" for note, m in notes.items()]
         ex = dom["all"]["examples_real_in_spam"]
         if ex:
             lines += ["", "Real comments sent to spam (first 5): " + "; ".join(f"`{t}`" for t in ex)]
