@@ -69,6 +69,19 @@ def load_split(root: Path, split: str) -> dict[str, list[tuple[str, str]]]:
     return rows
 
 
+def word_windows(texts: list[str], n_windows: int, rng: random.Random) -> list[str]:
+    """``n_windows`` random 1-3 word windows of each text of two words or more, so that short
+    comments are seen too (the random draws in text order: the same seed, the same lines)."""
+    out: list[str] = []
+    for text in texts:
+        words = text.split()
+        for _ in range(n_windows if len(words) >= 2 else 0):
+            n = rng.randint(1, min(3, len(words) - 1))
+            start = rng.randrange(len(words) - n + 1)
+            out.append(" ".join(words[start : start + n]))
+    return out
+
+
 def build_training_lines(
     rows: dict[str, list[tuple[str, str]]],
     lid: object,
@@ -109,14 +122,9 @@ def build_training_lines(
         while base and len(items) < min_rows:
             items += base
         items = items[: max(min_rows, len(base))]
-        windows = 0
-        for text in base:
-            words = text.split()
-            for _ in range(n_windows if len(words) >= 2 else 0):
-                n = rng.randint(1, min(3, len(words) - 1))
-                start = rng.randrange(len(words) - n + 1)
-                items.append(" ".join(words[start : start + n]))
-                windows += 1
+        made = word_windows(base, n_windows, rng)
+        items += made
+        windows = len(made)
         lines += [f"__label__{lang} {text}" for text in items]
         stats[lang] = {
             "rows": len(rows[lang]),
@@ -151,13 +159,7 @@ def romanized_lines(
         made = [t for t in made if t and dominant_script(t) == "Latin"]
         own = corpus.get(lang, [])
         base = made + own * repeat
-        items = list(base)
-        for text in base:
-            words = text.split()
-            for _ in range(n_windows if len(words) >= 2 else 0):
-                n = rng.randint(1, min(3, len(words) - 1))
-                start = rng.randrange(len(words) - n + 1)
-                items.append(" ".join(words[start : start + n]))
+        items = base + word_windows(base, n_windows, rng)
         lines += [f"__label__{lang} {text}" for text in items]
         stats[lang] = {"romanized": len(made), "corpus": len(own), "lines": len(items)}
     return lines, stats
