@@ -31,8 +31,15 @@ def main() -> int:
     parser.add_argument("--tuned", default=TrainConfig().encoder_tuned or "none",
                         help="the encoder's fine-tuned layers the accurate tier reads (training/finetune_encoder.py; "
                              "'none': the encoder as shipped in the wheel; default: %(default)s)")
+    parser.add_argument("--abuse-max-fair-complaints", type=float, default=TrainConfig().abuse_max_fair_complaints,
+                        metavar="SHARE",
+                        help="the abuse threshold tags at most this share of the in-domain dev part's fair "
+                             "complaints (issue #15's limit is 0.02; default: %(default)s)")
     args = parser.parse_args()
-    cfg = TrainConfig(cache_dir=args.cache, encoder_tuned=None if args.tuned == "none" else args.tuned)
+    if args.abuse_max_fair_complaints is not None and not 0 <= args.abuse_max_fair_complaints <= 1:
+        parser.error(f"--abuse-max-fair-complaints must be a share between 0 and 1, got {args.abuse_max_fair_complaints}")
+    cfg = TrainConfig(cache_dir=args.cache, encoder_tuned=None if args.tuned == "none" else args.tuned,
+                      abuse_max_fair_complaints=args.abuse_max_fair_complaints)
     metrics = build_model(data_root(args.data), args.out, cfg, embed=not args.fast_only)
     print_summary(metrics)
     return 0
