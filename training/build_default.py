@@ -35,11 +35,17 @@ def main() -> int:
                         metavar="SHARE",
                         help="the abuse threshold tags at most this share of the in-domain dev part's fair "
                              "complaints (issue #15's limit is 0.02; default: %(default)s)")
+    parser.add_argument("--romanized-public", type=float, default=TrainConfig().romanized_public, metavar="SHARE",
+                        help="add this share of the public Arabic and Persian train rows again in Latin "
+                             "letters (Arabizi, Finglish; default: %(default)s)")
     args = parser.parse_args()
+    if not 0 <= args.romanized_public <= 1:
+        parser.error(f"--romanized-public must be a share between 0 and 1, got {args.romanized_public}")
     if args.abuse_max_fair_complaints is not None and not 0 <= args.abuse_max_fair_complaints <= 1:
         parser.error(f"--abuse-max-fair-complaints must be a share between 0 and 1, got {args.abuse_max_fair_complaints}")
     cfg = TrainConfig(cache_dir=args.cache, encoder_tuned=None if args.tuned == "none" else args.tuned,
-                      abuse_max_fair_complaints=args.abuse_max_fair_complaints)
+                      abuse_max_fair_complaints=args.abuse_max_fair_complaints,
+                      romanized_public=args.romanized_public)
     metrics = build_model(data_root(args.data), args.out, cfg, embed=not args.fast_only)
     print_summary(metrics)
     return 0

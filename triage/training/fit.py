@@ -21,7 +21,9 @@ Used by ``training/build_default.py`` (the shipped model). Steps, all determinis
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import random
 import resource
 import shutil
 import threading
@@ -39,16 +41,16 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 
 from triage.errors import ConfigError
+from triage.pipeline.core import abuse_features, fast_tag_probs, urgency_features, urgency_probs
 from triage.pipeline.embed import Embedder, EmbeddingCache
 from triage.pipeline.features import Featurizer
 from triage.pipeline.heads import LinearHead, MLPHead, save_heads
+from triage.pipeline.langid import dominant_script
 from triage.pipeline.ranking import RoutingPolicy
-from triage.pipeline.core import abuse_features, fast_tag_probs, urgency_features, urgency_probs
 from triage.pipeline.sentiment import calibrate_neutral, head_sentiment, specialize
 from triage.pipeline.tagging import calibrate
 from triage.pipeline.text import normalize
 from triage.training.card import write_model_card
-from triage.training.names import mask_names
 from triage.training.data import (
     DEFAULT_MODEL_DIR,
     TASKS,
@@ -65,7 +67,9 @@ from triage.training.evaluate import (
     by_language,
     classification_metrics,
 )
-from triage.types import Tag
+from triage.training.names import mask_names
+from triage.training.romanize import ROMANIZED_LANGS, romanize
+from triage.types import UNDETERMINED, Tag
 
 __all__ = ["Anchor", "TrainConfig", "TrainingData", "build_model", "embedding_texts", "fit_model", "read_training_data"]
 
@@ -173,6 +177,11 @@ class TrainConfig:
     #: Priya made "Priya" an abuse feature, and 1.6% of the public abuse rows carry a listed name
     #: (Rahul: 4 of 6 abusive). Dev rows and what users send are scored as written.
     mask_names: bool = True
+    #: This share of every public Arabic and Persian train set's Arabic-script rows is added again
+    #: spelled in Latin letters (:func:`romanized_copies`: Arabizi, Finglish), with the row's label
+    #: and weight, as the set ``<name>~latin``: public sets hold almost no romanized text, and the
+    #: corpus's Arabizi and Finglish comments are its weakest phenomenon (docs/model.md). 0: none.
+    romanized_public: float = 0.0
     #: L-BFGS iterations of the logistic regressions, a ceiling: ``tol`` says when they stop.
     max_iter: int = 3000
     #: L-BFGS tolerance of the logistic regressions. scikit-learn's default (1e-4) let the fast
@@ -349,11 +358,15 @@ def _tag_train(
                 w = public_weight(cfg, e)
                 if w <= 0:
                     continue
-                texts.append(mask_names(e.text) if cfg.mask_names else e.text)
-                ys.append(int(e.label == positive))
-                weights.append(w)
-                keys.append(name)
-                ids.append(e.id)
+                if cfg.mask_names:
+                    e = replace(e, text=mask_names(e.text))
+                copy = romanized_copy(e, cfg.romanized_public)
+                for r in (e,) if copy is None else (e, copy):
+                    texts.append(r.text)
+                    ys.append(int(r.label == positive))
+                    weights.append(w)
+                    keys.append(r.source)
+                    ids.append(r.id)
     else:  # praise: no public data; positive reviews are weak praise, others weak non-praise
         for name in (n for n in REVIEW_DATASETS if n in dataset_names(root, "sentiment", "train")):
             rows = sample(list(read_examples(root, "sentiment", name, "train")), cfg.weak_praise_cap)
@@ -449,8 +462,43 @@ def relabelled(cfg: TrainConfig, e: Example) -> Example:
 
 
 def public_weight(cfg: TrainConfig, e: Example) -> float:
-    """Sample weight of a public row: ``dataset:label``, else ``dataset``, else 1."""
-    return cfg.public_weights.get(f"{e.source}:{e.label}", cfg.public_weights.get(e.source, 1.0))
+    """Sample weight of a public row: ``dataset:label``, else ``dataset``, else 1 (a romanized
+    copy weighs what its row weighs)."""
+    source = e.source.removesuffix(LATIN_COPY)
+    return cfg.public_weights.get(f"{source}:{e.label}", cfg.public_weights.get(source, 1.0))
+
+
+#: The suffix of a public set's romanized copy (``TrainConfig.romanized_public``).
+LATIN_COPY = "~latin"
+
+
+def romanized_copy(e: Example, share: float) -> Example | None:
+    """``e`` spelled in Latin letters (:func:`triage.training.romanize.romanize`) when it is an
+    Arabic-script ar or fa row among the ``share`` of rows a hash of its id picks, else None. The
+    copy keeps the label and fine labels; its set is ``<name>~latin`` (its own embedding cap) and
+    its language ``und``, so no polarity specialist learns from it (the pipeline gives romanized
+    comments none). Deterministic: the same row gives the same copy in every build.
+
+    >>> e = Example("astd-1", "الخدمة ممتازة جدا", "ar", "positive", "astd", "sentiment")
+    >>> c = romanized_copy(e, 1.0)
+    >>> c.text.isascii(), c.label, c.source, c.lang
+    (True, 'positive', 'astd~latin', 'und')
+    >>> romanized_copy(e, 0.0) is None, romanized_copy(replace(e, lang="en"), 1.0) is None
+    (True, True)
+    """
+    if share <= 0 or e.lang not in ROMANIZED_LANGS or dominant_script(e.text) != "Arabic":
+        return None
+    if int(hashlib.sha1(e.id.encode("utf-8")).hexdigest()[:8], 16) >= share * 0x100000000:
+        return None
+    text = romanize(e.text, e.lang, random.Random(e.id))
+    if not any(ch.isalpha() for ch in text):
+        return None
+    return replace(e, id=e.id + LATIN_COPY, text=text, source=e.source + LATIN_COPY, lang=UNDETERMINED)
+
+
+def romanized_copies(rows: Sequence[Example], share: float) -> list[Example]:
+    """:func:`romanized_copy` of every row that has one, in order."""
+    return [c for e in rows if (c := romanized_copy(e, share)) is not None]
 
 
 def share_weight(share: float, others: float, n: int) -> float:
@@ -750,6 +798,7 @@ def fit_model(
     dev = {task: {n: [relabelled(cfg, e) for e in rows] for n, rows in sets.items()} for task, sets in data.dev.items()}
     # sentiment rows: public (weights by the audit), the team's corpus (domain_share), a user's (user_share)
     public_sent = _training_rows([e for e in data.sent_train if e.source != "user"], cfg)
+    public_sent += romanized_copies(public_sent, cfg.romanized_public)
     user_sent = _training_rows([e for e in data.sent_train if e.source == "user"], cfg)
     domain_sent = [Example(s.id, s.text, s.lang, s.sentiment, "domain", "sentiment") for s in seed_train if s.sentiment]
     sent_train = public_sent + domain_sent + user_sent
