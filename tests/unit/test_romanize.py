@@ -48,3 +48,25 @@ def test_digits_and_emoji_pass_and_prepare_reads_latin() -> None:
 def test_other_languages_are_refused() -> None:
     with pytest.raises(ValueError, match="no spelling for language 'ur'"):
         romanize("شكرا", "ur", random.Random(0))
+
+
+def test_romanized_copies_of_public_rows_for_the_heads() -> None:
+    """``TrainConfig.romanized_public``: a fixed share of the Arabic-script ar/fa rows comes back
+    in Latin letters with its label, under its own set name and with no language (no specialist)."""
+    from triage.training.data import Example
+    from triage.training.fit import LATIN_COPY, TrainConfig, public_weight, romanized_copies
+
+    rows = [Example(f"astd-{i}", "الخدمة ممتازة والتوصيل سريع", "ar", "positive", "astd", "sentiment")
+            for i in range(2000)]
+    rows += [Example("en-1", "great service", "en", "positive", "tweeteval", "sentiment"),
+             Example("ar-latin", "el khedma momtaza", "ar", "positive", "astd", "sentiment")]
+    copies = romanized_copies(rows, 0.25)
+    assert 400 < len(copies) < 600  # about a quarter, picked by a hash of the id
+    assert romanized_copies(rows, 0.25) == copies  # the same copies in every build
+    assert {c.source for c in copies} == {"astd" + LATIN_COPY}
+    assert {c.lang for c in copies} == {"und"}
+    assert all(c.label == "positive" and dominant_script(c.text) == "Latin" for c in copies)
+    assert not {c.id for c in copies} & {"en-1" + LATIN_COPY, "ar-latin" + LATIN_COPY}  # Arabic script only
+    assert romanized_copies(rows, 0.0) == []
+    cfg = TrainConfig(public_weights={"astd:positive": 0.4})
+    assert public_weight(cfg, copies[0]) == public_weight(cfg, rows[0]) == 0.4  # a copy weighs what its row weighs
