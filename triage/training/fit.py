@@ -656,17 +656,56 @@ def _sentiment_eval(probs: np.ndarray, dev: Sequence[Example]) -> dict[str, Any]
     return out
 
 
+def abuse_limits(cfg: TrainConfig, rows: Sequence[Any]) -> list[tuple[np.ndarray, float]]:
+    """The in-domain rows the abuse tag must mostly leave alone, as (row mask, the share of them
+    it may tag): fair complaints (``cfg.abuse_max_fair_complaints``) and praise near-misses
+    (``cfg.abuse_max_near_miss_praise``). The abuse threshold obeys them, and so does the choice
+    of the abuse head's blend weight (:func:`tune_head_weights`)."""
+    limits: list[tuple[np.ndarray, float]] = []
+    if cfg.abuse_max_fair_complaints is not None:
+        fair = np.array([("complaint" in s.tags and "abuse" not in s.tags) for s in rows], dtype=bool)
+        limits.append((fair, cfg.abuse_max_fair_complaints))
+    if cfg.abuse_max_near_miss_praise is not None:
+        near = np.array([("praise" in s.tags and "abuse" not in s.tags and "near-miss" in s.notes) for s in rows],
+                        dtype=bool)
+        limits.append((near, cfg.abuse_max_near_miss_praise))
+    return limits
+
+
+def blend_score(y: Sequence[bool], p: np.ndarray, limits: Sequence[tuple[np.ndarray, float]] = ()) -> float:
+    """A blend weight's score on labelled rows: F1 at the best threshold among those that tag at
+    most each limit's share of its rows (:func:`abuse_limits`), as the build's threshold will be
+    (on the calibrated scores; calibration keeps their order).
+
+    A blend whose best F1 needs a cut the limits forbid scores what it gets where they allow it:
+
+    >>> y = [True, True, False, False]
+    >>> p = np.array([0.9, 0.6, 0.5, 0.1])
+    >>> blend_score(y, p)
+    1.0
+    >>> round(blend_score(y, p, [(np.array([False, False, True, True]), 0.0)]), 3)
+    1.0
+    >>> round(blend_score(y, np.array([0.9, 0.5, 0.6, 0.1]), [(np.array([False, False, True, False]), 0.0)]), 3)
+    0.667
+    """
+    avoid = [(p[rows], share) for rows, share in limits]
+    return binary_metrics(y, p, best_threshold([(y, p)], avoid or None))["f1"]
+
+
 def tune_head_weights(heads: dict[str, LinearHead], rows: Sequence[Any], X: Any, embeddings: Callable[..., Any],
                       grid: Sequence[float], log: Callable[[str], None], min_gain: float = 0.0,
                       public_score: Callable[[Tag, float], float | None] | None = None,
-                      prefer: dict[str, float] | None = None) -> dict[str, float]:
+                      prefer: dict[str, float] | None = None,
+                      limits: dict[Tag, Sequence[tuple[np.ndarray, float]]] | None = None) -> dict[str, float]:
     """A blend weight per tag head and for the urgency head, chosen on the in-domain dev part
-    (tags: F1 at the best threshold; urgency: share of ``high`` rows ranked in the top 20%).
-    Weights within ``min_gain`` of the best score are a tie (smaller gains are tuning noise): a
-    tag's tie is broken by ``public_score(tag, weight)`` (its public dev sets, where it has
-    some), else the weight nearest 0.5 wins (:func:`pick_near`); the anchor model's weight
-    (``prefer``, per head) wins any tie it is part of."""
+    (tags: F1 at the best threshold the tag's ``limits`` allow, :func:`blend_score`; urgency:
+    share of ``high`` rows ranked in the top 20%). Weights within ``min_gain`` of the best score
+    are a tie (smaller gains are tuning noise): a tag's tie is broken by ``public_score(tag,
+    weight)`` (its public dev sets, where it has some), else the weight nearest 0.5 wins
+    (:func:`pick_near`); the anchor model's weight (``prefer``, per head) wins any tie it is part
+    of."""
     prefer = prefer or {}
+    limits = limits or {}
     if not rows:
         return {}
     E = embeddings(rows)[1]
@@ -678,8 +717,7 @@ def tune_head_weights(heads: dict[str, LinearHead], rows: Sequence[Any], X: Any,
         pe = heads[f"emb.{tag.value}"].proba_of(E, "1")
         scores = {}
         for wt in grid:
-            p = (1 - wt) * pf + wt * pe
-            scores[wt] = binary_metrics(y, p, best_threshold([(y, p)]))["f1"]
+            scores[wt] = blend_score(y, (1 - wt) * pf + wt * pe, limits.get(tag, ()))
         log(f"  {tag.value} blend weight trials: " + ", ".join(f"{k}: {v:.4f}" for k, v in scores.items()))
         out[tag.value], public = pick_blend_weight(
             scores, min_gain, None if public_score is None else functools.partial(public_score, tag),
@@ -1089,7 +1127,8 @@ def fit_model(
             log(f"accurate sentiment blend weight: {w}")
             per_head = tune_head_weights(heads, multi_dev.get("domain-dev", []), multi_X.get("domain-dev"),
                                          dev_embeddings, cfg.embedding_weights, log, cfg.head_weight_min_gain,
-                                         public_tag_score, anchor.head_weights)
+                                         public_tag_score, anchor.head_weights,
+                                         {Tag.ABUSE: abuse_limits(cfg, multi_dev.get("domain-dev", []))})
         probs, multi_probs = tier_probs(tier, w, per_head)
         if tier == "fast":  # one scale for both tiers, tuned on the default tier
             trials = {sc: neutral_score(probs, sc) for sc in cfg.neutral_scales}
@@ -1139,13 +1178,7 @@ def fit_model(
                 mprobs, smask = multi_probs["domain-dev"]
                 kept = [s for s, m in zip(multi_dev["domain-dev"], smask, strict=True) if m]
                 pa = np.asarray(mprobs[tag])
-                if cfg.abuse_max_fair_complaints is not None:
-                    fair = np.array([("complaint" in s.tags and "abuse" not in s.tags) for s in kept], dtype=bool)
-                    avoid.append((pa[fair], cfg.abuse_max_fair_complaints))
-                if cfg.abuse_max_near_miss_praise is not None:
-                    near = np.array([("praise" in s.tags and "abuse" not in s.tags and "near-miss" in s.notes)
-                                     for s in kept], dtype=bool)
-                    avoid.append((pa[near], cfg.abuse_max_near_miss_praise))
+                avoid = [(pa[rows], share) for rows, share in abuse_limits(cfg, kept)]
             # ties on the in-domain part broken by the tag's public sets (not ViSpamReviews' spam)
             outside = [sets[n][:2] for n in sets if n not in tuned_on and n in public_meaning]
             prefer = anchor.thresholds.get(tier, {}).get(tag.value)
