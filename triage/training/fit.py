@@ -30,7 +30,7 @@ import threading
 import time
 import tomllib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -153,6 +153,10 @@ class TrainConfig:
     #: sentiment blend weight, chosen on the mean over every sentiment dev set, ties within the
     #: same margin, broken by the in-domain dev part's sentiment.
     head_weight_min_gain: float = 0.005
+    #: a tag head's blend weight moves off the anchor model's only when the best weight beats it
+    #: in at least this share of resamples of the in-domain dev part (:func:`bootstrap_ties`);
+    #: 0 turns the test off (the weights within head_weight_min_gain alone are ties)
+    head_weight_tie_level: float = 0.95
     #: Encoder layers whose mean-pooled states the accurate tier's heads read, side by side
     #: (1-based; 12 is the sentence embedding). 6 + 12: +3.8 points over the last layer alone in
     #: linear probes on the corpus (benchmarks/results/encoder_layers.md), at no extra encoder cost.
@@ -423,9 +427,10 @@ def pick_near(trials: dict[float, float], min_gain: float, default: float) -> fl
 
 def pick_blend_weight(scores: dict[float, float], min_gain: float,
                       public: Callable[[float], float | None] | None = None,
-                      prefer: float | None = None) -> tuple[float, dict[float, float]]:
+                      prefer: float | None = None, also_tied: Collection[float] = ()) -> tuple[float, dict[float, float]]:
     """The blend weight to keep from its dev ``scores``, and the tie-break scores that decided it
-    (empty when they did not): weights within ``min_gain`` of the best are a tie; the anchor
+    (empty when they did not): weights within ``min_gain`` of the best, and ``also_tied`` (those
+    the dev part cannot tell from the best, :func:`bootstrap_ties`), are a tie; the anchor
     model's weight ``prefer`` wins it when it is tied, else ``public(weight)`` breaks it when
     every tied weight has one, else nearness to 0.5. (The tag heads are scored on the in-domain
     dev part and broken by their public sets; the sentiment heads the other way round.)
@@ -439,9 +444,11 @@ def pick_blend_weight(scores: dict[float, float], min_gain: float,
     (0.7, {})
     >>> pick_blend_weight(corpus, 0.005, {0.4: 0.949, 0.5: 0.929, 0.7: 0.882}.get, prefer=0.7)
     (0.7, {})
+    >>> pick_blend_weight({0.4: 0.9776, 0.6: 0.9842}, 0.005, prefer=0.4, also_tied={0.4})
+    (0.4, {})
     """
     best = max(scores.values())
-    tied = [wt for wt, v in scores.items() if v >= best - min_gain]
+    tied = [wt for wt, v in scores.items() if v >= best - min_gain or wt in also_tied]
     if prefer in tied:
         return float(prefer), {}
     if public is not None and len(tied) > 1:
@@ -688,19 +695,61 @@ def blend_score(y: Sequence[bool], p: np.ndarray, limits: Sequence[tuple[np.ndar
     >>> round(blend_score(y, np.array([0.9, 0.5, 0.6, 0.1]), [(np.array([False, False, True, False]), 0.0)]), 3)
     0.667
     """
+    return blend_cut(y, p, limits)[0]
+
+
+def blend_cut(y: Sequence[bool], p: np.ndarray,
+              limits: Sequence[tuple[np.ndarray, float]] = ()) -> tuple[float, np.ndarray]:
+    """:func:`blend_score` and the rows it tags at that threshold."""
     avoid = [(p[rows], share) for rows, share in limits]
-    return binary_metrics(y, p, best_threshold([(y, p)], avoid or None))["f1"]
+    t = best_threshold([(y, p)], avoid or None)
+    return binary_metrics(y, p, t)["f1"], np.asarray(p) >= t
+
+
+def bootstrap_ties(y: Sequence[bool], tagged: dict[float, np.ndarray], level: float,
+                   resamples: int = 1000, seed: int = 0) -> set[float]:
+    """The blend weights whose F1 the best one does not beat with confidence ``level``: resample
+    the dev rows (the same resamples for every weight) and count the resamples in which the best
+    weight's F1 is higher; a weight it beats in fewer than ``level`` of them ties with it. A
+    dev part's few hundred positives cannot tell a half-point F1 gain from noise, and a weight
+    moved on noise moves every public set the head scores (model 0.18.0's candidate P: the
+    spam weight left 0.4 on a 0.66-point dev gain and the public spam sets fell 1.5 points).
+
+    >>> y = np.array([True] * 50 + [False] * 50)
+    >>> a = y.copy(); a[:2] = False            # 2 positives missed
+    >>> b = y.copy(); b[:25] = False           # 25 missed
+    >>> sorted(bootstrap_ties(y, {0.4: y, 0.5: a, 0.6: b}, 0.95))
+    [0.4, 0.5]
+    >>> sorted(bootstrap_ties(y, {0.4: y, 0.5: a, 0.6: b}, 0.0))
+    [0.4]
+    """
+    y = np.asarray(y, dtype=bool)
+    weights = np.random.default_rng(seed).multinomial(len(y), np.full(len(y), 1.0 / len(y)), size=resamples).T
+
+    def f1(tag: np.ndarray) -> np.ndarray:
+        tp = (y & tag).astype(float) @ weights
+        fp = (~y & tag).astype(float) @ weights
+        fn = (y & ~tag).astype(float) @ weights
+        return np.divide(2 * tp, 2 * tp + fp + fn, out=np.zeros(resamples), where=(2 * tp + fp + fn) > 0)
+
+    scores = {wt: f1(np.asarray(tag, dtype=bool)) for wt, tag in tagged.items()}
+    best = max(tagged, key=lambda wt: (float(np.mean(scores[wt])), -abs(wt - 0.5)))
+    if level <= 0:
+        return {best}
+    return {wt for wt, sc in scores.items() if wt == best or float(np.mean(scores[best] > sc)) < level}
 
 
 def tune_head_weights(heads: dict[str, LinearHead], rows: Sequence[Any], X: Any, embeddings: Callable[..., Any],
                       grid: Sequence[float], log: Callable[[str], None], min_gain: float = 0.0,
                       public_score: Callable[[Tag, float], float | None] | None = None,
                       prefer: dict[str, float] | None = None,
-                      limits: dict[Tag, Sequence[tuple[np.ndarray, float]]] | None = None) -> dict[str, float]:
+                      limits: dict[Tag, Sequence[tuple[np.ndarray, float]]] | None = None,
+                      tie_level: float = 0.0) -> dict[str, float]:
     """A blend weight per tag head and for the urgency head, chosen on the in-domain dev part
     (tags: F1 at the best threshold the tag's ``limits`` allow, :func:`blend_score`; urgency:
     share of ``high`` rows ranked in the top 20%). Weights within ``min_gain`` of the best score
-    are a tie (smaller gains are tuning noise): a tag's tie is broken by ``public_score(tag,
+    are a tie (smaller gains are tuning noise), and so are a tag's weights the best does not beat
+    in ``tie_level`` of the dev part's resamples (:func:`bootstrap_ties`; 0: none): a tag's tie is broken by ``public_score(tag,
     weight)`` (its public dev sets, where it has some), else the weight nearest 0.5 wins
     (:func:`pick_near`); the anchor model's weight (``prefer``, per head) wins any tie it is part
     of."""
@@ -715,13 +764,16 @@ def tune_head_weights(heads: dict[str, LinearHead], rows: Sequence[Any], X: Any,
         y = [tag.value in r.tags for r in rows]
         pf = fast_tag_probs(heads, tag, X, [normalize(r.text) for r in rows])
         pe = heads[f"emb.{tag.value}"].proba_of(E, "1")
-        scores = {}
+        scores, tagged = {}, {}
         for wt in grid:
-            scores[wt] = blend_score(y, (1 - wt) * pf + wt * pe, limits.get(tag, ()))
+            scores[wt], tagged[wt] = blend_cut(y, (1 - wt) * pf + wt * pe, limits.get(tag, ()))
         log(f"  {tag.value} blend weight trials: " + ", ".join(f"{k}: {v:.4f}" for k, v in scores.items()))
+        tied = bootstrap_ties(y, tagged, tie_level) if tie_level > 0 else set()
+        if tie_level > 0:
+            log(f"  {tag.value}: weights the dev part cannot tell from the best ({tie_level:.0%}): {sorted(tied)}")
         out[tag.value], public = pick_blend_weight(
             scores, min_gain, None if public_score is None else functools.partial(public_score, tag),
-            prefer.get(tag.value))
+            prefer.get(tag.value), tied)
         if public:
             log(f"  {tag.value}: tie on the corpus broken by its public dev sets: "
                 + ", ".join(f"{k}: {v:.4f}" for k, v in public.items()))
@@ -1128,7 +1180,8 @@ def fit_model(
             per_head = tune_head_weights(heads, multi_dev.get("domain-dev", []), multi_X.get("domain-dev"),
                                          dev_embeddings, cfg.embedding_weights, log, cfg.head_weight_min_gain,
                                          public_tag_score, anchor.head_weights,
-                                         {Tag.ABUSE: abuse_limits(cfg, multi_dev.get("domain-dev", []))})
+                                         {Tag.ABUSE: abuse_limits(cfg, multi_dev.get("domain-dev", []))},
+                                         cfg.head_weight_tie_level)
         probs, multi_probs = tier_probs(tier, w, per_head)
         if tier == "fast":  # one scale for both tiers, tuned on the default tier
             trials = {sc: neutral_score(probs, sc) for sc in cfg.neutral_scales}
