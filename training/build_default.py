@@ -38,14 +38,21 @@ def main() -> int:
     parser.add_argument("--romanized-public", type=float, default=TrainConfig().romanized_public, metavar="SHARE",
                         help="add this share of the public Arabic and Persian train rows again in Latin "
                              "letters (Arabizi, Finglish; default: %(default)s)")
+    parser.add_argument("--blend-tie-level", type=float, default=TrainConfig().head_weight_tie_level,
+                        metavar="SHARE",
+                        help="a tag head's blend weight leaves the anchor model's only when the best weight beats "
+                             "it in this share of resamples of the in-domain dev part (0: off, only the 0.5-point "
+                             "margin; default: %(default)s)")
     args = parser.parse_args()
+    if not 0 <= args.blend_tie_level < 1:
+        parser.error(f"--blend-tie-level must be a share in [0, 1), got {args.blend_tie_level}")
     if not 0 <= args.romanized_public <= 1:
         parser.error(f"--romanized-public must be a share between 0 and 1, got {args.romanized_public}")
     if args.abuse_max_fair_complaints is not None and not 0 <= args.abuse_max_fair_complaints <= 1:
         parser.error(f"--abuse-max-fair-complaints must be a share between 0 and 1, got {args.abuse_max_fair_complaints}")
     cfg = TrainConfig(cache_dir=args.cache, encoder_tuned=None if args.tuned == "none" else args.tuned,
                       abuse_max_fair_complaints=args.abuse_max_fair_complaints,
-                      romanized_public=args.romanized_public)
+                      romanized_public=args.romanized_public, head_weight_tie_level=args.blend_tie_level)
     metrics = build_model(data_root(args.data), args.out, cfg, embed=not args.fast_only)
     print_summary(metrics)
     return 0
